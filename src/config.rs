@@ -1,0 +1,214 @@
+//! Settings from environment variables, with defaults that work on a fresh
+//! machine. Secrets are wrapped in [`Redacted`] so they never reach a log.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A value that prints as `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(String);
+
+impl Redacted {
+    pub fn new(value: impl Into<String>) -> Self {
+        Redacted(value.into())
+    }
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Where the data lives: a SQLite file, or a PostgreSQL server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    /// The whole URL, which may hold a password.
+    Postgres(Redacted),
+}
+
+/// The default database: a SQLite file under `./data/`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/civic-survey.db";
+
+impl DatabaseUrl {
+    /// Reads `sqlite://PATH` (relative, or absolute as `sqlite:///abs/path`),
+    /// `sqlite:PATH`, `postgres://…` or `postgresql://…`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() || path.contains(":memory:") {
+                return Err(
+                    "DATABASE_URL: a SQLite URL needs a file path, such as sqlite://data/civic-survey.db"
+                        .to_owned(),
+                );
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(Redacted::new(url)));
+        }
+        Err(format!(
+            "DATABASE_URL must start with sqlite:// or postgres:// (got {:?})",
+            url.split("://").next().unwrap_or_default()
+        ))
+    }
+
+    /// A description safe to print: the SQLite path, or the PostgreSQL URL
+    /// without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("SQLite database {}", path.display()),
+            DatabaseUrl::Postgres(url) => {
+                let url = url.expose();
+                let shown = match (url.find("://"), url.rfind('@')) {
+                    (Some(scheme_end), Some(at)) if at > scheme_end => {
+                        let credentials = &url[scheme_end + 3..at];
+                        let user = credentials.split(':').next().unwrap_or_default();
+                        format!("{}{}@{}", &url[..scheme_end + 3], user, &url[at + 1..])
+                    }
+                    _ => url.to_owned(),
+                };
+                format!("PostgreSQL database {shown}")
+            }
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, DatabaseUrl::Sqlite(_))
+    }
+}
+
+/// Everything the service is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    /// `host:port`; port 0 picks a free port.
+    pub bind_address: String,
+    /// When absent, one is generated on first start and kept in the database.
+    pub secret_key: Option<Redacted>,
+    /// Folder of survey definition files.
+    pub surveys_dir: PathBuf,
+    /// The survey shown at `/`; when absent, the only survey, or a list.
+    pub default_survey: Option<String>,
+    /// How long a draft lives after its last change.
+    pub draft_lifetime: Duration,
+    /// The largest form body accepted, in bytes.
+    pub max_form_bytes: usize,
+    /// Connections in the database pool.
+    pub db_pool_size: u32,
+}
+
+impl Settings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> Result<Self, String> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings from any lookup (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            get(name).map_or(Ok(default), |v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| format!("{name} must be a whole number (got {v:?})"))
+            })
+        };
+        let database_url = DatabaseUrl::parse(
+            &get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+        )?;
+        let secret_key = match get("SECRET_KEY") {
+            Some(key) if key.len() < 32 => {
+                return Err("SECRET_KEY must be at least 32 characters long".to_owned());
+            }
+            other => other.map(Redacted::new),
+        };
+        let default_pool = if database_url.is_sqlite() { 8 } else { 16 };
+        Ok(Settings {
+            database_url,
+            bind_address: get("BIND_ADDRESS").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            secret_key,
+            surveys_dir: PathBuf::from(
+                get("SURVEYS_DIR").unwrap_or_else(|| "assets/surveys".to_owned()),
+            ),
+            default_survey: get("DEFAULT_SURVEY"),
+            draft_lifetime: Duration::from_secs(3600 * number("DRAFT_LIFETIME_HOURS", 24)?),
+            max_form_bytes: usize::try_from(number("MAX_FORM_BYTES", 16 * 1024)?)
+                .map_err(|_| "MAX_FORM_BYTES is too large".to_owned())?,
+            db_pool_size: u32::try_from(number("DB_POOL_SIZE", default_pool)?)
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or("DB_POOL_SIZE must be between 1 and 4294967295")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let s = settings(&[]).expect("defaults");
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("data/civic-survey.db"))
+        );
+        assert_eq!(s.bind_address, "127.0.0.1:8080");
+        assert!(s.secret_key.is_none());
+    }
+
+    #[test]
+    fn database_urls_choose_the_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("/tmp/x.db")))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u:p@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("sqlite://:memory:").is_err());
+    }
+
+    #[test]
+    fn passwords_never_print() {
+        let url = DatabaseUrl::parse("postgres://civic:hunter2@db:5432/civic").expect("valid");
+        assert_eq!(
+            url.describe(),
+            "PostgreSQL database postgres://civic@db:5432/civic"
+        );
+        assert!(!format!("{url:?}").contains("hunter2"));
+        let s = settings(&[("SECRET_KEY", &"k".repeat(40))]).expect("valid");
+        assert!(!format!("{s:?}").contains("kkkk"));
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        assert_eq!(
+            settings(&[("SECRET_KEY", "short")]).expect_err("short key"),
+            "SECRET_KEY must be at least 32 characters long"
+        );
+        assert_eq!(
+            settings(&[("MAX_FORM_BYTES", "lots")]).expect_err("not a number"),
+            "MAX_FORM_BYTES must be a whole number (got \"lots\")"
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! Drafts: a resident's answers in progress, kept server-side against the
+//! hash of their draft token. A draft is "started" when created and
+//! "completed" when its response is stored.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::drafts;
+use super::surveys::{SurveyId, VersionId};
+use super::{AnyConnection, DbError, now};
+use crate::domain::DraftAnswers;
+
+/// A stored draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DraftId(pub i64);
+
+/// A draft as read from the database.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub id: DraftId,
+    pub survey: SurveyId,
+    pub version: VersionId,
+    pub answers: DraftAnswers,
+    /// Goes up by one on every change; a write names the revision it read,
+    /// so two tabs cannot overwrite each other unseen.
+    pub revision: i32,
+    pub started_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub completed_at: Option<NaiveDateTime>,
+}
+
+type DraftRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    i32,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+/// Starts a draft for a survey version.
+pub fn insert_draft(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    survey: SurveyId,
+    version: VersionId,
+) -> Result<DraftId, DbError> {
+    let at = now();
+    let id = diesel::insert_into(drafts::table)
+        .values((
+            drafts::token_hash.eq(token_hash),
+            drafts::survey_id.eq(survey.0),
+            drafts::survey_version_id.eq(version.0),
+            drafts::answers.eq("{}"),
+            drafts::revision.eq(0),
+            drafts::started_at.eq(at),
+            drafts::updated_at.eq(at),
+        ))
+        .returning(drafts::id)
+        .get_result(conn)?;
+    Ok(DraftId(id))
+}
+
+/// The draft whose token has this hash, if there is one.
+pub fn find_draft(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Draft>, DbError> {
+    let row: Option<DraftRow> = drafts::table
+        .filter(drafts::token_hash.eq(token_hash))
+        .select((
+            drafts::id,
+            drafts::survey_id,
+            drafts::survey_version_id,
+            drafts::answers,
+            drafts::revision,
+            drafts::started_at,
+            drafts::updated_at,
+            drafts::completed_at,
+        ))
+        .first(conn)
+        .optional()?;
+    row.map(
+        |(id, survey, version, answers, revision, started_at, updated_at, completed_at)| {
+            let answers = serde_json::from_str(&answers)
+                .map_err(|e| DbError::Corrupt(format!("draft {id}: {e}")))?;
+            Ok(Draft {
+                id: DraftId(id),
+                survey: SurveyId(survey),
+                version: VersionId(version),
+                answers,
+                revision,
+                started_at,
+                updated_at,
+                completed_at,
+            })
+        },
+    )
+    .transpose()
+}
+
+/// Saves a draft's answers if it is still at `revision` and not completed.
+/// Returns false when someone else changed it first (read it again).
+pub fn save_answers(
+    conn: &mut AnyConnection,
+    draft: DraftId,
+    revision: i32,
+    answers: &DraftAnswers,
+) -> Result<bool, DbError> {
+    let json = serde_json::to_string(answers)
+        .map_err(|e| DbError::Corrupt(format!("draft answers do not serialise: {e}")))?;
+    let changed = diesel::update(drafts::table)
+        .filter(drafts::id.eq(draft.0))
+        .filter(drafts::revision.eq(revision))
+        .filter(drafts::completed_at.is_null())
+        .set((
+            drafts::answers.eq(json),
+            drafts::revision.eq(revision + 1),
+            drafts::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// How many drafts were started for a survey.
+pub fn count_started(conn: &mut AnyConnection, survey: SurveyId) -> Result<i64, DbError> {
+    Ok(drafts::table
+        .filter(drafts::survey_id.eq(survey.0))
+        .count()
+        .get_result(conn)?)
+}

@@ -1,0 +1,195 @@
+//! Storage: one code path over SQLite and PostgreSQL.
+//!
+//! [`AnyConnection`] is a `diesel::MultiConnection` over both backends; the
+//! backend is chosen from the `DATABASE_URL` scheme by [`Manager`], which
+//! keeps the backend's own connection error (the derive's `establish` would
+//! replace it with a generic one). SQLite connections get their pragmas when
+//! they are opened. Migrations for each backend are embedded in the binary.
+//!
+//! Each business operation is one function taking `&mut AnyConnection` and
+//! owning its transaction; no diesel type is visible above this module.
+
+pub mod drafts;
+pub mod responses;
+mod schema;
+pub mod secrets;
+pub mod surveys;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseUrl;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// A pool of connections to the configured database.
+pub type Pool = r2d2::Pool<Manager>;
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No connection could be had: the database is down or unreachable.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    /// A stored value could not be read back (a bug or a hand-edited row).
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+}
+
+/// Opens connections for the pool, choosing the backend from the URL.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+/// A connection that could not be opened, with the backend's own message.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Connection(#[from] diesel::ConnectionError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+/// SQLite settings for every new connection. `busy_timeout` comes first: with
+/// `journal_mode` first, connections opened together fail with "database is
+/// locked". `synchronous = FULL` makes a commit durable before the resident
+/// is told their response is stored.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<AnyConnection, ConnectError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+                conn.batch_execute(SQLITE_PRAGMAS)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => Ok(AnyConnection::Postgresql(
+                diesel::PgConnection::establish(url.expose())?,
+            )),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), ConnectError> {
+        use diesel::r2d2::R2D2Connection;
+        Ok(conn.ping()?)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Opens a pool on `url`, creating the SQLite file (and its folder) if
+/// missing, and runs pending migrations.
+pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
+    if let DatabaseUrl::Sqlite(path) = url
+        && let Some(folder) = path.parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the folder {} for the SQLite database: {e}",
+                folder.display()
+            )
+        })?;
+    }
+    let manager = Manager { url: url.clone() };
+    // Open one connection first so a wrong URL or password is reported with
+    // the database's own words, not as a pool time-out.
+    let mut first = r2d2::ManageConnection::connect(&manager)
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", url.describe()))?;
+    run_migrations(&mut first)?;
+    drop(first);
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(5))
+        .build(manager)
+        .map_err(|e| anyhow::anyhow!("cannot open a connection pool on {}: {e}", url.describe()))?;
+    Ok(pool)
+}
+
+fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<()> {
+    let applied = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        AnyConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    }
+    .map_err(|e| anyhow::anyhow!("database migrations failed: {e}"))?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(())
+}
+
+/// Takes a connection from the pool, mapping a time-out to [`DbError::Unavailable`].
+pub fn get(pool: &Pool) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+    pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
+}
+
+/// Runs `f` in a transaction that takes the write lock at once. On SQLite a
+/// deferred transaction that reads and then writes can fail with "database is
+/// locked" when another writer got in between; `BEGIN IMMEDIATE` waits for the
+/// lock (up to `busy_timeout`) instead. PostgreSQL uses a normal transaction.
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Tm = <AnyConnection as Connection>::TransactionManager;
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => match Tm::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(commit_error) => {
+                let _ = Tm::rollback_transaction(conn);
+                Err(commit_error.into())
+            }
+        },
+        Err(e) => {
+            Tm::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// The current time as stored: UTC, to the microsecond (both backends keep
+/// microseconds, so a value reads back equal to what was written).
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
+/// True when a query failed on a UNIQUE constraint.
+pub(crate) fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,161 @@
+//! Complete responses and their answers: one row per chosen option.
+
+use diesel::prelude::*;
+
+use super::drafts::Draft;
+use super::schema::{answers, drafts, responses};
+use super::surveys::SurveyId;
+use super::{AnyConnection, DbError, now, write_transaction};
+use crate::domain::Submission;
+
+/// A stored response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResponseId(pub i64);
+
+/// What became of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    /// Stored now, in one transaction with the draft's completion.
+    Stored(ResponseId),
+    /// The draft was completed before (a double click or a retry): nothing new stored.
+    AlreadySubmitted,
+    /// The draft changed since it was read: read it again and retry.
+    Stale,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = answers)]
+struct NewAnswer<'a> {
+    response_id: i64,
+    survey_id: i64,
+    question_id: &'a str,
+    option_id: &'a str,
+    detail: Option<&'a str>,
+}
+
+/// Stores `submission` as the response of `draft` and marks the draft
+/// completed, all in one transaction; the draft's copy of the answers is
+/// cleared, the response now holds them. The draft is claimed first with a
+/// conditional update, so of two concurrent submits exactly one stores
+/// anything; the unique `responses.draft_id` backs that up.
+pub fn insert_submission(
+    conn: &mut AnyConnection,
+    draft: &Draft,
+    submission: &Submission,
+) -> Result<SubmitOutcome, DbError> {
+    write_transaction(conn, |conn| {
+        let at = now();
+        let claimed = diesel::update(drafts::table)
+            .filter(drafts::id.eq(draft.id.0))
+            .filter(drafts::revision.eq(draft.revision))
+            .filter(drafts::completed_at.is_null())
+            .set((
+                drafts::completed_at.eq(at),
+                drafts::updated_at.eq(at),
+                drafts::answers.eq("{}"),
+                drafts::revision.eq(draft.revision + 1),
+            ))
+            .execute(conn)?;
+        if claimed == 0 {
+            let completed: Option<Option<chrono::NaiveDateTime>> = drafts::table
+                .find(draft.id.0)
+                .select(drafts::completed_at)
+                .first(conn)
+                .optional()?;
+            return Ok(match completed {
+                Some(Some(_)) => SubmitOutcome::AlreadySubmitted,
+                _ => SubmitOutcome::Stale,
+            });
+        }
+        let response_id: i64 = diesel::insert_into(responses::table)
+            .values((
+                responses::survey_id.eq(draft.survey.0),
+                responses::survey_version_id.eq(draft.version.0),
+                responses::draft_id.eq(draft.id.0),
+                responses::submitted_at.eq(at),
+            ))
+            .returning(responses::id)
+            .get_result(conn)?;
+        let rows: Vec<NewAnswer> = submission
+            .rows()
+            .iter()
+            .map(|row| NewAnswer {
+                response_id,
+                survey_id: draft.survey.0,
+                question_id: row.question.as_str(),
+                option_id: row.option.as_str(),
+                detail: row.detail.as_deref(),
+            })
+            .collect();
+        if !rows.is_empty() {
+            // One multi-row INSERT; the multi-backend connection cannot
+            // express batch inserts, so each backend runs its own.
+            let insert = diesel::insert_into(answers::table).values(&rows);
+            match conn {
+                AnyConnection::Sqlite(c) => insert.execute(c)?,
+                AnyConnection::Postgresql(c) => insert.execute(c)?,
+            };
+        }
+        Ok(SubmitOutcome::Stored(ResponseId(response_id)))
+    })
+}
+
+/// How many complete responses a survey has.
+pub fn count_completed(conn: &mut AnyConnection, survey: SurveyId) -> Result<i64, DbError> {
+    Ok(responses::table
+        .filter(responses::survey_id.eq(survey.0))
+        .count()
+        .get_result(conn)?)
+}
+
+/// How many responses chose each option of each question, from one GROUP BY
+/// over the answers index. Options nobody chose are absent.
+pub fn count_options(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+) -> Result<Vec<(String, String, i64)>, DbError> {
+    Ok(answers::table
+        .filter(answers::survey_id.eq(survey.0))
+        .group_by((answers::question_id, answers::option_id))
+        .select((
+            answers::question_id,
+            answers::option_id,
+            diesel::dsl::count_star(),
+        ))
+        .order_by((answers::question_id, answers::option_id))
+        .load(conn)?)
+}
+
+/// How many responses answered each question (chose at least one option).
+pub fn count_respondents_per_question(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(answers::table
+        .filter(answers::survey_id.eq(survey.0))
+        .group_by(answers::question_id)
+        .select((
+            answers::question_id,
+            diesel::dsl::count(answers::response_id).aggregate_distinct(),
+        ))
+        .order_by(answers::question_id)
+        .load(conn)?)
+}
+
+/// The "please specify" texts stored for a question's option, oldest first.
+pub fn list_details(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    question: &str,
+    option: &str,
+) -> Result<Vec<String>, DbError> {
+    let details: Vec<Option<String>> = answers::table
+        .filter(answers::survey_id.eq(survey.0))
+        .filter(answers::question_id.eq(question))
+        .filter(answers::option_id.eq(option))
+        .filter(answers::detail.is_not_null())
+        .order_by(answers::response_id)
+        .select(answers::detail)
+        .load(conn)?;
+    Ok(details.into_iter().flatten().collect())
+}

@@ -1,0 +1,76 @@
+//! The tables, written by hand so one schema serves both backends (integer
+//! ids are `BigInt`: `INTEGER` on SQLite, `BIGINT`/`BIGSERIAL` on PostgreSQL).
+
+diesel::table! {
+    surveys (id) {
+        id -> BigInt,
+        slug -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_versions (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        version -> Integer,
+        definition -> Text,
+        content_hash -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    drafts (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        survey_id -> BigInt,
+        survey_version_id -> BigInt,
+        answers -> Text,
+        revision -> Integer,
+        started_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        survey_version_id -> BigInt,
+        draft_id -> BigInt,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    answers (response_id, question_id, option_id) {
+        response_id -> BigInt,
+        survey_id -> BigInt,
+        question_id -> Text,
+        option_id -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(survey_versions -> surveys (survey_id));
+diesel::joinable!(drafts -> survey_versions (survey_version_id));
+diesel::joinable!(responses -> survey_versions (survey_version_id));
+diesel::joinable!(answers -> responses (response_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    surveys,
+    survey_versions,
+    drafts,
+    responses,
+    answers,
+    app_secrets,
+);

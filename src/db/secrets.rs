@@ -1,0 +1,39 @@
+//! Values the service generates once and keeps, such as its secret key.
+//!
+//! They live in the database rather than a file so that every instance
+//! behind a load balancer shares them.
+
+use diesel::prelude::*;
+
+use super::schema::app_secrets;
+use super::{AnyConnection, DbError, is_unique_violation, write_transaction};
+
+/// The stored value called `name`, storing `generate()` first if there is none.
+pub fn get_or_create(
+    conn: &mut AnyConnection,
+    name: &str,
+    generate: impl Fn() -> String,
+) -> Result<String, DbError> {
+    let attempt = |conn: &mut AnyConnection| {
+        write_transaction(conn, |conn| {
+            let stored: Option<String> = app_secrets::table
+                .find(name)
+                .select(app_secrets::value)
+                .first(conn)
+                .optional()?;
+            if let Some(value) = stored {
+                return Ok::<_, diesel::result::Error>(value);
+            }
+            let value = generate();
+            diesel::insert_into(app_secrets::table)
+                .values((app_secrets::name.eq(name), app_secrets::value.eq(&value)))
+                .execute(conn)?;
+            Ok(value)
+        })
+    };
+    match attempt(conn) {
+        // Another instance stored it first: read theirs.
+        Err(e) if is_unique_violation(&e) => Ok(attempt(conn)?),
+        other => Ok(other?),
+    }
+}

@@ -1,0 +1,138 @@
+//! Publishing survey definitions as frozen versions, and reading them back.
+
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::schema::{survey_versions, surveys};
+use super::{AnyConnection, DbError, is_unique_violation, now, write_transaction};
+use crate::domain::SurveyDefinition;
+
+/// A stored survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SurveyId(pub i64);
+
+/// One frozen version of a survey's definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VersionId(pub i64);
+
+/// The version of a survey that residents now answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub survey: SurveyId,
+    pub version_id: VersionId,
+    /// 1 for the first version, counting up.
+    pub version: i32,
+    /// True when this call stored a new version.
+    pub is_new: bool,
+}
+
+fn content_hash(frozen: &str) -> String {
+    hex::encode(Sha256::digest(frozen.as_bytes()))
+}
+
+/// Stores `definition` as the survey's current version, unless the latest
+/// stored version is already identical. Earlier versions are never changed,
+/// so answers always keep the meaning they were given under.
+pub fn publish(
+    conn: &mut AnyConnection,
+    definition: &SurveyDefinition,
+) -> Result<Published, DbError> {
+    // Two instances starting together may race to insert the same survey or
+    // version; the loser sees a unique violation and reads the winner's row.
+    match publish_once(conn, definition) {
+        Err(DbError::Query(e)) if is_unique_violation(&e) => publish_once(conn, definition),
+        other => other,
+    }
+}
+
+fn publish_once(
+    conn: &mut AnyConnection,
+    definition: &SurveyDefinition,
+) -> Result<Published, DbError> {
+    let frozen = definition.to_frozen_json();
+    let hash = content_hash(&frozen);
+    let slug = definition.slug().as_str();
+    write_transaction(conn, |conn| {
+        let existing: Option<i64> = surveys::table
+            .filter(surveys::slug.eq(slug))
+            .select(surveys::id)
+            .first(conn)
+            .optional()?;
+        let survey_id = match existing {
+            Some(id) => id,
+            None => diesel::insert_into(surveys::table)
+                .values((surveys::slug.eq(slug), surveys::created_at.eq(now())))
+                .returning(surveys::id)
+                .get_result(conn)?,
+        };
+        let latest: Option<(i64, i32, String)> = survey_versions::table
+            .filter(survey_versions::survey_id.eq(survey_id))
+            .order(survey_versions::version.desc())
+            .select((
+                survey_versions::id,
+                survey_versions::version,
+                survey_versions::content_hash,
+            ))
+            .first(conn)
+            .optional()?;
+        if let Some((id, version, latest_hash)) = &latest
+            && *latest_hash == hash
+        {
+            return Ok(Published {
+                survey: SurveyId(survey_id),
+                version_id: VersionId(*id),
+                version: *version,
+                is_new: false,
+            });
+        }
+        let version = latest.map_or(1, |(_, v, _)| v + 1);
+        let id: i64 = diesel::insert_into(survey_versions::table)
+            .values((
+                survey_versions::survey_id.eq(survey_id),
+                survey_versions::version.eq(version),
+                survey_versions::definition.eq(&frozen),
+                survey_versions::content_hash.eq(&hash),
+                survey_versions::published_at.eq(now()),
+            ))
+            .returning(survey_versions::id)
+            .get_result(conn)?;
+        Ok(Published {
+            survey: SurveyId(survey_id),
+            version_id: VersionId(id),
+            version,
+            is_new: true,
+        })
+    })
+}
+
+/// A stored version's survey and definition, if it exists.
+pub fn find_version(
+    conn: &mut AnyConnection,
+    version: VersionId,
+) -> Result<Option<(SurveyId, i32, SurveyDefinition)>, DbError> {
+    let row: Option<(i64, i32, String)> = survey_versions::table
+        .find(version.0)
+        .select((
+            survey_versions::survey_id,
+            survey_versions::version,
+            survey_versions::definition,
+        ))
+        .first(conn)
+        .optional()?;
+    row.map(|(survey, number, json)| {
+        SurveyDefinition::from_frozen_json(&format!("stored version {}", version.0), &json)
+            .map(|def| (SurveyId(survey), number, def))
+            .map_err(|e| DbError::Corrupt(e.to_string()))
+    })
+    .transpose()
+}
+
+/// The id of the survey with this slug, if it was ever published.
+pub fn find_survey_id(conn: &mut AnyConnection, slug: &str) -> Result<Option<SurveyId>, DbError> {
+    Ok(surveys::table
+        .filter(surveys::slug.eq(slug))
+        .select(surveys::id)
+        .first(conn)
+        .optional()?
+        .map(SurveyId))
+}

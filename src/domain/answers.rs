@@ -1,0 +1,627 @@
+//! A resident's answers: parsing one question's form fields into an
+//! [`Answer`], keeping a draft's answers as they move through the survey
+//! ([`DraftAnswers`]), and turning a finished draft into a [`Submission`].
+//!
+//! Parse, don't validate: a form becomes an `Answer` only if it is a valid
+//! answer to its question, and a draft becomes a `Submission` only if every
+//! required question is answered and nothing answers a question the resident
+//! was never shown. Past these functions nothing re-checks.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use validator::ValidateLength;
+
+use super::definition::{Question, QuestionKind, SurveyDefinition};
+use super::ids::{OptionId, QuestionId};
+
+/// The form field that carries the chosen option ids.
+pub const ANSWER_FIELD: &str = "answer";
+
+/// The form field for an option's "please specify" text.
+pub fn specify_field(option: &OptionId) -> String {
+    format!("specify-{option}")
+}
+
+/// What a resident typed and ticked for one question, exactly as sent, so the
+/// page can be shown again with it after an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entered {
+    pub chosen: Vec<String>,
+    pub specify: BTreeMap<String, String>,
+}
+
+impl Entered {
+    /// Picks this question's fields out of a posted form.
+    pub fn from_fields<'a>(
+        question: &Question,
+        fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        let mut entered = Entered::default();
+        for (name, value) in fields {
+            if name == ANSWER_FIELD {
+                if !value.is_empty() && !entered.chosen.iter().any(|c| c == value) {
+                    entered.chosen.push(value.to_owned());
+                }
+            } else if let Some(option) = name.strip_prefix("specify-")
+                && question
+                    .option(option)
+                    .is_some_and(|o| o.specify().is_some())
+            {
+                entered.specify.insert(option.to_owned(), value.to_owned());
+            }
+        }
+        entered
+    }
+
+    /// Whether the option with this id is ticked.
+    pub fn is_chosen(&self, option: &str) -> bool {
+        self.chosen.iter().any(|c| c == option)
+    }
+}
+
+/// A valid answer to one question: the chosen options (possibly none, when an
+/// optional question is skipped) in the question's order, and any "please
+/// specify" text for chosen options that carry a box.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    chosen: Vec<OptionId>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    specify: BTreeMap<OptionId, String>,
+}
+
+impl Answer {
+    pub fn chosen(&self) -> &[OptionId] {
+        &self.chosen
+    }
+    /// The text typed in the option's "please specify" box, if any.
+    pub fn specify(&self, option: &OptionId) -> Option<&str> {
+        self.specify.get(option).map(String::as_str)
+    }
+    /// True when the question was seen and skipped.
+    pub fn is_skipped(&self) -> bool {
+        self.chosen.is_empty()
+    }
+    pub fn has(&self, option: &OptionId) -> bool {
+        self.chosen.contains(option)
+    }
+
+    /// The answer as the form shows it.
+    pub fn to_entered(&self) -> Entered {
+        Entered {
+            chosen: self.chosen.iter().map(|o| o.to_string()).collect(),
+            specify: self
+                .specify
+                .iter()
+                .map(|(o, s)| (o.to_string(), s.clone()))
+                .collect(),
+        }
+    }
+
+    /// Parses what was entered for `question`, or says what to fix.
+    pub fn parse(question: &Question, entered: &Entered) -> Result<Answer, FieldError> {
+        let mut chosen = Vec::with_capacity(entered.chosen.len());
+        for value in &entered.chosen {
+            match question.option(value) {
+                Some(option) => chosen.push(option.id().clone()),
+                None => {
+                    return Err(FieldError::malformed(
+                        first_input_id(),
+                        "Select one of the options listed",
+                    ));
+                }
+            }
+        }
+        chosen.sort_by_key(|id| question.options().iter().position(|o| o.id() == id));
+
+        if chosen.is_empty() && question.required() {
+            return Err(FieldError::invalid(
+                first_input_id(),
+                question.required_message(),
+            ));
+        }
+        match question.kind() {
+            QuestionKind::Single if chosen.len() > 1 => {
+                return Err(FieldError::malformed(
+                    first_input_id(),
+                    "Select only one option",
+                ));
+            }
+            QuestionKind::Multiple { max_selections } if chosen.len() > max_selections.get() => {
+                return Err(FieldError::invalid(
+                    first_input_id(),
+                    format!(
+                        "Select no more than {} options; you selected {}",
+                        max_selections,
+                        chosen.len()
+                    ),
+                ));
+            }
+            _ => {}
+        }
+
+        let mut specify = BTreeMap::new();
+        for option in question.options() {
+            let (Some(boxed), true) = (option.specify(), chosen.contains(option.id())) else {
+                continue;
+            };
+            let Some(text) = entered.specify.get(option.id().as_str()) else {
+                continue;
+            };
+            let field = specify_field(option.id());
+            if text.chars().any(char::is_control) {
+                return Err(FieldError::invalid(
+                    field,
+                    format!("{} must not contain control characters", boxed.label),
+                ));
+            }
+            if !text.validate_length(None, Some(boxed.max_length as u64), None) {
+                return Err(FieldError::invalid(
+                    field,
+                    format!(
+                        "{} must be {} characters or fewer; you entered {}",
+                        boxed.label,
+                        boxed.max_length,
+                        text.chars().count()
+                    ),
+                ));
+            }
+            if !text.trim().is_empty() {
+                specify.insert(option.id().clone(), text.clone());
+            }
+        }
+        Ok(Answer { chosen, specify })
+    }
+}
+
+/// The id of a question's first input, where an error summary link points.
+pub fn first_input_id() -> String {
+    ANSWER_FIELD.to_owned()
+}
+
+/// What is wrong with one field: the input it belongs to, what to do about
+/// it, and whether the request was malformed (400, no browser sends it) or
+/// merely invalid (422, a person can fix it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+    pub malformed: bool,
+}
+
+impl FieldError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+            malformed: false,
+        }
+    }
+    pub fn malformed(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+            malformed: true,
+        }
+    }
+}
+
+/// The answers of a draft in progress. A question present in the map has been
+/// seen (an empty answer means it was skipped); a question absent has not.
+/// Answers to questions that no longer apply are dropped as soon as the answer
+/// they depended on changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DraftAnswers(BTreeMap<QuestionId, Answer>);
+
+impl DraftAnswers {
+    pub fn get(&self, question: &QuestionId) -> Option<&Answer> {
+        self.0.get(question)
+    }
+
+    /// Records an answer and drops answers that no longer apply.
+    pub fn record(&mut self, definition: &SurveyDefinition, question: &QuestionId, answer: Answer) {
+        self.0.insert(question.clone(), answer);
+        let applicable: Vec<QuestionId> = self
+            .applicable(definition)
+            .map(|q| q.id().clone())
+            .collect();
+        self.0.retain(|id, _| applicable.contains(id));
+    }
+
+    /// Whether `question` is shown, given the answers so far.
+    pub fn is_applicable(&self, question: &Question) -> bool {
+        match question.show_if() {
+            None => true,
+            Some(condition) => self
+                .0
+                .get(&condition.question)
+                .is_some_and(|a| a.has(&condition.option)),
+        }
+    }
+
+    /// The questions shown to this resident, in order. Conditions point only
+    /// at earlier questions, and a dropped answer removes its follow-ups, so
+    /// one pass in order is enough.
+    pub fn applicable<'d>(
+        &'d self,
+        definition: &'d SurveyDefinition,
+    ) -> impl Iterator<Item = &'d Question> + 'd {
+        let mut shown: Vec<&QuestionId> = Vec::new();
+        definition.questions().iter().filter(move |q| {
+            let ok = match q.show_if() {
+                None => true,
+                Some(c) => {
+                    shown.contains(&&c.question)
+                        && self.0.get(&c.question).is_some_and(|a| a.has(&c.option))
+                }
+            };
+            if ok {
+                shown.push(q.id());
+            }
+            ok
+        })
+    }
+
+    /// The next question shown after `question`, or none when it was the last.
+    pub fn next_after<'d>(
+        &'d self,
+        definition: &'d SurveyDefinition,
+        question: &QuestionId,
+    ) -> Option<&'d Question> {
+        let here = definition.position(question)?;
+        self.applicable(definition)
+            .find(|q| definition.position(q.id()) > Some(here))
+    }
+
+    /// The question shown before `question`, or none when it is the first.
+    pub fn previous_before<'d>(
+        &'d self,
+        definition: &'d SurveyDefinition,
+        question: &QuestionId,
+    ) -> Option<&'d Question> {
+        let here = definition.position(question)?;
+        self.applicable(definition)
+            .take_while(|q| definition.position(q.id()) < Some(here))
+            .last()
+    }
+
+    /// The first shown question not yet seen, where a returning resident resumes.
+    pub fn first_unseen<'d>(&'d self, definition: &'d SurveyDefinition) -> Option<&'d Question> {
+        self.applicable(definition)
+            .find(|q| !self.0.contains_key(q.id()))
+    }
+}
+
+/// One stored row: a chosen option, with its "please specify" text if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRow {
+    pub question: QuestionId,
+    pub option: OptionId,
+    pub detail: Option<String>,
+}
+
+/// A complete response, ready to store: one row per chosen option of every
+/// question the resident was shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    rows: Vec<AnswerRow>,
+}
+
+/// A required question left unanswered when the resident tried to submit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unanswered {
+    pub question: QuestionId,
+    pub message: String,
+}
+
+impl Submission {
+    /// Turns a draft into a response, or names the required questions that
+    /// still need an answer.
+    pub fn from_draft(
+        definition: &SurveyDefinition,
+        draft: &DraftAnswers,
+    ) -> Result<Submission, Vec<Unanswered>> {
+        let mut rows = Vec::new();
+        let mut missing = Vec::new();
+        for question in draft.applicable(definition) {
+            match draft.get(question.id()) {
+                Some(answer) if !answer.is_skipped() => {
+                    rows.extend(answer.chosen.iter().map(|option| AnswerRow {
+                        question: question.id().clone(),
+                        option: option.clone(),
+                        detail: answer.specify.get(option).cloned(),
+                    }));
+                }
+                _ if question.required() => missing.push(Unanswered {
+                    question: question.id().clone(),
+                    message: question.required_message(),
+                }),
+                _ => {}
+            }
+        }
+        if missing.is_empty() {
+            Ok(Submission { rows })
+        } else {
+            Err(missing)
+        }
+    }
+
+    pub fn rows(&self) -> &[AnswerRow] {
+        &self.rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn survey() -> SurveyDefinition {
+        SurveyDefinition::from_toml(
+            "test.toml",
+            r#"
+slug = "t"
+title = "T"
+organisation = "O"
+purpose = "P"
+who_can_answer = "W"
+time_to_complete = "1 minute"
+privacy = "X"
+
+[[questions]]
+id = "where"
+kind = "single"
+required = true
+required_message = "Select where you live"
+title = "Where?"
+options = [{ id = "north", label = "North" }, { id = "south", label = "South" }]
+
+[[questions]]
+id = "topic"
+kind = "single"
+title = "Topic?"
+options = [{ id = "a", label = "A" }, { id = "b", label = "B" }]
+
+[[questions]]
+id = "a-detail"
+kind = "multiple"
+max_selections = 2
+title = "Within A?"
+show_if = { question = "topic", option = "a" }
+options = [
+  { id = "x", label = "X" },
+  { id = "y", label = "Y" },
+  { id = "z", label = "Z" },
+  { id = "other", label = "Other", specify = { label = "Other concern", max_length = 10 } },
+]
+
+[[questions]]
+id = "b-detail"
+kind = "multiple"
+title = "Within B?"
+show_if = { question = "topic", option = "b" }
+options = [{ id = "x", label = "X" }, { id = "y", label = "Y" }]
+
+[[questions]]
+id = "age"
+kind = "single"
+title = "Age?"
+options = [{ id = "young", label = "Young" }, { id = "old", label = "Old" }]
+"#,
+        )
+        .expect("test survey is valid")
+    }
+
+    fn entered(chosen: &[&str], specify: &[(&str, &str)]) -> Entered {
+        Entered {
+            chosen: chosen.iter().map(|s| s.to_string()).collect(),
+            specify: specify
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn answer(def: &SurveyDefinition, q: &str, chosen: &[&str]) -> Answer {
+        Answer::parse(def.question(q).expect("question"), &entered(chosen, &[])).expect("valid")
+    }
+
+    fn qid(s: &str) -> QuestionId {
+        QuestionId::parse(s).expect("valid id")
+    }
+
+    #[test]
+    fn form_fields_are_picked_for_the_question_and_deduplicated() {
+        let def = survey();
+        let q = def.question("a-detail").expect("question");
+        let fields = [
+            ("csrf", "t"),
+            ("answer", "x"),
+            ("answer", "x"),
+            ("answer", "other"),
+            ("specify-other", "Bins"),
+            ("specify-x", "ignored: x has no box"),
+        ];
+        let e = Entered::from_fields(q, fields);
+        assert_eq!(e, entered(&["x", "other"], &[("other", "Bins")]));
+    }
+
+    #[test]
+    fn a_missing_required_answer_says_what_to_do() {
+        let def = survey();
+        let err = Answer::parse(def.question("where").expect("q"), &Entered::default())
+            .expect_err("required");
+        assert_eq!(err, FieldError::invalid("answer", "Select where you live"));
+    }
+
+    #[test]
+    fn an_optional_question_may_be_skipped() {
+        let def = survey();
+        let a = answer(&def, "topic", &[]);
+        assert!(a.is_skipped());
+    }
+
+    #[test]
+    fn unknown_options_are_malformed() {
+        let def = survey();
+        let err = Answer::parse(def.question("topic").expect("q"), &entered(&["nope"], &[]))
+            .expect_err("unknown");
+        assert!(err.malformed);
+        assert_eq!(err.message, "Select one of the options listed");
+    }
+
+    #[test]
+    fn too_many_selections_are_refused() {
+        let def = survey();
+        let err = Answer::parse(
+            def.question("a-detail").expect("q"),
+            &entered(&["x", "y", "z"], &[]),
+        )
+        .expect_err("too many");
+        assert!(!err.malformed);
+        assert_eq!(err.message, "Select no more than 2 options; you selected 3");
+        let err = Answer::parse(
+            def.question("topic").expect("q"),
+            &entered(&["a", "b"], &[]),
+        )
+        .expect_err("two radios");
+        assert!(err.malformed);
+    }
+
+    #[test]
+    fn specify_text_is_kept_as_typed_and_limited() {
+        let def = survey();
+        let q = def.question("a-detail").expect("q");
+        let a = Answer::parse(q, &entered(&["other"], &[("other", "<b>'; --")])).expect("valid");
+        let other = OptionId::parse("other").expect("id");
+        assert_eq!(a.specify(&other), Some("<b>'; --"));
+
+        let err = Answer::parse(q, &entered(&["other"], &[("other", "ééééééééééé")]))
+            .expect_err("11 characters");
+        assert_eq!(err.field, "specify-other");
+        assert_eq!(
+            err.message,
+            "Other concern must be 10 characters or fewer; you entered 11"
+        );
+        let err = Answer::parse(q, &entered(&["other"], &[("other", "a\0b")])).expect_err("nul");
+        assert_eq!(
+            err.message,
+            "Other concern must not contain control characters"
+        );
+        // Text for an option that is not chosen is not kept.
+        let a = Answer::parse(q, &entered(&["x"], &[("other", "Bins")])).expect("valid");
+        assert_eq!(a.specify(&other), None);
+    }
+
+    #[test]
+    fn chosen_options_are_kept_in_the_question_order() {
+        let def = survey();
+        let a = answer(&def, "a-detail", &["y", "x"]);
+        let ids: Vec<_> = a.chosen().iter().map(OptionId::as_str).collect();
+        assert_eq!(ids, ["x", "y"]);
+    }
+
+    #[test]
+    fn the_follow_up_shown_depends_on_the_earlier_answer() {
+        let def = survey();
+        let mut d = DraftAnswers::default();
+        d.record(&def, &qid("where"), answer(&def, "where", &["north"]));
+        d.record(&def, &qid("topic"), answer(&def, "topic", &["b"]));
+        let shown: Vec<_> = d.applicable(&def).map(|q| q.id().as_str()).collect();
+        assert_eq!(shown, ["where", "topic", "b-detail", "age"]);
+        assert_eq!(
+            d.next_after(&def, &qid("topic")).map(|q| q.id().as_str()),
+            Some("b-detail")
+        );
+        assert_eq!(
+            d.previous_before(&def, &qid("age"))
+                .map(|q| q.id().as_str()),
+            Some("b-detail")
+        );
+        assert_eq!(d.previous_before(&def, &qid("where")), None);
+        assert_eq!(
+            d.first_unseen(&def).map(|q| q.id().as_str()),
+            Some("b-detail")
+        );
+    }
+
+    #[test]
+    fn changing_the_category_drops_follow_ups_that_no_longer_apply() {
+        let def = survey();
+        let mut d = DraftAnswers::default();
+        d.record(&def, &qid("where"), answer(&def, "where", &["north"]));
+        d.record(&def, &qid("topic"), answer(&def, "topic", &["a"]));
+        d.record(&def, &qid("a-detail"), answer(&def, "a-detail", &["x"]));
+        d.record(&def, &qid("age"), answer(&def, "age", &["old"]));
+        d.record(&def, &qid("topic"), answer(&def, "topic", &["b"]));
+        assert!(d.get(&qid("a-detail")).is_none());
+        assert!(d.get(&qid("age")).is_some());
+        assert_eq!(
+            d.first_unseen(&def).map(|q| q.id().as_str()),
+            Some("b-detail")
+        );
+        // Skipping the category drops every follow-up.
+        d.record(&def, &qid("b-detail"), answer(&def, "b-detail", &["x"]));
+        d.record(&def, &qid("topic"), answer(&def, "topic", &[]));
+        assert!(d.get(&qid("b-detail")).is_none());
+        assert_eq!(d.first_unseen(&def), None);
+    }
+
+    #[test]
+    fn a_submission_has_one_row_per_chosen_option() {
+        let def = survey();
+        let mut d = DraftAnswers::default();
+        d.record(&def, &qid("where"), answer(&def, "where", &["south"]));
+        d.record(&def, &qid("topic"), answer(&def, "topic", &["a"]));
+        let detail = Answer::parse(
+            def.question("a-detail").expect("q"),
+            &entered(&["x", "other"], &[("other", "Bins")]),
+        )
+        .expect("valid");
+        d.record(&def, &qid("a-detail"), detail);
+        d.record(&def, &qid("age"), answer(&def, "age", &[]));
+        let s = Submission::from_draft(&def, &d).expect("complete");
+        let rows: Vec<_> = s
+            .rows()
+            .iter()
+            .map(|r| (r.question.as_str(), r.option.as_str(), r.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("where", "south", None),
+                ("topic", "a", None),
+                ("a-detail", "x", None),
+                ("a-detail", "other", Some("Bins")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_submission_needs_every_required_answer() {
+        let def = survey();
+        let mut d = DraftAnswers::default();
+        d.record(&def, &qid("topic"), answer(&def, "topic", &["a"]));
+        let missing = Submission::from_draft(&def, &d).expect_err("borough missing");
+        assert_eq!(
+            missing,
+            [Unanswered {
+                question: qid("where"),
+                message: "Select where you live".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn draft_answers_survive_json() {
+        let def = survey();
+        let mut d = DraftAnswers::default();
+        d.record(&def, &qid("where"), answer(&def, "where", &["south"]));
+        let json = serde_json::to_string(&d).expect("serialises");
+        assert_eq!(json, r#"{"where":{"chosen":["south"]}}"#);
+        assert_eq!(
+            serde_json::from_str::<DraftAnswers>(&json).expect("reads"),
+            d
+        );
+    }
+}

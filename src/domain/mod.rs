@@ -1,0 +1,14 @@
+//! Domain types: survey definitions, ids, answers and draft tokens. Each type
+//! holds only valid values; nothing here does I/O beyond reading a file.
+
+pub mod answers;
+pub mod definition;
+pub mod ids;
+pub mod token;
+
+pub use answers::{Answer, DraftAnswers, Entered, FieldError, Submission, Unanswered};
+pub use definition::{
+    AnswerOption, Availability, DefinitionErrors, Question, QuestionKind, SurveyDefinition,
+};
+pub use ids::{OptionId, QuestionId, Slug};
+pub use token::DraftToken;

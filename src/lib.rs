@@ -1,0 +1,14 @@
+//! civic-survey: accessible public-opinion surveys for Community Safety
+//! Partnerships, with live results and exports.
+
+pub mod catalogue;
+pub mod config;
+pub mod csrf;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod paths;
+pub mod startup;
+pub mod synthetic;
+pub mod views;
+pub mod web;

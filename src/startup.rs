@@ -1,0 +1,96 @@
+//! Building the application: open the database and migrate it, load and
+//! publish the survey definitions, settle the secret key, bind the listener
+//! (port 0 allowed), and only then report the port.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use rand::RngCore;
+
+use crate::catalogue::{Catalogue, load_definitions};
+use crate::config::Settings;
+use crate::csrf::CsrfKey;
+use crate::db::{self, secrets};
+use crate::web::{AppState, configure, render_plain_errors, security_headers};
+
+/// A built application, bound and ready to run.
+pub struct Application {
+    port: u16,
+    host: String,
+    server: Server,
+}
+
+/// A new random secret key: 64 bytes, hex-encoded.
+fn generate_secret() -> String {
+    let mut bytes = [0u8; 64];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let definitions = load_definitions(&settings.surveys_dir)?;
+        let prepared = settings.clone();
+        let (pool, catalogue, secret) = web::block(move || -> anyhow::Result<_> {
+            let settings = prepared;
+            let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+            let mut conn = db::get(&pool)?;
+            let catalogue =
+                Catalogue::publish(&mut conn, definitions, settings.default_survey.clone())?;
+            let secret = match &settings.secret_key {
+                Some(key) => key.expose().to_owned(),
+                None => secrets::get_or_create(&mut conn, "secret_key", generate_secret)
+                    .context("cannot read or store the generated secret key")?,
+            };
+            Ok((pool, catalogue, secret))
+        })
+        .await??;
+
+        let state = web::Data::new(AppState {
+            pool,
+            catalogue,
+            csrf: CsrfKey::new(secret.as_bytes()),
+            draft_lifetime: settings.draft_lifetime,
+            max_form_bytes: settings.max_form_bytes,
+        });
+        let listener = TcpListener::bind(&settings.bind_address)
+            .with_context(|| format!("cannot listen on {}", settings.bind_address))?;
+        let address = listener.local_addr()?;
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(ErrorHandlers::new().default_handler(render_plain_errors))
+                .wrap(security_headers())
+                .configure(configure)
+        })
+        .listen(listener)?
+        .run();
+        let host = if address.ip().is_unspecified() {
+            "localhost".to_owned()
+        } else {
+            address.ip().to_string()
+        };
+        Ok(Application {
+            port: address.port(),
+            host,
+            server,
+        })
+    }
+
+    /// The port bound, useful when the settings asked for port 0.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The address to open in a browser.
+    pub fn url(&self) -> String {
+        format!("http://{}:{}/", self.host, self.port)
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

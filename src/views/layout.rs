@@ -1,0 +1,97 @@
+//! The one page layout and the partials every page shares.
+
+use maud::{DOCTYPE, Markup, html};
+
+/// The name of the service, in the header and page titles.
+pub const SERVICE_NAME: &str = "civic-survey";
+
+/// What a page puts around its body.
+#[derive(Debug, Default)]
+pub struct Layout<'a> {
+    /// The page's own title; "Error: " is added when `has_errors`.
+    pub title: &'a str,
+    /// The service name in the header: the survey title on resident pages.
+    pub header: Option<&'a str>,
+    /// Where the header link goes.
+    pub header_href: Option<&'a str>,
+    /// A "Back" link above the main content.
+    pub back_href: Option<&'a str>,
+    pub has_errors: bool,
+}
+
+/// A whole HTML page.
+pub fn page(layout: &Layout, body: Markup) -> Markup {
+    let header = layout.header.unwrap_or(SERVICE_NAME);
+    let title = if layout.title == header {
+        header.to_owned()
+    } else {
+        format!("{} – {header}", layout.title)
+    };
+    let title = if layout.has_errors {
+        format!("Error: {title}")
+    } else {
+        title
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="stylesheet" href="/assets/civic.css";
+                link rel="icon" href="/assets/favicon.svg" type="image/svg+xml";
+            }
+            body {
+                a.skip-link href="#main-content" { "Skip to main content" }
+                header.header {
+                    div.width-container {
+                        a.header__link href=(layout.header_href.unwrap_or("/")) { (header) }
+                    }
+                }
+                div.width-container {
+                    @if let Some(href) = layout.back_href {
+                        a.back-link href=(href) { "Back" }
+                    }
+                    main.main #main-content {
+                        (body)
+                    }
+                }
+                footer.footer {
+                    div.width-container {
+                        p { "Run with " (SERVICE_NAME) ", open-source survey software for community safety partnerships." }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One item of an error summary: the message, and the id of the field it links to.
+#[derive(Debug, Clone)]
+pub struct SummaryItem {
+    pub message: String,
+    pub href: String,
+}
+
+/// The error summary at the top of a page with errors; it takes focus on load
+/// so screen-reader and keyboard users land on it.
+pub fn error_summary(items: &[SummaryItem]) -> Markup {
+    html! {
+        @if !items.is_empty() {
+            div.error-summary role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus {
+                h2.error-summary__title #error-summary-title { "There is a problem" }
+                ul.error-summary__list {
+                    @for item in items {
+                        li { a href=(item.href) { (item.message) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A form's hidden CSRF field.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name=(crate::csrf::FIELD) value=(token); }
+}

@@ -1,0 +1,9 @@
+//! Server-rendered pages (maud). One layout, small partials, one module per
+//! page family. Text from definitions and residents is always escaped by
+//! maud; only our own generated markup would ever go through `PreEscaped`.
+
+pub mod errors;
+pub mod layout;
+pub mod resident;
+
+pub use layout::{Layout, page};

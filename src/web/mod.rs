@@ -1,0 +1,132 @@
+//! The HTTP layer: one route table, shared state, thin handlers, and the
+//! middleware every response passes through (security headers, error pages).
+
+pub mod assets;
+pub mod form;
+pub mod resident;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse};
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+
+use crate::catalogue::Catalogue;
+use crate::csrf::CsrfKey;
+use crate::db::Pool;
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    pub pool: Pool,
+    pub catalogue: Catalogue,
+    pub csrf: CsrfKey,
+    pub draft_lifetime: std::time::Duration,
+    pub max_form_bytes: usize,
+}
+
+/// The one route table, used by the server and by tests.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(resident::home))
+        .route("/health", web::get().to(health))
+        .route("/assets/{name}", web::get().to(assets::serve))
+        .service(
+            web::scope("/surveys/{slug}")
+                .route("", web::get().to(resident::show_start))
+                .route("/start", web::post().to(resident::begin_survey))
+                .route(
+                    "/questions/{question}",
+                    web::get().to(resident::show_question),
+                )
+                .route(
+                    "/questions/{question}",
+                    web::post().to(resident::save_answer),
+                )
+                .route("/check", web::get().to(resident::show_check))
+                .route("/submit", web::post().to(resident::submit_response))
+                .route("/done", web::get().to(resident::show_done)),
+        );
+}
+
+/// GET `/health`: 200 when the database answers, 503 when it does not.
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let ok = web::block(move || {
+        crate::db::get(&pool).is_ok_and(|mut conn| {
+            use diesel::r2d2::R2D2Connection;
+            conn.ping().is_ok()
+        })
+    })
+    .await
+    .unwrap_or(false);
+    if ok {
+        HttpResponse::Ok().content_type("text/plain").body("ok")
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable")
+    }
+}
+
+/// An HTML page with a status.
+pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// 303 See Other: after a POST, the browser GETs `location`.
+pub fn redirect(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Security headers on every response. Pages use no inline script or style,
+/// so the policy allows only our own files.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
+        .add((header::CROSS_ORIGIN_OPENER_POLICY, "same-origin"))
+        .add((header::CACHE_CONTROL, "no-store"))
+}
+
+/// Gives error responses that have no page of their own (a 404 from routing,
+/// a 405, an extractor's 400) the service's HTML error page.
+pub fn render_plain_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, old) = res.into_parts();
+    let mut new = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.append_header((name.clone(), value.clone()));
+        }
+    }
+    let body: BoxBody = BoxBody::new(crate::error::status_page(status).into_string());
+    let response = new.content_type("text/html; charset=utf-8").body(body);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body::<B>(),
+    ))
+}

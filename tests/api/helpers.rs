@@ -1,0 +1,426 @@
+//! `spawn_app` and the typed helpers the tests share.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use civic_survey::config::{DatabaseUrl, Redacted, Settings};
+use civic_survey::db::{self, Pool};
+use civic_survey::startup::Application;
+use diesel::{Connection, RunQueryDsl};
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+
+/// The environment variable naming the PostgreSQL server for tests, without
+/// a database name, such as `postgres://postgres@127.0.0.1:5432`.
+pub const POSTGRES_ENV: &str = "CIVIC_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each test body once per backend: `mod sqlite` always, `mod postgres`
+/// when the server is configured (and in CI, where it must be).
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = crate::helpers::TestApp::spawn(crate::helpers::Backend::Sqlite).await;
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some($app) = crate::helpers::TestApp::spawn_postgres().await else { return };
+                    $body
+                }
+            )*
+        }
+    };
+}
+pub(crate) use on_both_backends;
+
+/// Deletes the test's database when the test ends.
+enum DbGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { server: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { server, name } = self
+            && let Ok(mut conn) = diesel::PgConnection::establish(&format!("{server}/postgres"))
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut conn);
+        }
+    }
+}
+
+/// A running application and a way to look inside its database.
+pub struct TestApp {
+    pub address: String,
+    pub pool: Pool,
+    pub surveys_dir: PathBuf,
+    _db: DbGuard,
+}
+
+/// Options for a test application.
+pub struct Options {
+    pub surveys_dir: PathBuf,
+    pub draft_lifetime: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            surveys_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys"),
+            draft_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+fn postgres_server() -> Option<String> {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(url) if !url.trim().is_empty() => {
+            // Keep scheme, credentials and host; drop any database name.
+            let url = url.trim();
+            let host_start = url.find("://").map_or(0, |i| i + 3);
+            Some(match url[host_start..].find('/') {
+                Some(slash) => url[..host_start + slash].to_owned(),
+                None => url.to_owned(),
+            })
+        }
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must run the PostgreSQL tests: set {POSTGRES_ENV}"
+            );
+            eprintln!("skipped on PostgreSQL: set {POSTGRES_ENV} to run it");
+            None
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, Options::default())
+            .await
+            .expect("the backend is available")
+    }
+
+    /// None (the test is skipped) when no PostgreSQL server is configured.
+    pub async fn spawn_postgres() -> Option<TestApp> {
+        Self::spawn_with(Backend::Postgres, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, options: Options) -> Option<TestApp> {
+        let (url, guard) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = DatabaseUrl::Sqlite(dir.path().join("test.db"));
+                (url, DbGuard::Sqlite(dir))
+            }
+            Backend::Postgres => {
+                let server = postgres_server()?;
+                let name = format!(
+                    "civic_test_{}",
+                    civic_survey::domain::DraftToken::generate().expose()[..16].to_owned()
+                );
+                let mut conn = diesel::PgConnection::establish(&format!("{server}/postgres"))
+                    .expect("connect to the PostgreSQL test server");
+                diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .expect("create a test database");
+                let url = DatabaseUrl::Postgres(Redacted::new(format!("{server}/{name}")));
+                (url, DbGuard::Postgres { server, name })
+            }
+        };
+        let settings = Settings {
+            database_url: url.clone(),
+            bind_address: "127.0.0.1:0".to_owned(),
+            secret_key: Some(Redacted::new(
+                "a test secret key that is long enough to use",
+            )),
+            surveys_dir: options.surveys_dir.clone(),
+            default_survey: None,
+            draft_lifetime: options.draft_lifetime,
+            max_form_bytes: 16 * 1024,
+            db_pool_size: 4,
+        };
+        let app = Application::build(settings)
+            .await
+            .expect("the application builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let pool = tokio::task::spawn_blocking(move || db::connect(&url, 2))
+            .await
+            .expect("join")
+            .expect("a pool for checks");
+        Some(TestApp {
+            address,
+            pool,
+            surveys_dir: options.surveys_dir,
+            _db: guard,
+        })
+    }
+
+    /// A new browser: its own cookie jar, redirects not followed automatically.
+    pub fn resident(&self) -> Resident {
+        Resident {
+            address: self.address.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            csrf: None,
+        }
+    }
+
+    fn with_conn<T>(&self, f: impl FnOnce(&mut db::AnyConnection) -> T) -> T {
+        let mut conn = self.pool.get().expect("a connection");
+        f(&mut conn)
+    }
+
+    fn survey_id(&self, slug: &str) -> db::surveys::SurveyId {
+        self.with_conn(|c| db::surveys::find_survey_id(c, slug))
+            .expect("query")
+            .expect("survey is published")
+    }
+
+    /// Complete responses stored for a survey.
+    pub fn completed(&self, slug: &str) -> i64 {
+        let id = self.survey_id(slug);
+        self.with_conn(|c| db::responses::count_completed(c, id))
+            .expect("count")
+    }
+
+    /// Drafts started for a survey.
+    pub fn started(&self, slug: &str) -> i64 {
+        let id = self.survey_id(slug);
+        self.with_conn(|c| db::drafts::count_started(c, id))
+            .expect("count")
+    }
+
+    /// Stored answer rows per (question, option).
+    pub fn option_counts(&self, slug: &str) -> BTreeMap<(String, String), i64> {
+        let id = self.survey_id(slug);
+        self.with_conn(|c| db::responses::count_options(c, id))
+            .expect("count")
+            .into_iter()
+            .map(|(q, o, n)| ((q, o), n))
+            .collect()
+    }
+
+    /// How many responses answered each question.
+    pub fn answered(&self, slug: &str) -> BTreeMap<String, i64> {
+        let id = self.survey_id(slug);
+        self.with_conn(|c| db::responses::count_respondents_per_question(c, id))
+            .expect("count")
+            .into_iter()
+            .collect()
+    }
+
+    /// The "please specify" texts stored for one option.
+    pub fn details(&self, slug: &str, question: &str, option: &str) -> Vec<String> {
+        let id = self.survey_id(slug);
+        self.with_conn(|c| db::responses::list_details(c, id, question, option))
+            .expect("query")
+    }
+}
+
+/// One resident's browser.
+pub struct Resident {
+    pub address: String,
+    pub client: reqwest::Client,
+    csrf: Option<String>,
+}
+
+/// A response read whole: status, Location, cookies and the parsed page.
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+impl Page {
+    /// A page from a status and body read elsewhere.
+    pub fn from_body(status: StatusCode, body: String) -> Page {
+        Page {
+            status,
+            location: None,
+            set_cookies: Vec::new(),
+            body,
+        }
+    }
+
+    async fn read(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let set_cookies = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        let body = response.text().await.expect("body");
+        Page {
+            status,
+            location,
+            set_cookies,
+            body,
+        }
+    }
+
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// The text of every element matching `selector`, whitespace folded.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    pub fn text(&self, selector: &str) -> String {
+        self.texts(selector).join(" | ")
+    }
+
+    /// An attribute of every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|e| e.value().attr(attribute).map(str::to_owned))
+            .collect()
+    }
+
+    /// The option ids ticked on a question page.
+    pub fn checked(&self) -> Vec<String> {
+        self.attrs("input[name=answer][checked]", "value")
+    }
+
+    /// The error summary's (message, link) pairs.
+    pub fn error_summary(&self) -> Vec<(String, String)> {
+        let html = self.html();
+        let selector = Selector::parse(".error-summary a").expect("selector");
+        html.select(&selector)
+            .map(|a| {
+                (
+                    a.text().collect::<String>(),
+                    a.value().attr("href").unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    pub fn csrf(&self) -> Option<String> {
+        self.attrs("input[name=csrf]", "value").into_iter().next()
+    }
+
+    pub fn location(&self) -> &str {
+        self.location.as_deref().expect("a Location header")
+    }
+}
+
+impl Resident {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Page::read(self.client.get(self.url(path)).send().await.expect("GET")).await
+    }
+
+    /// POSTs a urlencoded form; the CSRF token of this resident's draft is added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(token) = &self.csrf {
+            all.push(("csrf", token));
+        }
+        Page::read(
+            self.client
+                .post(self.url(path))
+                .form(&all)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    /// POSTs raw bytes with a content type (or none).
+    pub async fn post_raw(&self, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Page {
+        let mut request = self.client.post(self.url(path)).body(body);
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        Page::read(request.send().await.expect("POST")).await
+    }
+
+    /// Opens the start page, presses Start now, and returns where it leads.
+    pub async fn start(&mut self, slug: &str) -> Page {
+        let start = self.get(&format!("/surveys/{slug}")).await;
+        assert_eq!(start.status, StatusCode::OK);
+        let token = start.csrf().expect("the start form has a CSRF token");
+        let page = Page::read(
+            self.client
+                .post(self.url(&format!("/surveys/{slug}/start")))
+                .form(&[("csrf", token.as_str())])
+                .send()
+                .await
+                .expect("POST start"),
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let first = self.get(page.location()).await;
+        self.csrf = first.csrf();
+        page
+    }
+
+    /// Answers the question at `path` (GET then POST, as a browser does) and
+    /// returns the POST's response.
+    pub async fn answer(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let form = self.get(path).await;
+        assert_eq!(form.status, StatusCode::OK, "GET {path}: {}", form.body);
+        self.csrf = form.csrf();
+        self.post(path, fields).await
+    }
+
+    /// Forgets the CSRF token, to send forms without it.
+    pub fn drop_csrf(&mut self) {
+        self.csrf = None;
+    }
+}
+
+/// `answer=a&answer=b…` fields for a list of option ids.
+pub fn choose<'a>(options: &[&'a str]) -> Vec<(&'static str, &'a str)> {
+    options.iter().map(|o| ("answer", *o)).collect()
+}

@@ -1,0 +1,9 @@
+//! Black-box tests: each spawns the real application on port 0 with a fresh
+//! database and talks to it over HTTP, as a browser would. Every test body
+//! runs on SQLite, and on PostgreSQL when CIVIC_TEST_POSTGRES_URL is set.
+
+mod helpers;
+
+mod bad_input;
+mod resident_flow;
+mod storage;
