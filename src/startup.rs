@@ -3,6 +3,7 @@
 //! (port 0 allowed), and only then report the port.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
@@ -21,7 +22,12 @@ pub struct Application {
     port: u16,
     host: String,
     server: Server,
+    pool: db::Pool,
+    draft_lifetime: Duration,
 }
+
+/// How often abandoned drafts are cleared.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 /// A new random secret key: 64 bytes, hex-encoded.
 fn generate_secret() -> String {
@@ -50,7 +56,7 @@ impl Application {
         .await??;
 
         let state = web::Data::new(AppState {
-            pool,
+            pool: pool.clone(),
             catalogue,
             csrf: CsrfKey::new(secret.as_bytes()),
             draft_lifetime: settings.draft_lifetime,
@@ -77,6 +83,8 @@ impl Application {
             port: address.port(),
             host,
             server,
+            pool,
+            draft_lifetime: settings.draft_lifetime,
         })
     }
 
@@ -90,7 +98,35 @@ impl Application {
         format!("http://{}:{}/", self.host, self.port)
     }
 
+    /// Serves until the server stops; meanwhile clears abandoned drafts at
+    /// start and every hour.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (pool, lifetime) = (self.pool, self.draft_lifetime);
+        let purge = tokio::spawn(async move {
+            let mut every = tokio::time::interval(PURGE_EVERY);
+            loop {
+                every.tick().await;
+                let pool = pool.clone();
+                let purged = web::block(move || {
+                    let cutoff = chrono::Duration::from_std(lifetime)
+                        .ok()
+                        .and_then(|age| db::now().checked_sub_signed(age));
+                    match cutoff {
+                        Some(cutoff) => db::drafts::purge_abandoned(&mut *db::get(&pool)?, cutoff),
+                        None => Ok(0),
+                    }
+                })
+                .await;
+                match purged {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(n)) => tracing::info!(drafts = n, "cleared abandoned drafts"),
+                    Ok(Err(e)) => tracing::warn!("could not clear abandoned drafts: {e}"),
+                    Err(e) => tracing::warn!("could not clear abandoned drafts: {e}"),
+                }
+            }
+        });
+        let outcome = self.server.await;
+        purge.abort();
+        outcome
     }
 }

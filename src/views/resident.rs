@@ -42,7 +42,7 @@ pub fn start_page(def: &SurveyDefinition, availability: Availability, csrf: &str
         h2.heading-m { "Before you start" }
         ul.list.list--bullet {
             li { "It takes " (def.time_to_complete()) "." }
-            li { "Only the first question must be answered; you can skip the others." }
+            li { (skip_rule(def)) }
             li {
                 @match def.closes() {
                     Some(closes) => { "The survey closes on " (long_date(closes)) "." }
@@ -75,6 +75,21 @@ pub fn start_page(def: &SurveyDefinition, availability: Availability, csrf: &str
         }
     };
     page(&layout(def, def.title(), &start), body)
+}
+
+/// Which questions must be answered, in a sentence.
+fn skip_rule(def: &SurveyDefinition) -> String {
+    let required: Vec<&str> = def
+        .questions()
+        .iter()
+        .filter(|q| q.required())
+        .map(|q| q.short_label())
+        .collect();
+    if required.is_empty() {
+        "You can skip any question you do not want to answer.".to_owned()
+    } else {
+        format!("You can skip any question except: {}.", required.join(", "))
+    }
 }
 
 /// Everything a question page shows.

@@ -123,7 +123,7 @@ async fn standing(
             Standing::Problem(DraftProblem::NotRecognised)
         }
         Some((draft, _)) if draft.completed_at.is_some() => Standing::Completed,
-        Some((draft, _)) if draft.updated_at.and_utc() + lifetime < Utc::now() => {
+        Some((draft, _)) if Utc::now().naive_utc() - draft.updated_at > lifetime => {
             Standing::Problem(DraftProblem::Expired)
         }
         Some((draft, Some(definition))) => Standing::Active(Active {

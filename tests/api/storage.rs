@@ -119,4 +119,24 @@ on_both_backends! {
         assert_eq!(old, original, "the first version still reads as it was");
         assert_eq!(old.question("borough").expect("q").option("dartford").expect("o").label(), "Dartford");
     }
+
+    async fn abandoned_drafts_lose_their_answers_but_still_count_as_started(app) {
+        use civic_survey::db::drafts::purge_abandoned;
+        let mut abandoned = app.resident();
+        abandoned.start(SLUG).await;
+        abandoned.answer("/surveys/csp-2019/questions/borough", &[("answer", "dartford")]).await;
+        let mut finished = app.resident();
+        finished.start(SLUG).await;
+        finished.answer("/surveys/csp-2019/questions/borough", &[("answer", "gravesham")]).await;
+        finished.post("/surveys/csp-2019/submit", &[]).await;
+
+        let mut conn = app.pool.get().expect("connection");
+        let cutoff = civic_survey::db::now() + chrono::Duration::seconds(1);
+        assert_eq!(purge_abandoned(&mut conn, cutoff).expect("purge"), 1);
+        assert_eq!(purge_abandoned(&mut conn, cutoff).expect("purge"), 0, "nothing left to clear");
+        assert!(abandoned.get("/surveys/csp-2019/questions/borough").await.checked().is_empty());
+        assert_eq!(app.started(SLUG), 2);
+        assert_eq!(app.completed(SLUG), 1);
+        assert_eq!(app.option_counts(SLUG).len(), 1, "the stored response is untouched");
+    }
 }
