@@ -103,9 +103,23 @@ pub struct Settings {
     pub max_form_bytes: usize,
     /// Connections in the database pool.
     pub db_pool_size: u32,
+    /// The address people use, such as `https://survey.example.gov.uk`; when
+    /// it is HTTPS, cookies are marked Secure. Links printed at start use it.
+    pub public_url: Option<String>,
+    /// Failed sign-ins for one address before it is locked out.
+    pub sign_in_max_failures: u32,
+    /// How long a lock-out lasts.
+    pub sign_in_lockout: Duration,
 }
 
 impl Settings {
+    /// Whether people reach the service over HTTPS, so cookies are Secure.
+    pub fn serves_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
     /// Reads the settings from the process environment.
     pub fn from_env() -> Result<Self, String> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -146,6 +160,12 @@ impl Settings {
                 .ok()
                 .filter(|n| *n > 0)
                 .ok_or("DB_POOL_SIZE must be between 1 and 4294967295")?,
+            public_url: get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            sign_in_max_failures: u32::try_from(number("SIGN_IN_MAX_FAILURES", 5)?)
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or("SIGN_IN_MAX_FAILURES must be at least 1")?,
+            sign_in_lockout: Duration::from_secs(60 * number("SIGN_IN_LOCKOUT_MINUTES", 15)?),
         })
     }
 }

@@ -24,6 +24,19 @@ enum Command {
     Serve,
     /// Check the survey definition files and exit.
     CheckSurveys,
+    /// Manage officer accounts.
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+}
+
+#[derive(Subcommand)]
+enum OfficerCommand {
+    /// Add an officer; the password is read from standard input.
+    Add {
+        email: String,
+        #[arg(long, value_parser = ["admin", "analyst"], default_value = "analyst")]
+        role: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,6 +57,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::CheckSurveys => check_surveys(&settings),
+        Command::Officer(OfficerCommand::Add { email, role }) => {
+            add_officer(&settings, &email, &role)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -60,10 +76,46 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         let app = Application::build(settings).await?;
         println!("civic-survey is running at {}", app.url());
         println!("  data: {database}");
+        match app.setup_url() {
+            Some(link) => {
+                println!("  no administrator yet: create the first one at");
+                println!("    {link}");
+                println!(
+                    "  (the link works once; or run: civic-survey officer add EMAIL --role admin)"
+                );
+            }
+            None => println!("  officers sign in at {}officers/sign-in", app.url()),
+        }
         println!("  press Ctrl+C to stop");
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn add_officer(settings: &Settings, email: &str, role: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead, IsTerminal};
+
+    use civic_survey::db::{self, officers};
+    use civic_survey::domain::officer::{Email, NewPassword, Role};
+
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let role = Role::parse(role).map_err(anyhow::Error::msg)?;
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "Password for {} (at least 12 characters), then Enter:",
+            email.as_str()
+        );
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password =
+        NewPassword::parse(line.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
+    let hash = password.hash().map_err(anyhow::Error::msg)?;
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = db::get(&pool)?;
+    officers::insert_officer(&mut conn, &email, &hash, role)?;
+    println!("Added {} as {}.", email.as_str(), role.as_str());
+    Ok(())
 }
 
 fn check_surveys(settings: &Settings) -> anyhow::Result<()> {

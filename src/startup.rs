@@ -5,6 +5,9 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
+use actix_session::SessionMiddleware;
+use actix_session::config::BrowserSession;
+use actix_web::cookie::{Key, SameSite, time};
 use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
@@ -15,12 +18,18 @@ use crate::catalogue::{Catalogue, load_definitions};
 use crate::config::Settings;
 use crate::csrf::CsrfKey;
 use crate::db::{self, secrets};
+use crate::domain::DraftToken;
+use crate::web::auth::{DbSessionStore, SESSION_COOKIE, SignInThrottle};
+use crate::web::officer::SETUP_SECRET;
 use crate::web::{AppState, configure, render_plain_errors, security_headers};
 
 /// A built application, bound and ready to run.
 pub struct Application {
     port: u16,
     host: String,
+    public_url: Option<String>,
+    /// The one-time link that creates the first admin, while there is none.
+    setup_path: Option<String>,
     server: Server,
     pool: db::Pool,
     draft_lifetime: Duration,
@@ -28,6 +37,18 @@ pub struct Application {
 
 /// How often abandoned drafts are cleared.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+/// With no admin yet, a new one-time setup token (its hash stored, replacing
+/// any earlier one) and the path that uses it.
+fn first_admin_setup(conn: &mut db::AnyConnection) -> anyhow::Result<Option<String>> {
+    if db::officers::count_admins(conn)? > 0 {
+        secrets::delete(conn, SETUP_SECRET)?;
+        return Ok(None);
+    }
+    let token = DraftToken::generate();
+    secrets::put(conn, SETUP_SECRET, &token.hash())?;
+    Ok(Some(format!("/officers/setup/{}", token.expose())))
+}
 
 /// A new random secret key: 64 bytes, hex-encoded.
 fn generate_secret() -> String {
@@ -40,7 +61,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let definitions = load_definitions(&settings.surveys_dir)?;
         let prepared = settings.clone();
-        let (pool, catalogue, secret) = web::block(move || -> anyhow::Result<_> {
+        let (pool, catalogue, secret, setup_path) = web::block(move || -> anyhow::Result<_> {
             let settings = prepared;
             let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
             let mut conn = db::get(&pool)?;
@@ -51,7 +72,8 @@ impl Application {
                 None => secrets::get_or_create(&mut conn, "secret_key", generate_secret)
                     .context("cannot read or store the generated secret key")?,
             };
-            Ok((pool, catalogue, secret))
+            let setup_path = first_admin_setup(&mut conn)?;
+            Ok((pool, catalogue, secret, setup_path))
         })
         .await??;
 
@@ -61,13 +83,29 @@ impl Application {
             csrf: CsrfKey::new(secret.as_bytes()),
             draft_lifetime: settings.draft_lifetime,
             max_form_bytes: settings.max_form_bytes,
+            throttle: SignInThrottle::new(
+                settings.sign_in_max_failures,
+                settings.sign_in_lockout,
+                Duration::from_millis(250),
+            ),
         });
+        let session_key = Key::derive_from(secret.as_bytes());
+        let session_store = DbSessionStore::new(pool.clone());
+        let secure_cookies = settings.serves_https();
         let listener = TcpListener::bind(&settings.bind_address)
             .with_context(|| format!("cannot listen on {}", settings.bind_address))?;
         let address = listener.local_addr()?;
         let server = HttpServer::new(move || {
+            let sessions = SessionMiddleware::builder(session_store.clone(), session_key.clone())
+                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_same_site(SameSite::Strict)
+                .cookie_http_only(true)
+                .cookie_secure(secure_cookies)
+                .session_lifecycle(BrowserSession::default().state_ttl(time::Duration::hours(8)))
+                .build();
             App::new()
                 .app_data(state.clone())
+                .wrap(sessions)
                 .wrap(ErrorHandlers::new().default_handler(render_plain_errors))
                 .wrap(security_headers())
                 .configure(configure)
@@ -82,6 +120,8 @@ impl Application {
         Ok(Application {
             port: address.port(),
             host,
+            public_url: settings.public_url.clone(),
+            setup_path,
             server,
             pool,
             draft_lifetime: settings.draft_lifetime,
@@ -95,7 +135,18 @@ impl Application {
 
     /// The address to open in a browser.
     pub fn url(&self) -> String {
-        format!("http://{}:{}/", self.host, self.port)
+        match &self.public_url {
+            Some(url) => format!("{url}/"),
+            None => format!("http://{}:{}/", self.host, self.port),
+        }
+    }
+
+    /// The one-time link that creates the first admin, while there is none.
+    pub fn setup_url(&self) -> Option<String> {
+        let base = self.url();
+        self.setup_path
+            .as_ref()
+            .map(|path| format!("{}{path}", base.trim_end_matches('/')))
     }
 
     /// Serves until the server stops; meanwhile clears abandoned drafts at

@@ -10,6 +10,7 @@
 //! owning its transaction; no diesel type is visible above this module.
 
 pub mod drafts;
+pub mod officers;
 pub mod responses;
 mod schema;
 pub mod secrets;

@@ -74,3 +74,36 @@ diesel::allow_tables_to_appear_in_same_query!(
     answers,
     app_secrets,
 );
+
+diesel::table! {
+    officers (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    officer_sessions (key_hash) {
+        key_hash -> Text,
+        state -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        officer_id -> BigInt,
+        token_hash -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(api_tokens -> officers (officer_id));
+diesel::allow_tables_to_appear_in_same_query!(officers, api_tokens, officer_sessions);

@@ -37,3 +37,29 @@ pub fn get_or_create(
         other => Ok(other?),
     }
 }
+
+/// The stored value called `name`, if any.
+pub fn get(conn: &mut AnyConnection, name: &str) -> Result<Option<String>, DbError> {
+    Ok(app_secrets::table
+        .find(name)
+        .select(app_secrets::value)
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores `value` as `name`, replacing what was there.
+pub fn put(conn: &mut AnyConnection, name: &str, value: &str) -> Result<(), DbError> {
+    write_transaction(conn, |conn| {
+        diesel::delete(app_secrets::table.find(name)).execute(conn)?;
+        diesel::insert_into(app_secrets::table)
+            .values((app_secrets::name.eq(name), app_secrets::value.eq(value)))
+            .execute(conn)?;
+        Ok::<_, DbError>(())
+    })
+}
+
+/// Removes the value called `name`.
+pub fn delete(conn: &mut AnyConnection, name: &str) -> Result<(), DbError> {
+    diesel::delete(app_secrets::table.find(name)).execute(conn)?;
+    Ok(())
+}

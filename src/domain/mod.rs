@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod definition;
 pub mod ids;
+pub mod officer;
 pub mod token;
 
 pub use answers::{Answer, DraftAnswers, Entered, FieldError, Submission, Unanswered};

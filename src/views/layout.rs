@@ -17,6 +17,16 @@ pub struct Layout<'a> {
     /// A "Back" link above the main content.
     pub back_href: Option<&'a str>,
     pub has_errors: bool,
+    /// Officer pages: the navigation, with the sign-out form.
+    pub officer: Option<OfficerNav<'a>>,
+}
+
+/// What the officer navigation needs.
+#[derive(Debug, Clone, Copy)]
+pub struct OfficerNav<'a> {
+    pub email: &'a str,
+    pub csrf: &'a str,
+    pub is_admin: bool,
 }
 
 /// A whole HTML page.
@@ -45,8 +55,22 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
             body {
                 a.skip-link href="#main-content" { "Skip to main content" }
                 header.header {
-                    div.width-container {
+                    div.width-container.header__bar {
                         a.header__link href=(layout.header_href.unwrap_or("/")) { (header) }
+                        @if let Some(nav) = layout.officer {
+                            nav.header__nav aria-label="Officer menu" {
+                                a.header__nav-link href="/officers" { "Surveys" }
+                                @if nav.is_admin {
+                                    a.header__nav-link href="/admin/officers" { "Officers" }
+                                }
+                                form.header__sign-out method="post" action="/officers/sign-out" {
+                                    (csrf_field(nav.csrf))
+                                    button.header__nav-button type="submit" {
+                                        "Sign out" span.visually-hidden { " " (nav.email) }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
                 div.width-container {

@@ -4,6 +4,7 @@
 
 pub mod errors;
 pub mod layout;
+pub mod officer;
 pub mod resident;
 
 pub use layout::{Layout, page};

@@ -254,7 +254,7 @@ pub fn check_page(
             }
         }
         h2.heading-m { "Now submit your response" }
-        p.body { "By submitting you confirm you live or work in the area. Your answers are anonymous." }
+        p.body { "Your answers are stored anonymously. You cannot change them after you submit." }
         form method="post" action=(paths::submit(def.slug())) novalidate {
             (csrf_field(csrf))
             button.button type="submit" data-prevent-double-click="true" { "Submit response" }

@@ -2,7 +2,9 @@
 //! middleware every response passes through (security headers, error pages).
 
 pub mod assets;
+pub mod auth;
 pub mod form;
+pub mod officer;
 pub mod resident;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -24,6 +26,7 @@ pub struct AppState {
     pub csrf: CsrfKey,
     pub draft_lifetime: std::time::Duration,
     pub max_form_bytes: usize,
+    pub throttle: auth::SignInThrottle,
 }
 
 /// The one route table, used by the server and by tests.
@@ -31,6 +34,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(resident::home))
         .route("/health", web::get().to(health))
         .route("/assets/{name}", web::get().to(assets::serve))
+        .route("/officers", web::get().to(officer::dashboard))
+        .route("/officers/sign-in", web::get().to(officer::show_sign_in))
+        .route("/officers/sign-in", web::post().to(officer::submit_sign_in))
+        .route("/officers/sign-out", web::post().to(officer::sign_out))
+        .route(
+            "/officers/setup/{token}",
+            web::get().to(officer::show_setup),
+        )
+        .route(
+            "/officers/setup/{token}",
+            web::post().to(officer::create_first_admin),
+        )
+        .route("/admin/officers", web::get().to(officer::list_officers))
+        .route("/admin/officers", web::post().to(officer::add_officer))
+        .route(
+            "/admin/api-tokens",
+            web::post().to(officer::create_api_token),
+        )
         .service(
             web::scope("/surveys/{slug}")
                 .route("", web::get().to(resident::show_start))

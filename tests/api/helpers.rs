@@ -71,6 +71,8 @@ impl Drop for DbGuard {
 /// A running application and a way to look inside its database.
 pub struct TestApp {
     pub address: String,
+    /// The first-admin setup link the service printed, if any.
+    pub setup_url: Option<String>,
     pub pool: Pool,
     pub surveys_dir: PathBuf,
     _db: DbGuard,
@@ -158,11 +160,15 @@ impl TestApp {
             draft_lifetime: options.draft_lifetime,
             max_form_bytes: 16 * 1024,
             db_pool_size: 4,
+            public_url: None,
+            sign_in_max_failures: 5,
+            sign_in_lockout: Duration::from_secs(900),
         };
         let app = Application::build(settings)
             .await
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let setup_url = app.setup_url();
         tokio::spawn(app.run_until_stopped());
         let pool = tokio::task::spawn_blocking(move || db::connect(&url, 2))
             .await
@@ -170,6 +176,7 @@ impl TestApp {
             .expect("a pool for checks");
         Some(TestApp {
             address,
+            setup_url,
             pool,
             surveys_dir: options.surveys_dir,
             _db: guard,
@@ -187,6 +194,32 @@ impl TestApp {
                 .expect("client"),
             csrf: None,
         }
+    }
+
+    /// Adds an officer straight to the database.
+    pub fn add_officer(&self, email: &str, password: &str, role: &str) {
+        use civic_survey::domain::officer::{Email, NewPassword, Role};
+        let hash = NewPassword::parse(password)
+            .expect("valid")
+            .hash()
+            .expect("hash");
+        let email = Email::parse(email).expect("valid");
+        self.with_conn(|c| {
+            db::officers::insert_officer(c, &email, &hash, Role::parse(role).expect("role"))
+        })
+        .expect("officer added");
+    }
+
+    /// A browser signed in as a new officer with this role.
+    pub async fn signed_in(&self, role: &str) -> Resident {
+        let email = format!("{role}@example.gov.uk");
+        self.add_officer(&email, "correct horse battery staple", role);
+        let mut officer = self.resident();
+        let page = officer
+            .sign_in(&email, "correct horse battery staple")
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        officer
     }
 
     fn with_conn<T>(&self, f: impl FnOnce(&mut db::AnyConnection) -> T) -> T {
@@ -412,6 +445,29 @@ impl Resident {
         assert_eq!(form.status, StatusCode::OK, "GET {path}: {}", form.body);
         self.csrf = form.csrf();
         self.post(path, fields).await
+    }
+
+    /// Signs in through the form (GET it for its token, POST it).
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        let form = self.get("/officers/sign-in").await;
+        let token = form.csrf().expect("the sign-in form has a CSRF token");
+        let page = Page::read(
+            self.client
+                .post(self.url("/officers/sign-in"))
+                .form(&[
+                    ("csrf", token.as_str()),
+                    ("email", email),
+                    ("password", password),
+                ])
+                .send()
+                .await
+                .expect("POST sign-in"),
+        )
+        .await;
+        if page.status == StatusCode::SEE_OTHER {
+            self.csrf = self.get("/officers").await.csrf();
+        }
+        page
     }
 
     /// Forgets the CSRF token, to send forms without it.

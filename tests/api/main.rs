@@ -5,5 +5,6 @@
 mod helpers;
 
 mod bad_input;
+mod officers;
 mod resident_flow;
 mod storage;

@@ -1,0 +1,3 @@
+DROP TABLE api_tokens;
+DROP TABLE officer_sessions;
+DROP TABLE officers;

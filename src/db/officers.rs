@@ -1,0 +1,225 @@
+//! Officer accounts, their sessions and their API tokens.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{api_tokens, officer_sessions, officers};
+use super::{AnyConnection, DbError, is_unique_violation, now};
+use crate::domain::officer::{Email, Role};
+
+/// A stored officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OfficerId(pub i64);
+
+/// An officer as read from the database.
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub id: OfficerId,
+    pub email: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub created_at: NaiveDateTime,
+    pub disabled: bool,
+}
+
+type OfficerRow = (
+    i64,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+fn officer(row: OfficerRow) -> Result<Officer, DbError> {
+    let (id, email, password_hash, role, created_at, disabled_at) = row;
+    Ok(Officer {
+        id: OfficerId(id),
+        email,
+        password_hash,
+        role: Role::parse(&role).map_err(DbError::Corrupt)?,
+        created_at,
+        disabled: disabled_at.is_some(),
+    })
+}
+
+macro_rules! officer_columns {
+    () => {
+        (
+            officers::id,
+            officers::email,
+            officers::password_hash,
+            officers::role,
+            officers::created_at,
+            officers::disabled_at,
+        )
+    };
+}
+
+/// Why an officer could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum AddOfficerError {
+    #[error("an officer with that email address already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Adds an officer with an already hashed password.
+pub fn insert_officer(
+    conn: &mut AnyConnection,
+    email: &Email,
+    password_hash: &str,
+    role: Role,
+) -> Result<OfficerId, AddOfficerError> {
+    let inserted = diesel::insert_into(officers::table)
+        .values((
+            officers::email.eq(email.as_str()),
+            officers::password_hash.eq(password_hash),
+            officers::role.eq(role.as_str()),
+            officers::created_at.eq(now()),
+        ))
+        .returning(officers::id)
+        .get_result(conn);
+    match inserted {
+        Ok(id) => Ok(OfficerId(id)),
+        Err(e) if is_unique_violation(&e) => Err(AddOfficerError::EmailTaken),
+        Err(e) => Err(AddOfficerError::Db(e.into())),
+    }
+}
+
+pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> Result<Option<Officer>, DbError> {
+    officers::table
+        .filter(officers::email.eq(email.as_str()))
+        .select(officer_columns!())
+        .first::<OfficerRow>(conn)
+        .optional()?
+        .map(officer)
+        .transpose()
+}
+
+pub fn find_by_id(conn: &mut AnyConnection, id: OfficerId) -> Result<Option<Officer>, DbError> {
+    officers::table
+        .find(id.0)
+        .select(officer_columns!())
+        .first::<OfficerRow>(conn)
+        .optional()?
+        .map(officer)
+        .transpose()
+}
+
+/// Every officer, by email.
+pub fn list_officers(conn: &mut AnyConnection) -> Result<Vec<Officer>, DbError> {
+    officers::table
+        .order(officers::email)
+        .select(officer_columns!())
+        .load::<OfficerRow>(conn)?
+        .into_iter()
+        .map(officer)
+        .collect()
+}
+
+/// How many active admins there are.
+pub fn count_admins(conn: &mut AnyConnection) -> Result<i64, DbError> {
+    Ok(officers::table
+        .filter(officers::role.eq(Role::Admin.as_str()))
+        .filter(officers::disabled_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Stores an API token (its hash) for an officer.
+pub fn insert_api_token(
+    conn: &mut AnyConnection,
+    officer: OfficerId,
+    token_hash: &str,
+    label: &str,
+) -> Result<(), DbError> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::officer_id.eq(officer.0),
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::label.eq(label),
+            api_tokens::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The active officer an unrevoked API token belongs to.
+pub fn find_by_api_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<Officer>, DbError> {
+    let id: Option<i64> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(api_tokens::officer_id)
+        .first(conn)
+        .optional()?;
+    match id {
+        Some(id) => Ok(find_by_id(conn, OfficerId(id))?.filter(|o| !o.disabled)),
+        None => Ok(None),
+    }
+}
+
+/// A session's stored state, if the session exists and has not expired.
+pub fn load_session(conn: &mut AnyConnection, key_hash: &str) -> Result<Option<String>, DbError> {
+    Ok(officer_sessions::table
+        .find(key_hash)
+        .filter(officer_sessions::expires_at.gt(now()))
+        .select(officer_sessions::state)
+        .first(conn)
+        .optional()?)
+}
+
+/// Creates or replaces a session's state and expiry.
+pub fn save_session(
+    conn: &mut AnyConnection,
+    key_hash: &str,
+    state: &str,
+    expires_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    let updated = diesel::update(officer_sessions::table.find(key_hash))
+        .set((
+            officer_sessions::state.eq(state),
+            officer_sessions::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(officer_sessions::table)
+            .values((
+                officer_sessions::key_hash.eq(key_hash),
+                officer_sessions::state.eq(state),
+                officer_sessions::expires_at.eq(expires_at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Moves a session's expiry.
+pub fn touch_session(
+    conn: &mut AnyConnection,
+    key_hash: &str,
+    expires_at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(officer_sessions::table.find(key_hash))
+        .set(officer_sessions::expires_at.eq(expires_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends a session.
+pub fn delete_session(conn: &mut AnyConnection, key_hash: &str) -> Result<(), DbError> {
+    diesel::delete(officer_sessions::table.find(key_hash)).execute(conn)?;
+    Ok(())
+}
+
+/// Deletes expired sessions.
+pub fn purge_expired_sessions(conn: &mut AnyConnection) -> Result<usize, DbError> {
+    Ok(
+        diesel::delete(officer_sessions::table.filter(officer_sessions::expires_at.le(now())))
+            .execute(conn)?,
+    )
+}

@@ -1,0 +1,214 @@
+//! Officer pages: sign-in, first-admin setup, the survey list, and the
+//! officer accounts page.
+
+use maud::{Markup, html};
+
+use super::layout::{OfficerNav, SummaryItem, csrf_field, error_summary};
+use super::{Layout, page};
+use crate::db::officers::Officer;
+use crate::web::auth::SignedIn;
+
+/// The layout for a signed-in officer's page.
+pub fn officer_layout<'a>(title: &'a str, who: &'a SignedIn) -> Layout<'a> {
+    Layout {
+        title,
+        header_href: Some("/officers"),
+        officer: Some(OfficerNav {
+            email: &who.officer.email,
+            csrf: &who.csrf,
+            is_admin: who.is_admin(),
+        }),
+        ..Layout::default()
+    }
+}
+
+/// A labelled text input with its error, GOV.UK style.
+fn text_input(
+    id: &str,
+    label: &str,
+    kind: &str,
+    value: &str,
+    autocomplete: &str,
+    error: Option<&SummaryItem>,
+) -> Markup {
+    let error_id = format!("{id}-error");
+    html! {
+        div.form-group.form-group--error[error.is_some()] {
+            label.label for=(id) { (label) }
+            @if let Some(e) = error {
+                p.error-message id=(error_id) { span.visually-hidden { "Error:" } " " (e.message) }
+            }
+            input.input.input--error[error.is_some()] id=(id) name=(id) type=(kind) value=(value)
+                autocomplete=(autocomplete) spellcheck="false"
+                aria-describedby=[error.map(|_| error_id.as_str())];
+        }
+    }
+}
+
+fn error_for<'a>(errors: &'a [SummaryItem], id: &str) -> Option<&'a SummaryItem> {
+    errors.iter().find(|e| e.href == format!("#{id}"))
+}
+
+/// The sign-in form.
+pub fn sign_in_page(
+    email: &str,
+    next: &str,
+    errors: &[SummaryItem],
+    notice: Option<&str>,
+    csrf: &str,
+) -> Markup {
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(notice) = notice {
+            div.notification role="status" { p.body { (notice) } }
+        }
+        h1.heading-l { "Sign in" }
+        p.body { "For officers of the partnership. Residents do not need to sign in." }
+        form method="post" action="/officers/sign-in" novalidate {
+            (csrf_field(csrf))
+            input type="hidden" name="next" value=(next);
+            (text_input("email", "Email address", "email", email, "username", error_for(errors, "email")))
+            (text_input("password", "Password", "password", "", "current-password", error_for(errors, "password")))
+            button.button type="submit" { "Sign in" }
+        }
+    };
+    page(
+        &Layout {
+            title: "Sign in",
+            header_href: Some("/officers"),
+            has_errors: !errors.is_empty(),
+            ..Layout::default()
+        },
+        body,
+    )
+}
+
+/// The one-time page that creates the first administrator.
+pub fn setup_page(action: &str, email: &str, errors: &[SummaryItem], csrf: &str) -> Markup {
+    let body = html! {
+        (error_summary(errors))
+        h1.heading-l { "Create the first administrator" }
+        p.body { "This link works once. The account you create can add other officers." }
+        form method="post" action=(action) novalidate {
+            (csrf_field(csrf))
+            (text_input("email", "Email address", "email", email, "username", error_for(errors, "email")))
+            (text_input("password", "Password (at least 12 characters)", "password", "", "new-password", error_for(errors, "password")))
+            (text_input("confirm", "Password again", "password", "", "new-password", error_for(errors, "confirm")))
+            button.button type="submit" { "Create account" }
+        }
+    };
+    page(
+        &Layout {
+            title: "Create the first administrator",
+            has_errors: !errors.is_empty(),
+            ..Layout::default()
+        },
+        body,
+    )
+}
+
+/// One survey on the officer's list.
+#[derive(Debug, Clone)]
+pub struct SurveySummary {
+    pub slug: String,
+    pub title: String,
+    pub started: i64,
+    pub completed: i64,
+    pub status: String,
+}
+
+/// The signed-in officer's home: every survey with its counts.
+pub fn dashboard_page(who: &SignedIn, surveys: &[SurveySummary]) -> Markup {
+    let body = html! {
+        h1.heading-l { "Surveys" }
+        table.table {
+            caption.visually-hidden { "Surveys and their responses" }
+            thead {
+                tr {
+                    th scope="col" { "Survey" }
+                    th scope="col" { "Status" }
+                    th.numeric scope="col" { "Started" }
+                    th.numeric scope="col" { "Completed" }
+                }
+            }
+            tbody {
+                @for s in surveys {
+                    tr {
+                        td { a href=(format!("/surveys/{}/results", s.slug)) { (s.title) } }
+                        td { (s.status) }
+                        td.numeric { (s.started) }
+                        td.numeric { (s.completed) }
+                    }
+                }
+            }
+        }
+    };
+    page(&officer_layout("Surveys", who), body)
+}
+
+/// The officer accounts page: who has access, adding an officer, and
+/// issuing an API token.
+pub fn officers_page(
+    who: &SignedIn,
+    officers: &[Officer],
+    form_email: &str,
+    errors: &[SummaryItem],
+    new_token: Option<&str>,
+) -> Markup {
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(token) = new_token {
+            div.notification role="status" {
+                h2.heading-m { "Your new API token" }
+                p.body { "Copy it now: it is not shown again. Send it as " code { "Authorization: Bearer TOKEN" } "." }
+                p.token { (token) }
+            }
+        }
+        h1.heading-l { "Officers" }
+        table.table {
+            caption.visually-hidden { "Officer accounts" }
+            thead { tr { th scope="col" { "Email address" } th scope="col" { "Role" } th scope="col" { "Status" } } }
+            tbody {
+                @for o in officers {
+                    tr {
+                        td { (o.email) }
+                        td { (o.role.as_str()) }
+                        td { @if o.disabled { "Disabled" } @else { "Active" } }
+                    }
+                }
+            }
+        }
+        h2.heading-m { "Add an officer" }
+        form method="post" action="/admin/officers" novalidate {
+            (csrf_field(&who.csrf))
+            (text_input("email", "Email address", "email", form_email, "off", error_for(errors, "email")))
+            (text_input("password", "Initial password (at least 12 characters; give it to them securely)", "password", "", "new-password", error_for(errors, "password")))
+            div.form-group {
+                fieldset.fieldset {
+                    legend.fieldset__legend { "Role" }
+                    div.radios {
+                        div.choice {
+                            input.choice__input id="role" name="role" type="radio" value="analyst" checked;
+                            label.choice__label for="role" { "Analyst: views and exports results" }
+                        }
+                        div.choice {
+                            input.choice__input id="role-2" name="role" type="radio" value="admin";
+                            label.choice__label for="role-2" { "Administrator: also manages officers and surveys" }
+                        }
+                    }
+                }
+            }
+            button.button type="submit" { "Add officer" }
+        }
+        h2.heading-m { "API tokens" }
+        p.body { "A token lets a script read the results endpoint as you. It is shown once." }
+        form method="post" action="/admin/api-tokens" novalidate {
+            (csrf_field(&who.csrf))
+            (text_input("label", "What the token is for", "text", "", "off", error_for(errors, "label")))
+            button.button type="submit" { "Create API token" }
+        }
+    };
+    let mut layout = officer_layout("Officers", who);
+    layout.has_errors = !errors.is_empty();
+    page(&layout, body)
+}

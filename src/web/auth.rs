@@ -1,0 +1,405 @@
+//! Officer authentication: sessions (actix-session over our own database
+//! store, so every instance behind a load balancer shares them and signing
+//! out really ends them), the extractors that guard officer pages and the
+//! API, and the throttle on failed sign-ins.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_session::storage::{
+    LoadError, SaveError, SessionKey, SessionStore, UpdateError, generate_session_key,
+};
+use actix_session::{Session, SessionExt};
+use actix_web::cookie::time;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use crate::db::officers::{self, Officer, OfficerId};
+use crate::db::{self, Pool};
+use crate::domain::officer::Role;
+use crate::error::AppError;
+
+/// The officer session cookie's name.
+pub const SESSION_COOKIE: &str = "civic_officer";
+/// Session keys: the officer, and the secret that scopes their CSRF tokens.
+const OFFICER_ID: &str = "officer_id";
+const CSRF_SECRET: &str = "csrf";
+
+/// The stored form of a session key or API token.
+pub fn hash_token(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+fn expiry(ttl: &time::Duration) -> chrono::NaiveDateTime {
+    db::now() + chrono::Duration::seconds(ttl.whole_seconds())
+}
+
+/// actix-session's storage, in the `officer_sessions` table. Keys are stored
+/// hashed, so the table cannot be used to take over a session.
+#[derive(Clone)]
+pub struct DbSessionStore {
+    pool: Pool,
+}
+
+impl DbSessionStore {
+    pub fn new(pool: Pool) -> Self {
+        DbSessionStore { pool }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut db::AnyConnection) -> Result<T, db::DbError> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let pool = self.pool.clone();
+        Ok(web::block(move || f(&mut *db::get(&pool)?)).await??)
+    }
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
+        let hash = hash_token(key.as_ref());
+        let state = self
+            .run(move |c| officers::load_session(c, &hash))
+            .await
+            .map_err(LoadError::Other)?;
+        state
+            .map(|s| serde_json::from_str(&s).map_err(|e| LoadError::Deserialization(e.into())))
+            .transpose()
+    }
+
+    async fn save(
+        &self,
+        state: HashMap<String, String>,
+        ttl: &time::Duration,
+    ) -> Result<SessionKey, SaveError> {
+        let key = generate_session_key();
+        let hash = hash_token(key.as_ref());
+        let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
+        let expires = expiry(ttl);
+        self.run(move |c| officers::save_session(c, &hash, &json, expires))
+            .await
+            .map_err(SaveError::Other)?;
+        Ok(key)
+    }
+
+    async fn update(
+        &self,
+        key: SessionKey,
+        state: HashMap<String, String>,
+        ttl: &time::Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let hash = hash_token(key.as_ref());
+        let json =
+            serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let expires = expiry(ttl);
+        self.run(move |c| officers::save_session(c, &hash, &json, expires))
+            .await
+            .map_err(UpdateError::Other)?;
+        Ok(key)
+    }
+
+    async fn update_ttl(&self, key: &SessionKey, ttl: &time::Duration) -> anyhow::Result<()> {
+        let hash = hash_token(key.as_ref());
+        let expires = expiry(ttl);
+        self.run(move |c| officers::touch_session(c, &hash, expires))
+            .await
+    }
+
+    async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
+        let hash = hash_token(key.as_ref());
+        self.run(move |c| officers::delete_session(c, &hash)).await
+    }
+}
+
+/// A signed-in officer, with the token their forms must carry.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub officer: Officer,
+    /// The CSRF token for forms in this session.
+    pub csrf: String,
+}
+
+impl SignedIn {
+    pub fn is_admin(&self) -> bool {
+        self.officer.role == Role::Admin
+    }
+}
+
+/// Why a request was refused for want of a signed-in officer.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// A page: go to sign-in, then come back.
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    /// The API: 401 with a JSON body.
+    #[error("authentication required")]
+    Unauthorized,
+    /// Signed in, but without the role the page needs.
+    #[error("forbidden")]
+    Forbidden,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AuthError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AuthError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AuthError::Forbidden => StatusCode::FORBIDDEN,
+            AuthError::App(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AuthError::SignInRequired { next } => {
+                let target = format!(
+                    "/officers/sign-in?next={}",
+                    percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+                );
+                super::redirect(&target)
+            }
+            AuthError::Unauthorized => HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+                .json(serde_json::json!({
+                    "error": "Sign in, or send an API token as 'Authorization: Bearer TOKEN'"
+                })),
+            AuthError::Forbidden => super::html(
+                StatusCode::FORBIDDEN,
+                crate::views::errors::error_page(
+                    "You do not have access to this page",
+                    &[
+                        "Only administrators can use this page. Ask an administrator if you need it.",
+                    ],
+                    Some(("/officers", "Go to your surveys")),
+                ),
+            ),
+            AuthError::App(e) => e.error_response(),
+        }
+    }
+}
+
+/// The officer of the request's session, if one is signed in and active.
+async fn from_session(
+    state: &web::Data<AppState>,
+    session: &Session,
+) -> Result<Option<SignedIn>, AppError> {
+    let Ok(Some(id)) = session.get::<i64>(OFFICER_ID) else {
+        return Ok(None);
+    };
+    let Ok(Some(csrf_secret)) = session.get::<String>(CSRF_SECRET) else {
+        return Ok(None);
+    };
+    let pool = state.pool.clone();
+    let found =
+        web::block(move || officers::find_by_id(&mut *db::get(&pool)?, OfficerId(id))).await??;
+    Ok(found.filter(|o| !o.disabled).map(|officer| SignedIn {
+        officer,
+        csrf: state.csrf.token(&format!("officer:{csrf_secret}")),
+    }))
+}
+
+/// The officer an `Authorization: Bearer` API token belongs to.
+async fn from_bearer(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+) -> Result<Option<SignedIn>, AppError> {
+    let Some(token) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return Ok(None);
+    };
+    let hash = hash_token(token.trim());
+    let pool = state.pool.clone();
+    let found =
+        web::block(move || officers::find_by_api_token(&mut *db::get(&pool)?, &hash)).await??;
+    Ok(found.map(|officer| SignedIn {
+        officer,
+        csrf: String::new(),
+    }))
+}
+
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AuthError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AuthError::App(anyhow::anyhow!("application state missing").into()))
+}
+
+type AuthFuture<T> = Pin<Box<dyn Future<Output = Result<T, AuthError>>>>;
+
+/// Guards an officer page: a signed-in officer, or a redirect to sign-in.
+pub struct OfficerPage(pub SignedIn);
+
+impl FromRequest for OfficerPage {
+    type Error = AuthError;
+    type Future = AuthFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            match from_session(&state, &req.get_session()).await? {
+                Some(officer) => Ok(OfficerPage(officer)),
+                None => Err(AuthError::SignInRequired {
+                    next: req
+                        .uri()
+                        .path_and_query()
+                        .map_or("/officers", |p| p.as_str())
+                        .to_owned(),
+                }),
+            }
+        })
+    }
+}
+
+/// Guards an admin page.
+pub struct AdminPage(pub SignedIn);
+
+impl FromRequest for AdminPage {
+    type Error = AuthError;
+    type Future = AuthFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let page = OfficerPage::from_request(req, payload);
+        Box::pin(async move {
+            let OfficerPage(officer) = page.await?;
+            if officer.is_admin() {
+                Ok(AdminPage(officer))
+            } else {
+                Err(AuthError::Forbidden)
+            }
+        })
+    }
+}
+
+/// Guards the API: a session or an API token, or 401.
+pub struct OfficerApi(pub SignedIn);
+
+impl FromRequest for OfficerApi {
+    type Error = AuthError;
+    type Future = AuthFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            if let Some(officer) = from_bearer(&state, &req).await? {
+                return Ok(OfficerApi(officer));
+            }
+            match from_session(&state, &req.get_session()).await? {
+                Some(officer) => Ok(OfficerApi(officer)),
+                None => Err(AuthError::Unauthorized),
+            }
+        })
+    }
+}
+
+/// Starts a signed-in session: a new session key (no fixation), the officer,
+/// and a fresh secret for their CSRF tokens.
+pub fn sign_in(session: &Session, officer: OfficerId) -> Result<(), AppError> {
+    session.renew();
+    session
+        .insert(OFFICER_ID, officer.0)
+        .and_then(|()| session.insert(CSRF_SECRET, crate::domain::DraftToken::generate().expose()))
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the session: {e}")))
+}
+
+/// What the throttle says about a sign-in attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttle {
+    /// Go ahead, after waiting this long (longer with each recent failure).
+    Allow(Duration),
+    /// Refused until the lock-out ends.
+    Locked(Duration),
+}
+
+/// Counts failed sign-ins per email address, in memory: each failure slows
+/// the next attempt, and too many lock the address out for a while. Nothing
+/// about the client is stored.
+#[derive(Debug)]
+pub struct SignInThrottle {
+    max_failures: u32,
+    lockout: Duration,
+    step: Duration,
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl SignInThrottle {
+    pub fn new(max_failures: u32, lockout: Duration, step: Duration) -> Self {
+        SignInThrottle {
+            max_failures: max_failures.max(1),
+            lockout,
+            step,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// May `email` try to sign in now?
+    pub fn check(&self, email: &str) -> Throttle {
+        let Ok(mut map) = self.failures.lock() else {
+            return Throttle::Allow(Duration::ZERO);
+        };
+        match map.get(email).copied() {
+            Some((_, last)) if last.elapsed() >= self.lockout => {
+                map.remove(email);
+                Throttle::Allow(Duration::ZERO)
+            }
+            Some((count, last)) if count >= self.max_failures => {
+                Throttle::Locked(self.lockout.saturating_sub(last.elapsed()))
+            }
+            Some((count, _)) => Throttle::Allow(self.step * count),
+            None => Throttle::Allow(Duration::ZERO),
+        }
+    }
+
+    pub fn record_failure(&self, email: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            let entry = map.entry(email.to_owned()).or_insert((0, Instant::now()));
+            entry.0 += 1;
+            entry.1 = Instant::now();
+        }
+    }
+
+    pub fn record_success(&self, email: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(email);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_slow_then_lock_then_expire() {
+        let t = SignInThrottle::new(3, Duration::from_millis(50), Duration::from_millis(10));
+        assert_eq!(t.check("a"), Throttle::Allow(Duration::ZERO));
+        t.record_failure("a");
+        assert_eq!(t.check("a"), Throttle::Allow(Duration::from_millis(10)));
+        t.record_failure("a");
+        assert_eq!(t.check("a"), Throttle::Allow(Duration::from_millis(20)));
+        t.record_failure("a");
+        assert!(matches!(t.check("a"), Throttle::Locked(_)));
+        assert_eq!(t.check("b"), Throttle::Allow(Duration::ZERO), "per address");
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(t.check("a"), Throttle::Allow(Duration::ZERO));
+    }
+
+    #[test]
+    fn success_clears_failures() {
+        let t = SignInThrottle::new(3, Duration::from_secs(60), Duration::from_millis(10));
+        t.record_failure("a");
+        t.record_success("a");
+        assert_eq!(t.check("a"), Throttle::Allow(Duration::ZERO));
+    }
+}
