@@ -2,13 +2,17 @@
 //! Partnerships, with live results and exports.
 
 pub mod catalogue;
+pub mod charts;
 pub mod config;
 pub mod csrf;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod paths;
+pub mod results;
+pub mod seed;
 pub mod startup;
+pub mod stats;
 pub mod synthetic;
 pub mod views;
 pub mod web;

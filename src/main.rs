@@ -27,6 +27,18 @@ enum Command {
     /// Manage officer accounts.
     #[command(subcommand)]
     Officer(OfficerCommand),
+    /// Fill the 2019 survey with synthetic responses that reproduce every
+    /// figure the 2019 strategy published.
+    Seed {
+        /// The survey to fill (the shipped csp-2019).
+        survey: String,
+        /// Another seed gives other (equally faithful) responses.
+        #[arg(long, default_value_t = 2019)]
+        seed: u64,
+        /// Add the responses even if the survey already has some.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -60,6 +72,11 @@ fn main() -> ExitCode {
         Command::Officer(OfficerCommand::Add { email, role }) => {
             add_officer(&settings, &email, &role)
         }
+        Command::Seed {
+            survey,
+            seed: number,
+            force,
+        } => seed(&settings, &survey, number, force),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -115,6 +132,48 @@ fn add_officer(settings: &Settings, email: &str, role: &str) -> anyhow::Result<(
     let mut conn = db::get(&pool)?;
     officers::insert_officer(&mut conn, &email, &hash, role)?;
     println!("Added {} as {}.", email.as_str(), role.as_str());
+    Ok(())
+}
+
+fn seed(settings: &Settings, slug: &str, seed: u64, force: bool) -> anyhow::Result<()> {
+    use civic_survey::db::{self, responses, surveys};
+
+    let definition = load_definitions(&settings.surveys_dir)?
+        .into_iter()
+        .find(|d| d.slug().as_str() == slug)
+        .ok_or_else(|| anyhow::anyhow!("no survey definition has the slug {slug:?}"))?;
+    if slug != "csp-2019" {
+        anyhow::bail!("seed knows the published 2019 figures only, so it fills csp-2019 only");
+    }
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = db::get(&pool)?;
+    let published = surveys::publish(&mut conn, &definition)?;
+    let existing = responses::count_completed(&mut conn, published.survey)?;
+    if existing > 0 && !force {
+        anyhow::bail!(
+            "{slug} already has {existing} responses; add --force to add the 2019 responses as well"
+        );
+    }
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} responses ({per_sec}, {eta} left)",
+        )?
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("Seeding {slug}"));
+    let stored = civic_survey::seed::seed_2019(
+        &mut conn,
+        published.survey,
+        published.version_id,
+        &definition,
+        seed,
+        |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )?;
+    bar.finish();
+    println!("Stored {stored} responses in {slug} (seed {seed}).");
     Ok(())
 }
 

@@ -21,6 +21,7 @@ use crate::db::{self, secrets};
 use crate::domain::DraftToken;
 use crate::web::auth::{DbSessionStore, SESSION_COOKIE, SignInThrottle};
 use crate::web::officer::SETUP_SECRET;
+use crate::web::results::LiveHub;
 use crate::web::{AppState, configure, render_plain_errors, security_headers};
 
 /// A built application, bound and ready to run.
@@ -33,6 +34,7 @@ pub struct Application {
     server: Server,
     pool: db::Pool,
     draft_lifetime: Duration,
+    state: web::Data<AppState>,
 }
 
 /// How often abandoned drafts are cleared.
@@ -48,6 +50,26 @@ fn first_admin_setup(conn: &mut db::AnyConnection) -> anyhow::Result<Option<Stri
     let token = DraftToken::generate();
     secrets::put(conn, SETUP_SECRET, &token.hash())?;
     Ok(Some(format!("/officers/setup/{}", token.expose())))
+}
+
+/// How often the database is asked for new responses while a live page is open.
+const LIVE_POLL: Duration = Duration::from_secs(1);
+
+/// Feeds the live hub with responses stored by any instance.
+async fn watch_for_responses(state: web::Data<AppState>) {
+    let mut every = tokio::time::interval(LIVE_POLL);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+        if !state.live.has_listeners() {
+            continue;
+        }
+        let pool = state.pool.clone();
+        let latest = web::block(move || db::responses::latest_id(&mut *db::get(&pool)?)).await;
+        if let Ok(Ok(Some(id))) = latest {
+            state.live.notify(id);
+        }
+    }
 }
 
 /// A new random secret key: 64 bytes, hex-encoded.
@@ -83,12 +105,14 @@ impl Application {
             csrf: CsrfKey::new(secret.as_bytes()),
             draft_lifetime: settings.draft_lifetime,
             max_form_bytes: settings.max_form_bytes,
+            live: LiveHub::default(),
             throttle: SignInThrottle::new(
                 settings.sign_in_max_failures,
                 settings.sign_in_lockout,
                 Duration::from_millis(250),
             ),
         });
+        let poller_state = state.clone();
         let session_key = Key::derive_from(secret.as_bytes());
         let session_store = DbSessionStore::new(pool.clone());
         let secure_cookies = settings.serves_https();
@@ -125,6 +149,7 @@ impl Application {
             server,
             pool,
             draft_lifetime: settings.draft_lifetime,
+            state: poller_state,
         })
     }
 
@@ -176,8 +201,10 @@ impl Application {
                 }
             }
         });
+        let live = tokio::spawn(watch_for_responses(self.state));
         let outcome = self.server.await;
         purge.abort();
+        live.abort();
         outcome
     }
 }

@@ -12,6 +12,7 @@
 pub mod drafts;
 pub mod officers;
 pub mod responses;
+pub mod results;
 mod schema;
 pub mod secrets;
 pub mod surveys;

@@ -73,6 +73,7 @@ pub fn insert_submission(
                 responses::survey_version_id.eq(draft.version.0),
                 responses::draft_id.eq(draft.id.0),
                 responses::submitted_at.eq(at),
+                responses::submitted_on.eq(at.date()),
             ))
             .returning(responses::id)
             .get_result(conn)?;
@@ -98,6 +99,13 @@ pub fn insert_submission(
         }
         Ok(SubmitOutcome::Stored(ResponseId(response_id)))
     })
+}
+
+/// The id of the newest response of any survey, if there is one.
+pub fn latest_id(conn: &mut AnyConnection) -> Result<Option<i64>, DbError> {
+    Ok(responses::table
+        .select(diesel::dsl::max(responses::id))
+        .first(conn)?)
 }
 
 /// How many complete responses a survey has.

@@ -41,6 +41,7 @@ diesel::table! {
         survey_version_id -> BigInt,
         draft_id -> BigInt,
         submitted_at -> Timestamp,
+        submitted_on -> Date,
     }
 }
 

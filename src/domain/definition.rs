@@ -65,6 +65,8 @@ pub struct RawQuestion {
     pub hint: Option<String>,
     #[serde(default)]
     pub required: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demographic: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,6 +168,7 @@ pub struct Question {
     short_label: String,
     hint: Option<String>,
     required: bool,
+    demographic: bool,
     required_message: Option<String>,
     kind: QuestionKind,
     show_if: Option<Condition>,
@@ -387,6 +390,11 @@ impl Question {
     pub fn required(&self) -> bool {
         self.required
     }
+    /// About the respondent (age, ethnicity, gender): reported in the
+    /// "breakdown of respondents" and drawn as bars rather than a pie.
+    pub fn demographic(&self) -> bool {
+        self.demographic
+    }
     /// What the error says when a required question is left unanswered.
     pub fn required_message(&self) -> String {
         self.required_message
@@ -551,6 +559,7 @@ fn check_question(
             .unwrap_or_else(|| rq.title.clone()),
         hint: rq.hint.clone().filter(|h| !h.trim().is_empty()),
         required: rq.required,
+        demographic: rq.demographic,
         required_message: rq.required_message.clone().filter(|m| !m.trim().is_empty()),
         kind: kind?,
         show_if,

@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod definition;
+pub mod filters;
 pub mod ids;
 pub mod officer;
 pub mod token;
@@ -11,5 +12,6 @@ pub use answers::{Answer, DraftAnswers, Entered, FieldError, Submission, Unanswe
 pub use definition::{
     AnswerOption, Availability, DefinitionErrors, Question, QuestionKind, SurveyDefinition,
 };
+pub use filters::{Filter, ResultsQuery};
 pub use ids::{OptionId, QuestionId, Slug};
 pub use token::DraftToken;

@@ -17,6 +17,8 @@ pub struct Layout<'a> {
     /// A "Back" link above the main content.
     pub back_href: Option<&'a str>,
     pub has_errors: bool,
+    /// Use the full width (results tables and charts).
+    pub wide: bool,
     /// Officer pages: the navigation, with the sign-out form.
     pub officer: Option<OfficerNav<'a>>,
 }
@@ -77,7 +79,7 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
                     @if let Some(href) = layout.back_href {
                         a.back-link href=(href) { "Back" }
                     }
-                    main.main #main-content {
+                    main.main.main--wide[layout.wide] #main-content {
                         (body)
                     }
                 }

@@ -6,5 +6,6 @@ pub mod errors;
 pub mod layout;
 pub mod officer;
 pub mod resident;
+pub mod results;
 
 pub use layout::{Layout, page};

@@ -24,6 +24,13 @@ use crate::db::{self, Pool};
 use crate::domain::officer::Role;
 use crate::error::AppError;
 
+/// What must be escaped in a query value: all but RFC 3986's unreserved characters.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// The officer session cookie's name.
 pub const SESSION_COOKIE: &str = "civic_officer";
 /// Session keys: the officer, and the secret that scopes their CSRF tokens.
@@ -161,7 +168,7 @@ impl ResponseError for AuthError {
             AuthError::SignInRequired { next } => {
                 let target = format!(
                     "/officers/sign-in?next={}",
-                    percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+                    percent_encoding::utf8_percent_encode(next, QUERY_VALUE)
                 );
                 super::redirect(&target)
             }

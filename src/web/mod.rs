@@ -6,6 +6,7 @@ pub mod auth;
 pub mod form;
 pub mod officer;
 pub mod resident;
+pub mod results;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -27,6 +28,7 @@ pub struct AppState {
     pub draft_lifetime: std::time::Duration,
     pub max_form_bytes: usize,
     pub throttle: auth::SignInThrottle,
+    pub live: results::LiveHub,
 }
 
 /// The one route table, used by the server and by tests.
@@ -52,6 +54,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/api-tokens",
             web::post().to(officer::create_api_token),
         )
+        .route(
+            "/api/surveys/{slug}/results",
+            web::get().to(results::results_json),
+        )
         .service(
             web::scope("/surveys/{slug}")
                 .route("", web::get().to(resident::show_start))
@@ -66,7 +72,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/check", web::get().to(resident::show_check))
                 .route("/submit", web::post().to(resident::submit_response))
-                .route("/done", web::get().to(resident::show_done)),
+                .route("/done", web::get().to(resident::show_done))
+                .route("/results", web::get().to(results::show_results))
+                .route("/results/live", web::get().to(results::live)),
         );
 }
 
@@ -129,12 +137,14 @@ pub fn security_headers() -> DefaultHeaders {
 pub fn render_plain_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_html = res
+    // Pages and JSON already say what went wrong; plain text and empty
+    // bodies (routing, extractors) get the HTML error page.
+    let has_own_body = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if is_html {
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    if has_own_body {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

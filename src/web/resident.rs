@@ -596,9 +596,11 @@ pub async fn submit_response(
     })
     .await?;
     match outcome {
-        Ok(SubmitOutcome::Stored(_) | SubmitOutcome::AlreadySubmitted) => {
+        Ok(SubmitOutcome::Stored(id)) => {
+            state.live.notify(id.0);
             Ok(redirect(&paths::done(def.slug())))
         }
+        Ok(SubmitOutcome::AlreadySubmitted) => Ok(redirect(&paths::done(def.slug()))),
         Ok(SubmitOutcome::Stale) => {
             Err(anyhow::anyhow!("draft kept changing during submit").into())
         }

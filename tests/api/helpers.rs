@@ -196,6 +196,27 @@ impl TestApp {
         }
     }
 
+    /// Fills csp-2019 with the synthetic 2019 responses, through the same
+    /// storage path as real submissions.
+    pub fn seed_2019(&self) {
+        let def = civic_survey::domain::SurveyDefinition::load_file(
+            &self.surveys_dir.join("csp-2019.toml"),
+        )
+        .expect("csp-2019");
+        self.with_conn(|c| {
+            let published = db::surveys::publish(c, &def).expect("published");
+            civic_survey::seed::seed_2019(
+                c,
+                published.survey,
+                published.version_id,
+                &def,
+                2019,
+                |_, _| {},
+            )
+        })
+        .expect("seeded");
+    }
+
     /// Adds an officer straight to the database.
     pub fn add_officer(&self, email: &str, password: &str, role: &str) {
         use civic_survey::domain::officer::{Email, NewPassword, Role};
@@ -468,6 +489,17 @@ impl Resident {
             self.csrf = self.get("/officers").await.csrf();
         }
         page
+    }
+
+    /// GETs JSON, returning the status and the parsed body.
+    pub async fn get_json(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)),
+        )
     }
 
     /// Forgets the CSRF token, to send forms without it.

@@ -7,4 +7,5 @@ mod helpers;
 mod bad_input;
 mod officers;
 mod resident_flow;
+mod results;
 mod storage;

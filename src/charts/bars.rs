@@ -1,0 +1,148 @@
+//! Horizontal bars for multiple-choice and demographic questions, and
+//! vertical bars for responses per day.
+
+use chrono::NaiveDate;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{ChartError, Svg, accessible, colour};
+use crate::stats::{QuestionResult, Shown};
+
+const WIDTH: u32 = 720;
+const ROW: i32 = 30;
+const LABEL_WIDTH: i32 = 260;
+
+/// One bar per option, longest first, each labelled with its count and
+/// percentage of the question's respondents.
+pub fn bars(
+    result: &QuestionResult,
+    title: &str,
+    id: &str,
+    tenths: bool,
+) -> Result<Svg, ChartError> {
+    let ranked = result.ranked();
+    let height = (70 + ranked.len() as i32 * ROW + 20) as u32;
+    let max = ranked.first().map_or(0, |o| o.count).max(1) as f64;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let title_style = ("sans-serif", 22)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
+        root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
+        root.draw(&Text::new(
+            format!("Of {} respondents to this question", result.answered),
+            (20, 44),
+            ("sans-serif", 15).into_font().color(&RGBColor(72, 73, 73)),
+        ))?;
+        let bar_space = f64::from(WIDTH as i32 - LABEL_WIDTH - 120);
+        for (row, option) in ranked.iter().enumerate() {
+            let y = 70 + row as i32 * ROW;
+            root.draw(&Text::new(
+                option.label.clone(),
+                (LABEL_WIDTH - 10, y + ROW / 2 - 2),
+                ("sans-serif", 15)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+            let length = (option.count as f64 / max * bar_space).round() as i32;
+            if length > 0 {
+                root.draw(&Rectangle::new(
+                    [(LABEL_WIDTH, y + 3), (LABEL_WIDTH + length, y + ROW - 7)],
+                    colour(0).filled(),
+                ))?;
+            }
+            let shown = if tenths {
+                Shown::Tenths(option.rounded_tenths)
+            } else {
+                Shown::Whole(option.rounded)
+            };
+            root.draw(&Text::new(
+                format!("{} ({shown})", option.count),
+                (LABEL_WIDTH + length + 8, y + ROW / 2 - 2),
+                ("sans-serif", 15)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        root.present()?;
+    }
+    let description = super::pie::describe(result);
+    Ok(accessible(svg, id, title, &description))
+}
+
+/// Complete responses per day, as vertical bars with the count above each.
+pub fn per_day(days: &[(NaiveDate, u64)], title: &str, id: &str) -> Result<Svg, ChartError> {
+    const HEIGHT: u32 = 300;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let title_style = ("sans-serif", 22)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
+        root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
+        if days.is_empty() {
+            root.draw(&Text::new(
+                "No responses yet".to_owned(),
+                (WIDTH as i32 / 2, HEIGHT as i32 / 2),
+                ("sans-serif", 18)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+        } else {
+            let max = days.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            let area = root.margin(50, 10, 20, 20);
+            let mut chart = ChartBuilder::on(&area)
+                .x_label_area_size(40)
+                .y_label_area_size(50)
+                .build_cartesian_2d(
+                    (0..days.len() as i32).into_segmented(),
+                    0u64..max + max / 10 + 1,
+                )?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(days.len().min(10))
+                .x_label_formatter(&|x| match x {
+                    SegmentValue::CenterOf(i) => days
+                        .get(*i as usize)
+                        .map(|(d, _)| d.format("%-d %b").to_string())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                })
+                .y_desc("Responses")
+                .label_style(("sans-serif", 14).into_font().color(&BLACK))
+                .draw()?;
+            chart.draw_series(days.iter().enumerate().map(|(i, (_, n))| {
+                let i = i as i32;
+                Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0),
+                        (SegmentValue::Exact(i + 1), *n),
+                    ],
+                    colour(0).filled(),
+                )
+            }))?;
+        }
+        root.present()?;
+    }
+    let total: u64 = days.iter().map(|(_, n)| n).sum();
+    let description = match (days.first(), days.last()) {
+        (Some((first, _)), Some((last, _))) => format!(
+            "{total} complete responses between {} and {}, on {} days; the busiest day had {}.",
+            first.format("%-d %B %Y"),
+            last.format("%-d %B %Y"),
+            days.len(),
+            days.iter().map(|(_, n)| *n).max().unwrap_or(0)
+        ),
+        _ => "No responses yet.".to_owned(),
+    };
+    Ok(accessible(svg, id, title, &description))
+}

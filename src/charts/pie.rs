@@ -1,0 +1,100 @@
+//! A pie chart for a single-choice question, like the 2019 "Single most
+//! important concern in local areas": slices labelled with their rounded
+//! percentage, and a legend with each option's count and percentage.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{ChartError, Svg, accessible, colour};
+use crate::stats::{QuestionResult, Shown};
+
+const WIDTH: u32 = 720;
+const HEIGHT: u32 = 380;
+
+/// Draws `result` as a pie; options nobody chose are left out of the pie
+/// but kept in the legend.
+pub fn pie(result: &QuestionResult, title: &str, id: &str) -> Result<Svg, ChartError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let title_style = ("sans-serif", 22)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
+        root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
+
+        let shown: Vec<(usize, f64, String)> = result
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.count > 0)
+            .map(|(i, o)| (i, o.count as f64, Shown::Whole(o.rounded).to_string()))
+            .collect();
+        let center = (190, 210);
+        let radius = 125.0;
+        if shown.is_empty() {
+            root.draw(&Text::new(
+                "No answers yet".to_owned(),
+                center,
+                ("sans-serif", 18)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+        } else {
+            let sizes: Vec<f64> = shown.iter().map(|(_, c, _)| *c).collect();
+            let colours: Vec<RGBColor> = shown.iter().map(|(i, _, _)| colour(*i)).collect();
+            let labels: Vec<String> = shown.iter().map(|(_, _, l)| l.clone()).collect();
+            let mut pie = Pie::new(&center, &radius, &sizes, &colours, &labels);
+            pie.start_angle(-90.0);
+            pie.label_style(("sans-serif", 17).into_font().color(&BLACK));
+            pie.label_offset(22.0);
+            root.draw(&pie)?;
+        }
+
+        let legend_x = 390;
+        for (row, option) in result.options.iter().enumerate() {
+            let y = 70 + row as i32 * 30;
+            root.draw(&Rectangle::new(
+                [(legend_x, y), (legend_x + 18, y + 18)],
+                colour(row).filled(),
+            ))?;
+            root.draw(&Text::new(
+                format!(
+                    "{}: {} ({})",
+                    option.label,
+                    option.count,
+                    Shown::Whole(option.rounded)
+                ),
+                (legend_x + 28, y + 9),
+                ("sans-serif", 16)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        root.draw(&Text::new(
+            format!("Of {} respondents to this question", result.answered),
+            (legend_x, 70 + result.options.len() as i32 * 30 + 10),
+            ("sans-serif", 15).into_font().color(&RGBColor(72, 73, 73)),
+        ))?;
+        root.present()?;
+    }
+    let description = describe(result);
+    Ok(accessible(svg, id, title, &description))
+}
+
+/// The figures in a sentence, for screen readers.
+pub fn describe(result: &QuestionResult) -> String {
+    let parts: Vec<String> = result
+        .ranked()
+        .iter()
+        .map(|o| format!("{} {} ({})", o.label, o.count, Shown::Whole(o.rounded)))
+        .collect();
+    format!(
+        "Of {} respondents to this question: {}.",
+        result.answered,
+        parts.join(", ")
+    )
+}

@@ -1,0 +1,182 @@
+//! Filters and comparisons for results, as they appear in a URL:
+//! `?f-borough=dartford&f-age=45-54&compare=gender`. Only single-choice
+//! questions can filter or split the figures (each response has one answer).
+
+use super::definition::{QuestionKind, SurveyDefinition};
+use super::ids::{OptionId, QuestionId};
+
+/// Responses that chose `option` of `question`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub question: QuestionId,
+    pub option: OptionId,
+}
+
+/// The filters and the comparison a results view asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultsQuery {
+    pub filters: Vec<Filter>,
+    pub compare: Option<QuestionId>,
+}
+
+const FILTER_PREFIX: &str = "f-";
+
+fn single_choice<'d>(
+    definition: &'d SurveyDefinition,
+    id: &str,
+) -> Result<&'d super::definition::Question, String> {
+    let question = definition
+        .question(id)
+        .ok_or_else(|| format!("This survey has no question {id:?} to filter by"))?;
+    if question.kind() != QuestionKind::Single {
+        return Err(format!(
+            "\u{201c}{}\u{201d} allows several answers, so it cannot filter or split the figures",
+            question.short_label()
+        ));
+    }
+    Ok(question)
+}
+
+impl ResultsQuery {
+    /// Reads the query string's pairs; other parameters are left alone.
+    pub fn parse<'a>(
+        definition: &SurveyDefinition,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<ResultsQuery, String> {
+        let mut query = ResultsQuery::default();
+        for (key, value) in pairs {
+            if value.is_empty() {
+                continue;
+            }
+            if let Some(id) = key.strip_prefix(FILTER_PREFIX) {
+                let question = single_choice(definition, id)?;
+                let option = question.option(value).ok_or_else(|| {
+                    format!(
+                        "\u{201c}{}\u{201d} has no answer {value:?} to filter by",
+                        question.short_label()
+                    )
+                })?;
+                if query.filters.iter().any(|f| f.question == *question.id()) {
+                    return Err(format!(
+                        "Filter \u{201c}{}\u{201d} by one answer at a time",
+                        question.short_label()
+                    ));
+                }
+                query.filters.push(Filter {
+                    question: question.id().clone(),
+                    option: option.id().clone(),
+                });
+            } else if key == "compare" {
+                query.compare = Some(single_choice(definition, value)?.id().clone());
+            }
+        }
+        query
+            .filters
+            .sort_by_key(|f| definition.position(&f.question));
+        Ok(query)
+    }
+
+    /// The filter on `question`, if any.
+    pub fn filter_on(&self, question: &QuestionId) -> Option<&OptionId> {
+        self.filters
+            .iter()
+            .find(|f| &f.question == question)
+            .map(|f| &f.option)
+    }
+
+    /// These filters plus one more (for one group of a comparison).
+    pub fn with(&self, question: &QuestionId, option: &OptionId) -> Vec<Filter> {
+        let mut filters: Vec<Filter> = self
+            .filters
+            .iter()
+            .filter(|f| &f.question != question)
+            .cloned()
+            .collect();
+        filters.push(Filter {
+            question: question.clone(),
+            option: option.clone(),
+        });
+        filters
+    }
+
+    /// The query string that asks for this view again (without `?`).
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<String> = self
+            .filters
+            .iter()
+            .map(|f| format!("{FILTER_PREFIX}{}={}", f.question, f.option))
+            .collect();
+        if let Some(compare) = &self.compare {
+            parts.push(format!("compare={compare}"));
+        }
+        parts.join("&")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn csp() -> SurveyDefinition {
+        SurveyDefinition::load_file(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys/csp-2019.toml"),
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn filters_and_comparison_round_trip_through_the_url() {
+        let def = csp();
+        let q = ResultsQuery::parse(
+            &def,
+            [
+                ("f-age", "45-54"),
+                ("f-borough", "dartford"),
+                ("compare", "gender"),
+                ("partial", "1"),
+                ("f-gender", ""),
+            ],
+        )
+        .expect("valid");
+        assert_eq!(q.filters.len(), 2);
+        assert_eq!(q.filters[0].question.as_str(), "borough", "in survey order");
+        assert_eq!(
+            q.to_query_string(),
+            "f-borough=dartford&f-age=45-54&compare=gender"
+        );
+        assert_eq!(
+            ResultsQuery::parse(
+                &def,
+                [
+                    ("f-borough", "dartford"),
+                    ("f-age", "45-54"),
+                    ("compare", "gender")
+                ]
+            ),
+            Ok(q)
+        );
+    }
+
+    #[test]
+    fn bad_filters_are_explained() {
+        let def = csp();
+        assert_eq!(
+            ResultsQuery::parse(&def, [("f-nope", "x")]),
+            Err("This survey has no question \"nope\" to filter by".to_owned())
+        );
+        assert_eq!(
+            ResultsQuery::parse(&def, [("f-borough", "london")]),
+            Err("\u{201c}Borough\u{201d} has no answer \"london\" to filter by".to_owned())
+        );
+        assert!(ResultsQuery::parse(&def, [("f-asb-concerns", "graffiti")]).is_err());
+        assert!(
+            ResultsQuery::parse(
+                &def,
+                [("f-borough", "dartford"), ("f-borough", "gravesham")]
+            )
+            .is_err()
+        );
+        assert!(ResultsQuery::parse(&def, [("compare", "asb-concerns")]).is_err());
+    }
+}

@@ -1,0 +1,309 @@
+//! From counts to breakdowns: percentages of the right denominator, rounded
+//! so that shares of one whole add up. Pure: no I/O, tested without a
+//! database.
+//!
+//! - A single-choice question's options are shares of one whole (the
+//!   respondents who answered it), so their rounded percentages come from the
+//!   largest-remainder method and add up to exactly 100.
+//! - A multiple-choice question's percentages are of the respondents who
+//!   answered it; they may add up to more than 100 and are each rounded half up.
+//! - A follow-up question has its own denominator: the respondents who
+//!   answered it, not those who chose its parent option.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::domain::{OptionId, Question, QuestionId, QuestionKind, SurveyDefinition};
+
+/// Counts read from storage, for one survey and one set of filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Complete responses.
+    pub completed: u64,
+    /// Responses that answered each question (chose at least one option).
+    pub answered: HashMap<String, u64>,
+    /// Responses that chose each (question, option).
+    pub chosen: HashMap<(String, String), u64>,
+}
+
+/// How a percentage was rounded for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    LargestRemainder,
+    HalfUp,
+}
+
+/// One option's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionResult {
+    pub id: OptionId,
+    pub label: String,
+    pub count: u64,
+    /// Of the question's `answered`, unrounded; 0 when nobody answered.
+    pub percent: f64,
+    /// Whole percent for display.
+    #[serde(skip)]
+    pub rounded: u64,
+    /// Tenths of a percent for display (1 decimal place).
+    #[serde(skip)]
+    pub rounded_tenths: u64,
+}
+
+/// A follow-up's parent: shown only to those who chose `option` of `question`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parent {
+    pub question: QuestionId,
+    pub option: OptionId,
+}
+
+/// One question's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionResult {
+    pub id: QuestionId,
+    pub label: String,
+    pub short_label: String,
+    pub kind: &'static str,
+    /// The denominator: respondents who answered this question.
+    pub answered: u64,
+    pub parent: Option<Parent>,
+    pub rounding: Rounding,
+    pub options: Vec<OptionResult>,
+}
+
+impl QuestionResult {
+    /// Options by count, largest first (ties keep the survey's order).
+    pub fn ranked(&self) -> Vec<&OptionResult> {
+        let mut ranked: Vec<&OptionResult> = self.options.iter().collect();
+        ranked.sort_by_key(|o| std::cmp::Reverse(o.count));
+        ranked
+    }
+
+    pub fn is_single(&self) -> bool {
+        self.kind == "single"
+    }
+}
+
+/// Shares of `scale` (100 for whole percents, 1000 for tenths) for counts of
+/// one whole, by the largest-remainder (Hamilton) method: each gets the floor
+/// of its exact quota, then the units left over go to the largest remainders
+/// (ties to the larger count, then the earlier option). The shares add up to
+/// `scale` exactly, unless every count is zero.
+pub fn largest_remainder(counts: &[u64], scale: u64) -> Vec<u64> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return vec![0; counts.len()];
+    }
+    let mut shares: Vec<u64> = counts
+        .iter()
+        .map(|&c| (u128::from(c) * u128::from(scale) / u128::from(total)) as u64)
+        .collect();
+    let left = scale - shares.iter().sum::<u64>();
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    let remainder = |i: usize| (u128::from(counts[i]) * u128::from(scale)) % u128::from(total);
+    order.sort_by(|&a, &b| {
+        remainder(b)
+            .cmp(&remainder(a))
+            .then(counts[b].cmp(&counts[a]))
+            .then(a.cmp(&b))
+    });
+    for &i in order.iter().take(left as usize) {
+        shares[i] += 1;
+    }
+    shares
+}
+
+/// `count` of `total` as a share of `scale`, rounded half up.
+pub fn half_up(count: u64, total: u64, scale: u64) -> u64 {
+    if total == 0 {
+        return 0;
+    }
+    ((2 * u128::from(count) * u128::from(scale) + u128::from(total)) / (2 * u128::from(total)))
+        as u64
+}
+
+/// `part` of `whole` as a percentage, unrounded; 0 for an empty whole.
+pub fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
+    let id = question.id().as_str();
+    let answered = counts.answered.get(id).copied().unwrap_or(0);
+    let option_counts: Vec<u64> = question
+        .options()
+        .iter()
+        .map(|o| {
+            counts
+                .chosen
+                .get(&(id.to_owned(), o.id().to_string()))
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect();
+    let single = matches!(question.kind(), QuestionKind::Single);
+    let (rounded, tenths) = if single {
+        (
+            largest_remainder(&option_counts, 100),
+            largest_remainder(&option_counts, 1000),
+        )
+    } else {
+        (
+            option_counts
+                .iter()
+                .map(|&c| half_up(c, answered, 100))
+                .collect(),
+            option_counts
+                .iter()
+                .map(|&c| half_up(c, answered, 1000))
+                .collect(),
+        )
+    };
+    QuestionResult {
+        id: question.id().clone(),
+        label: question.title().to_owned(),
+        short_label: question.short_label().to_owned(),
+        kind: if single { "single" } else { "multiple" },
+        answered,
+        parent: question.show_if().map(|c| Parent {
+            question: c.question.clone(),
+            option: c.option.clone(),
+        }),
+        rounding: if single {
+            Rounding::LargestRemainder
+        } else {
+            Rounding::HalfUp
+        },
+        options: question
+            .options()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| OptionResult {
+                id: o.id().clone(),
+                label: o.label().to_owned(),
+                count: option_counts[i],
+                percent: percent(option_counts[i], answered),
+                rounded: rounded[i],
+                rounded_tenths: tenths[i],
+            })
+            .collect(),
+    }
+}
+
+/// Every question's figures, in survey order.
+pub fn breakdown(definition: &SurveyDefinition, counts: &Counts) -> Vec<QuestionResult> {
+    definition
+        .questions()
+        .iter()
+        .map(|q| question_result(q, counts))
+        .collect()
+}
+
+/// A percentage for display, with the precision of the table it sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Whole(u64),
+    Tenths(u64),
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Whole(p) => write!(f, "{p}%"),
+            Shown::Tenths(t) => write!(f, "{}.{}%", t / 10, t % 10),
+        }
+    }
+}
+
+impl maud::Render for Shown {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&self.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_2019_most_important_question_rounds_to_100_without_the_slip() {
+        // ASB, property crime, town centre safety, violence, substance misuse of 407.
+        let shares = largest_remainder(&[163, 94, 80, 37, 33], 100);
+        assert_eq!(
+            shares,
+            [40, 23, 20, 9, 8],
+            "the 2019 table printed 10% for violence"
+        );
+        assert_eq!(shares.iter().sum::<u64>(), 100);
+    }
+
+    #[test]
+    fn the_2019_follow_ups_round_half_up_of_their_own_denominator() {
+        assert_eq!(
+            half_up(49, 85, 100),
+            58,
+            "theft of motor vehicles, printed 57%"
+        );
+        assert_eq!(
+            half_up(43, 71, 100),
+            61,
+            "violence in the evening, printed 60%"
+        );
+        assert_eq!(half_up(65, 154, 100), 42);
+        assert_eq!(half_up(81, 85, 100), 95);
+        assert_eq!(half_up(1, 2, 100), 50);
+        assert_eq!(half_up(1, 8, 100), 13, "12.5 rounds up");
+    }
+
+    #[test]
+    fn the_borough_split_in_tenths() {
+        assert_eq!(largest_remainder(&[121, 299], 1000), [288, 712]);
+        assert_eq!(Shown::Tenths(288).to_string(), "28.8%");
+        assert_eq!(Shown::Whole(71).to_string(), "71%");
+    }
+
+    #[test]
+    fn nothing_counted_gives_zeros_not_a_division_by_zero() {
+        assert_eq!(largest_remainder(&[0, 0, 0], 100), [0, 0, 0]);
+        assert_eq!(largest_remainder(&[], 100), Vec::<u64>::new());
+        assert_eq!(half_up(0, 0, 100), 0);
+        assert_eq!(percent(3, 0), 0.0);
+    }
+
+    #[test]
+    fn ties_go_to_the_earlier_option() {
+        assert_eq!(largest_remainder(&[1, 1, 1], 100), [34, 33, 33]);
+    }
+
+    proptest! {
+        #[test]
+        fn shares_of_one_whole_always_add_up(counts in prop::collection::vec(0u64..100_000, 1..12)) {
+            let total: u64 = counts.iter().sum();
+            for scale in [100u64, 1000] {
+                let shares = largest_remainder(&counts, scale);
+                let sum: u64 = shares.iter().sum();
+                prop_assert_eq!(sum, if total == 0 { 0 } else { scale });
+                for (share, &count) in shares.iter().zip(&counts) {
+                    // Each share is its exact quota rounded down or up, never further.
+                    let exact = count as f64 * scale as f64 / total.max(1) as f64;
+                    prop_assert!((*share as f64 - exact).abs() < 1.0);
+                }
+            }
+        }
+
+        #[test]
+        fn half_up_is_the_nearest_whole_percent(count in 0u64..10_000, extra in 0u64..10_000) {
+            let total = count + extra;
+            prop_assume!(total > 0);
+            let exact = count as f64 * 100.0 / total as f64;
+            let rounded = half_up(count, total, 100) as f64;
+            prop_assert!((rounded - exact).abs() <= 0.5 + 1e-9);
+        }
+    }
+}

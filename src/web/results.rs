@@ -1,0 +1,279 @@
+//! Results handlers: the page, its JSON twin, and the live stream that tells
+//! open pages a response arrived.
+
+use std::time::Duration;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::stream;
+use serde::Serialize;
+use tokio::sync::watch;
+
+use super::auth::{OfficerApi, OfficerPage};
+use super::form::parse_urlencoded;
+use super::{AppState, html};
+use crate::catalogue::CurrentSurvey;
+use crate::db::{self, DbError};
+use crate::domain::{Filter, ResultsQuery};
+use crate::error::AppError;
+use crate::results::{self, SurveyResults};
+use crate::views::results::{Group, ResultsPage, results_body, results_page};
+
+/// Tells live streams that responses arrived: holds the newest response id
+/// seen, from this instance's own submissions at once and from a once-a-second
+/// look at the database (so responses taken by other instances show too).
+#[derive(Debug)]
+pub struct LiveHub {
+    latest: watch::Sender<i64>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub {
+            latest: watch::Sender::new(0),
+        }
+    }
+}
+
+impl LiveHub {
+    /// Records that response `id` is stored; wakes the streams if it is new.
+    pub fn notify(&self, id: i64) {
+        self.latest.send_if_modified(|latest| {
+            let newer = id > *latest;
+            if newer {
+                *latest = id;
+            }
+            newer
+        });
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.latest.subscribe()
+    }
+
+    /// Whether any page is listening (the poll is skipped when none is).
+    pub fn has_listeners(&self) -> bool {
+        self.latest.receiver_count() > 0
+    }
+}
+
+/// How long a quiet stream waits before a keep-alive comment.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+async fn run<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&mut db::AnyConnection) -> Result<T, DbError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    Ok(web::block(move || f(&mut *db::get(&pool)?)).await??)
+}
+
+fn survey(state: &AppState, slug: &str) -> Result<CurrentSurvey, AppError> {
+    state
+        .catalogue
+        .current(slug)
+        .cloned()
+        .ok_or(AppError::NotFound)
+}
+
+/// The query string's pairs, strictly decoded.
+fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, String> {
+    parse_urlencoded(req.query_string().as_bytes())
+        .map(|form| {
+            form.fields()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .map_err(|_| "The address could not be read".to_owned())
+}
+
+fn parse_query(survey: &CurrentSurvey, pairs: &[(String, String)]) -> Result<ResultsQuery, String> {
+    ResultsQuery::parse(
+        &survey.definition,
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+}
+
+/// The results for the view, and for each group when comparing.
+async fn load(
+    state: &web::Data<AppState>,
+    survey: &CurrentSurvey,
+    query: &ResultsQuery,
+) -> Result<(SurveyResults, Vec<Group>), AppError> {
+    let groups: Vec<(String, Vec<Filter>)> = match &query.compare {
+        None => Vec::new(),
+        Some(id) => survey
+            .definition
+            .question(id.as_str())
+            .map(|q| {
+                q.options()
+                    .iter()
+                    .map(|o| (o.label().to_owned(), query.with(q.id(), o.id())))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let (current, filters) = (survey.clone(), query.filters.clone());
+    run(state, move |conn| {
+        let all = results::load(conn, &current, &filters)?;
+        let groups = groups
+            .into_iter()
+            .map(|(label, filters)| {
+                Ok(Group {
+                    label,
+                    results: results::load(conn, &current, &filters)?,
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        Ok((all, groups))
+    })
+    .await
+}
+
+fn bad_filter(message: &str, slug: &str) -> HttpResponse {
+    html(
+        StatusCode::BAD_REQUEST,
+        crate::views::errors::error_page(
+            "Those filters cannot be used",
+            &[message],
+            Some((&format!("/surveys/{slug}/results"), "See all the results")),
+        ),
+    )
+}
+
+/// GET `/surveys/{slug}/results`: the page, or with `partial=1` only the
+/// figures (for the live refresh).
+pub async fn show_results(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    let survey = survey(&state, &slug)?;
+    let pairs = match query_pairs(&req) {
+        Ok(pairs) => pairs,
+        Err(message) => return Ok(bad_filter(&message, &slug)),
+    };
+    let query = match parse_query(&survey, &pairs) {
+        Ok(query) => query,
+        Err(message) => return Ok(bad_filter(&message, &slug)),
+    };
+    let (results, groups) = load(&state, &survey, &query).await?;
+    let page = ResultsPage {
+        survey: &survey.definition,
+        query: &query,
+        results: &results,
+        groups: &groups,
+    };
+    let partial = pairs.iter().any(|(k, v)| k == "partial" && v == "1");
+    Ok(html(
+        StatusCode::OK,
+        if partial {
+            results_body(&page)
+        } else {
+            results_page(&who, &page)
+        },
+    ))
+}
+
+/// The JSON form of the results.
+#[derive(Debug, Serialize)]
+struct ResultsJson<'a> {
+    survey: &'a str,
+    title: &'a str,
+    filters: Vec<FilterJson<'a>>,
+    respondents: Respondents,
+    questions: &'a [crate::stats::QuestionResult],
+}
+
+#[derive(Debug, Serialize)]
+struct FilterJson<'a> {
+    question: &'a str,
+    option: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Respondents {
+    /// Every draft started (not filtered).
+    started: u64,
+    /// Complete responses matching the filters.
+    completed: u64,
+}
+
+/// GET `/api/surveys/{slug}/results`: the same figures as the page, with
+/// unrounded percentages, honouring the same filters.
+pub async fn results_json(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    _officer: OfficerApi,
+) -> Result<HttpResponse, AppError> {
+    let Some(survey) = state.catalogue.current(&slug).cloned() else {
+        return Ok(HttpResponse::NotFound().json(serde_json::json!({ "error": "no such survey" })));
+    };
+    let query = match query_pairs(&req).and_then(|pairs| parse_query(&survey, &pairs)) {
+        Ok(query) => query,
+        Err(message) => {
+            return Ok(HttpResponse::BadRequest().json(serde_json::json!({ "error": message })));
+        }
+    };
+    let (results, _) = load(
+        &state,
+        &survey,
+        &ResultsQuery {
+            compare: None,
+            ..query.clone()
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(ResultsJson {
+        survey: survey.definition.slug().as_str(),
+        title: survey.definition.title(),
+        filters: query
+            .filters
+            .iter()
+            .map(|f| FilterJson {
+                question: f.question.as_str(),
+                option: f.option.as_str(),
+            })
+            .collect(),
+        respondents: Respondents {
+            started: results.started,
+            completed: results.completed,
+        },
+        questions: &results.questions,
+    }))
+}
+
+/// GET `/surveys/{slug}/results/live`: server-sent events. An `update`
+/// event is sent whenever a response arrives, a comment every 15 seconds
+/// otherwise.
+pub async fn live(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _officer: OfficerApi,
+) -> Result<HttpResponse, AppError> {
+    survey(&state, &slug)?;
+    let mut receiver = state.live.subscribe();
+    receiver.mark_unchanged();
+    let events = stream::unfold((receiver, true), |(mut receiver, first)| async move {
+        if first {
+            let hello = web::Bytes::from_static(b"retry: 3000\nevent: ready\ndata: {}\n\n");
+            return Some((Ok::<_, actix_web::Error>(hello), (receiver, false)));
+        }
+        let event = match tokio::time::timeout(KEEP_ALIVE, receiver.changed()).await {
+            Ok(Ok(())) => {
+                let latest = *receiver.borrow_and_update();
+                format!("event: update\ndata: {{\"latest\":{latest}}}\n\n")
+            }
+            Ok(Err(_)) => return None,
+            Err(_) => ": keep-alive\n\n".to_owned(),
+        };
+        Some((Ok(web::Bytes::from(event)), (receiver, false)))
+    });
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/event-stream"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(events))
+}
