@@ -99,37 +99,35 @@ pub fn per_day(days: &[(NaiveDate, u64)], title: &str, id: &str) -> Result<Svg, 
         } else {
             let max = days.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
             let area = root.margin(50, 10, 20, 20);
+            let n = days.len() as f64;
             let mut chart = ChartBuilder::on(&area)
                 .x_label_area_size(40)
                 .y_label_area_size(50)
-                .build_cartesian_2d(
-                    (0..days.len() as i32).into_segmented(),
-                    0u64..max + max / 10 + 1,
-                )?;
+                .build_cartesian_2d(0f64..n, 0u64..max + max / 10 + 1)?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
-                .x_labels(days.len().min(10))
-                .x_label_formatter(&|x| match x {
-                    SegmentValue::CenterOf(i) => days
-                        .get(*i as usize)
-                        .map(|(d, _)| d.format("%-d %b").to_string())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                })
+                .x_labels(0)
                 .y_desc("Responses")
                 .label_style(("sans-serif", 14).into_font().color(&BLACK))
                 .draw()?;
             chart.draw_series(days.iter().enumerate().map(|(i, (_, n))| {
-                let i = i as i32;
-                Rectangle::new(
-                    [
-                        (SegmentValue::Exact(i), 0),
-                        (SegmentValue::Exact(i + 1), *n),
-                    ],
-                    colour(0).filled(),
-                )
+                let i = i as f64;
+                Rectangle::new([(i + 0.1, 0), (i + 0.9, *n)], colour(0).filled())
             }))?;
+            // Day labels under each bar (the mesh's own labels fall between bars).
+            let step = (days.len() / 10).max(1);
+            for (i, (day, _)) in days.iter().enumerate().step_by(step) {
+                let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0));
+                root.draw(&Text::new(
+                    day.format("%-d %b").to_string(),
+                    (x, y + 8),
+                    ("sans-serif", 14)
+                        .into_font()
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Center, VPos::Top)),
+                ))?;
+            }
         }
         root.present()?;
     }

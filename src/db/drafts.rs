@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::schema::drafts;
 use super::surveys::{SurveyId, VersionId};
 use super::{AnyConnection, DbError, now};
+
 use crate::domain::DraftAnswers;
 
 /// A stored draft.
@@ -40,14 +41,14 @@ type DraftRow = (
     Option<NaiveDateTime>,
 );
 
-/// Starts a draft for a survey version.
+/// Starts a draft for a survey version at `at` (now, except when seeding).
 pub fn insert_draft(
     conn: &mut AnyConnection,
     token_hash: &str,
     survey: SurveyId,
     version: VersionId,
+    at: NaiveDateTime,
 ) -> Result<DraftId, DbError> {
-    let at = now();
     let id = diesel::insert_into(drafts::table)
         .values((
             drafts::token_hash.eq(token_hash),

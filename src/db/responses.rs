@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::drafts::Draft;
 use super::schema::{answers, drafts, responses};
 use super::surveys::SurveyId;
-use super::{AnyConnection, DbError, now, write_transaction};
+use super::{AnyConnection, DbError, write_transaction};
 use crate::domain::Submission;
 
 /// A stored response.
@@ -33,7 +33,8 @@ struct NewAnswer<'a> {
     detail: Option<&'a str>,
 }
 
-/// Stores `submission` as the response of `draft` and marks the draft
+/// Stores `submission` as the response of `draft`, submitted `at` (now,
+/// except when seeding), and marks the draft
 /// completed, all in one transaction; the draft's copy of the answers is
 /// cleared, the response now holds them. The draft is claimed first with a
 /// conditional update, so of two concurrent submits exactly one stores
@@ -42,9 +43,9 @@ pub fn insert_submission(
     conn: &mut AnyConnection,
     draft: &Draft,
     submission: &Submission,
+    at: chrono::NaiveDateTime,
 ) -> Result<SubmitOutcome, DbError> {
     write_transaction(conn, |conn| {
-        let at = now();
         let claimed = diesel::update(drafts::table)
             .filter(drafts::id.eq(draft.id.0))
             .filter(drafts::revision.eq(draft.revision))

@@ -262,7 +262,7 @@ pub async fn begin_survey(
     let hash = token.hash();
     let (survey_id, version) = (survey.survey, survey.version);
     db(&state, move |conn, _| {
-        drafts::insert_draft(conn, &hash, survey_id, version)
+        drafts::insert_draft(conn, &hash, survey_id, version, crate::db::now())
     })
     .await?;
     let first = resume_url(&def, &DraftAnswers::default());
@@ -630,7 +630,7 @@ fn submit_with_retry(
             Ok(s) => s,
             Err(missing) => return Ok(Err(missing)),
         };
-        match responses::insert_submission(conn, &draft, &submission)? {
+        match responses::insert_submission(conn, &draft, &submission, crate::db::now())? {
             SubmitOutcome::Stale => match drafts::find_draft(conn, token_hash)? {
                 Some(fresh) => draft = fresh,
                 None => return Ok(Ok(SubmitOutcome::Stale)),
