@@ -66,7 +66,8 @@ impl DatabaseUrl {
         match self {
             DatabaseUrl::Sqlite(path) => format!("SQLite database {}", path.display()),
             DatabaseUrl::Postgres(url) => {
-                let url = url.expose();
+                // Parameters may hold a password (?password=…): never shown.
+                let url = url.expose().split('?').next().unwrap_or_default();
                 let shown = match (url.find("://"), url.rfind('@')) {
                     (Some(scheme_end), Some(at)) if at > scheme_end => {
                         let credentials = &url[scheme_end + 3..at];

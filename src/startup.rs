@@ -22,7 +22,9 @@ use crate::domain::DraftToken;
 use crate::web::auth::{DbSessionStore, SESSION_COOKIE, SignInThrottle};
 use crate::web::officer::SETUP_SECRET;
 use crate::web::results::LiveHub;
-use crate::web::{AppState, configure, render_plain_errors, security_headers};
+use crate::web::{
+    AppState, configure, refuse_cross_site_posts, render_plain_errors, security_headers,
+};
 
 /// A built application, bound and ready to run.
 pub struct Application {
@@ -130,6 +132,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .wrap(sessions)
+                .wrap(actix_web::middleware::from_fn(refuse_cross_site_posts))
                 .wrap(ErrorHandlers::new().default_handler(render_plain_errors))
                 .wrap(security_headers())
                 .configure(configure)
@@ -184,11 +187,15 @@ impl Application {
                 every.tick().await;
                 let pool = pool.clone();
                 let purged = web::block(move || {
-                    let cutoff = chrono::Duration::from_std(lifetime)
+                    let mut conn = db::get(&pool)?;
+                    db::officers::purge_expired_sessions(&mut conn)?;
+                    // An hour's grace past the lifetime: a request that found
+                    // the draft alive just before it expired still finishes.
+                    let cutoff = chrono::Duration::from_std(lifetime + PURGE_EVERY)
                         .ok()
                         .and_then(|age| db::now().checked_sub_signed(age));
                     match cutoff {
-                        Some(cutoff) => db::drafts::purge_abandoned(&mut *db::get(&pool)?, cutoff),
+                        Some(cutoff) => db::drafts::purge_abandoned(&mut conn, cutoff),
                         None => Ok(0),
                     }
                 })

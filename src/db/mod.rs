@@ -9,6 +9,7 @@
 //! Each business operation is one function taking `&mut AnyConnection` and
 //! owning its transaction; no diesel type is visible above this module.
 
+pub mod bulk;
 pub mod drafts;
 pub mod officers;
 pub mod responses;

@@ -63,3 +63,14 @@ pub fn delete(conn: &mut AnyConnection, name: &str) -> Result<(), DbError> {
     diesel::delete(app_secrets::table.find(name)).execute(conn)?;
     Ok(())
 }
+
+/// Removes the value called `name` if it is `value`; true if it was.
+pub fn delete_if(conn: &mut AnyConnection, name: &str, value: &str) -> Result<bool, DbError> {
+    let deleted = diesel::delete(
+        app_secrets::table
+            .filter(app_secrets::name.eq(name))
+            .filter(app_secrets::value.eq(value)),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
+}

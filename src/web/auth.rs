@@ -350,30 +350,26 @@ impl SignInThrottle {
         }
     }
 
-    /// May `email` try to sign in now?
-    pub fn check(&self, email: &str) -> Throttle {
+    /// Begins a sign-in attempt for `email`: refused while locked out;
+    /// otherwise counted as a failure at once (under the lock, so parallel
+    /// attempts cannot all slip in before the first failure is recorded) and
+    /// allowed after a delay that grows with the failures before it. A
+    /// success clears the count with [`Self::record_success`].
+    pub fn begin(&self, email: &str) -> Throttle {
         let Ok(mut map) = self.failures.lock() else {
-            return Throttle::Allow(Duration::ZERO);
+            return Throttle::Locked(self.lockout);
         };
-        match map.get(email).copied() {
-            Some((_, last)) if last.elapsed() >= self.lockout => {
-                map.remove(email);
-                Throttle::Allow(Duration::ZERO)
-            }
-            Some((count, last)) if count >= self.max_failures => {
-                Throttle::Locked(self.lockout.saturating_sub(last.elapsed()))
-            }
-            Some((count, _)) => Throttle::Allow(self.step * count),
-            None => Throttle::Allow(Duration::ZERO),
+        let now = Instant::now();
+        let entry = map.entry(email.to_owned()).or_insert((0, now));
+        if entry.0 > 0 && now.duration_since(entry.1) >= self.lockout {
+            *entry = (0, now);
         }
-    }
-
-    pub fn record_failure(&self, email: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            let entry = map.entry(email.to_owned()).or_insert((0, Instant::now()));
-            entry.0 += 1;
-            entry.1 = Instant::now();
+        if entry.0 >= self.max_failures {
+            return Throttle::Locked(self.lockout.saturating_sub(now.duration_since(entry.1)));
         }
+        let before = entry.0;
+        *entry = (before + 1, now);
+        Throttle::Allow(self.step * before)
     }
 
     pub fn record_success(&self, email: &str) {
@@ -390,23 +386,39 @@ mod tests {
     #[test]
     fn failures_slow_then_lock_then_expire() {
         let t = SignInThrottle::new(3, Duration::from_millis(50), Duration::from_millis(10));
-        assert_eq!(t.check("a"), Throttle::Allow(Duration::ZERO));
-        t.record_failure("a");
-        assert_eq!(t.check("a"), Throttle::Allow(Duration::from_millis(10)));
-        t.record_failure("a");
-        assert_eq!(t.check("a"), Throttle::Allow(Duration::from_millis(20)));
-        t.record_failure("a");
-        assert!(matches!(t.check("a"), Throttle::Locked(_)));
-        assert_eq!(t.check("b"), Throttle::Allow(Duration::ZERO), "per address");
+        assert_eq!(t.begin("a"), Throttle::Allow(Duration::ZERO));
+        assert_eq!(t.begin("a"), Throttle::Allow(Duration::from_millis(10)));
+        assert_eq!(t.begin("a"), Throttle::Allow(Duration::from_millis(20)));
+        assert!(matches!(t.begin("a"), Throttle::Locked(_)));
+        assert_eq!(t.begin("b"), Throttle::Allow(Duration::ZERO), "per address");
         std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(t.check("a"), Throttle::Allow(Duration::ZERO));
+        assert_eq!(t.begin("a"), Throttle::Allow(Duration::ZERO));
+    }
+
+    #[test]
+    fn parallel_attempts_cannot_outrun_the_count() {
+        let t = std::sync::Arc::new(SignInThrottle::new(
+            5,
+            Duration::from_secs(60),
+            Duration::ZERO,
+        ));
+        let allowed: usize = (0..50)
+            .map(|_| {
+                let t = std::sync::Arc::clone(&t);
+                std::thread::spawn(move || matches!(t.begin("a"), Throttle::Allow(_)))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| usize::from(h.join().unwrap_or(false)))
+            .sum();
+        assert_eq!(allowed, 5);
     }
 
     #[test]
     fn success_clears_failures() {
         let t = SignInThrottle::new(3, Duration::from_secs(60), Duration::from_millis(10));
-        t.record_failure("a");
+        t.begin("a");
         t.record_success("a");
-        assert_eq!(t.check("a"), Throttle::Allow(Duration::ZERO));
+        assert_eq!(t.begin("a"), Throttle::Allow(Duration::ZERO));
     }
 }

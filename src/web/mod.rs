@@ -132,6 +132,49 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::CACHE_CONTROL, "no-store"))
 }
 
+/// Whether a request came from a page on another site: the browser says so
+/// in `Sec-Fetch-Site`, or its `Origin` names another host. Requests without
+/// either (old browsers, scripts) are judged by their CSRF token alone.
+pub fn is_cross_site(req: &actix_web::HttpRequest) -> bool {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    if let Some(site) = header("sec-fetch-site") {
+        return !(site == "same-origin" || site == "none");
+    }
+    match header("origin") {
+        Some(origin) => {
+            let host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+            host != req.connection_info().host()
+        }
+        None => false,
+    }
+}
+
+/// Refuses every POST that a page on another site sent: a second line of
+/// defence beside each form's CSRF token, which also covers the forms whose
+/// token cannot be tied to a session (the survey start and sign-in).
+pub async fn refuse_cross_site_posts(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::POST && is_cross_site(req.request()) {
+        let page = crate::views::errors::error_page(
+            "This form came from another website",
+            &["Nothing has been saved. Open the survey or service directly and try again."],
+            Some(("/", "Go to the start page")),
+        );
+        let response = html(StatusCode::FORBIDDEN, page);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
+}
+
 /// Gives error responses that have no page of their own (a 404 from routing,
 /// a 405, an extractor's 400) the service's HTML error page.
 pub fn render_plain_errors<B: MessageBody + 'static>(

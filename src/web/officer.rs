@@ -29,10 +29,18 @@ fn item(field: &str, message: impl Into<String>) -> SummaryItem {
     }
 }
 
-/// Only same-site paths are followed after sign-in.
+/// Only same-site paths are followed after sign-in: a single leading slash,
+/// and nothing but visible ASCII (browsers drop tabs and newlines from URLs,
+/// which would turn `/\t/evil.example` into `//evil.example`).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/officers".to_owned(),
     }
 }
@@ -121,7 +129,7 @@ pub async fn submit_sign_in(
             &[item("password", "Enter your password")],
         ));
     }
-    match state.throttle.check(email.as_str()) {
+    match state.throttle.begin(email.as_str()) {
         Throttle::Locked(remaining) => {
             let minutes = remaining.as_secs().div_ceil(60).max(1);
             let message = format!(
@@ -150,7 +158,7 @@ pub async fn submit_sign_in(
             Ok(redirect(&next))
         }
         None => {
-            state.throttle.record_failure(email.as_str());
+            // The attempt was counted as a failure when it began.
             Ok(again(
                 StatusCode::UNAUTHORIZED,
                 &[item("email", "Email address or password is not right")],
@@ -322,15 +330,27 @@ pub async fn create_first_admin(
     let hash = web::block(move || password.hash())
         .await?
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
-    let id = blocking(&state, move |c| {
-        let id = officers::insert_officer(c, &email, &hash, Role::Admin).map_err(|e| match e {
-            AddOfficerError::Db(e) => e,
-            AddOfficerError::EmailTaken => db::DbError::Corrupt("setup email already taken".into()),
-        })?;
-        secrets::delete(c, SETUP_SECRET)?;
-        Ok(id)
+    let token_hash = DraftToken::parse(&token)
+        .map(|t| t.hash())
+        .unwrap_or_default();
+    let created = blocking(&state, move |c| {
+        // Claim the token and create the admin in one transaction, so a
+        // double-click creates one admin and the second click finds it used.
+        db::write_transaction(c, |c| {
+            if !secrets::delete_if(c, SETUP_SECRET, &token_hash)? {
+                return Ok(None);
+            }
+            match officers::insert_officer(c, &email, &hash, Role::Admin) {
+                Ok(id) => Ok(Some(id)),
+                Err(AddOfficerError::Db(e)) => Err(e),
+                Err(AddOfficerError::EmailTaken) => Ok(None),
+            }
+        })
     })
     .await?;
+    let Some(id) = created else {
+        return Ok(setup_gone());
+    };
     sign_in(&session, id)?;
     tracing::info!(officer = id.0, "first administrator created");
     Ok(redirect("/officers"))
@@ -462,7 +482,7 @@ pub async fn create_api_token(
         return render_officers(&state, &who, StatusCode::FORBIDDEN, "", &errors, None).await;
     }
     let label = form.get("label").unwrap_or_default().trim().to_owned();
-    if label.is_empty() || label.chars().count() > 100 {
+    if label.is_empty() || label.chars().count() > 100 || label.chars().any(char::is_control) {
         let errors = [item(
             "label",
             "Say what the token is for, in 100 characters or fewer",

@@ -168,3 +168,65 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_off_site() {
     let off_site = browser.get("/officers/sign-in?next=//evil.example").await;
     assert_eq!(off_site.attrs("input[name=next]", "value"), ["/officers"]);
 }
+
+#[tokio::test]
+async fn posts_sent_by_another_site_are_refused() {
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite).await;
+    app.add_officer(
+        "ana@example.gov.uk",
+        "correct horse battery staple",
+        "analyst",
+    );
+    let browser = app.resident();
+    let start = browser.get("/surveys/csp-2019").await;
+    let token = start.csrf().expect("csrf");
+    for (name, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let response = browser
+            .client
+            .post(format!("{}/surveys/csp-2019/start", app.address))
+            .header(name, value)
+            .form(&[("csrf", token.as_str())])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{name}");
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "no draft replaces the resident's"
+        );
+    }
+    assert_eq!(app.started("csp-2019"), 0);
+    let same = browser
+        .client
+        .post(format!("{}/surveys/csp-2019/start", app.address))
+        .header("origin", app.address.clone())
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(same.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sign_in_never_redirects_off_site_even_with_hidden_characters() {
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite).await;
+    let browser = app.resident();
+    for next in [
+        "/%09/evil.example",
+        "/%0d%0aLocation:x",
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil",
+    ] {
+        let form = browser.get(&format!("/officers/sign-in?next={next}")).await;
+        assert_eq!(
+            form.attrs("input[name=next]", "value"),
+            ["/officers"],
+            "{next}"
+        );
+    }
+}

@@ -1,0 +1,209 @@
+//! Results at scale: fills csp-2019 with N synthetic responses (default
+//! 1,000,000, shaped like the 2019 data set) and times the full results,
+//! unfiltered and with two filters, on SQLite and (when
+//! CIVIC_TEST_POSTGRES_URL is set) on PostgreSQL.
+//!
+//! Each time is set beside a baseline measured in the same run on the same
+//! database: one `COUNT(*)` over the survey's answers, the least any
+//! results computation must read.
+//!
+//! Run: `cargo bench --bench results` (BENCH_RESPONSES=100000 for a quick look).
+
+use std::time::{Duration, Instant};
+
+use civic_survey::catalogue::CurrentSurvey;
+use civic_survey::config::{DatabaseUrl, Redacted};
+use civic_survey::db::{self, AnyConnection, bulk, surveys};
+use civic_survey::domain::answers::AnswerRow;
+use civic_survey::domain::{Filter, OptionId, QuestionId, SurveyDefinition};
+use civic_survey::results;
+use civic_survey::synthetic::{Fixture, plan_2019};
+use diesel::{Connection, RunQueryDsl};
+
+const BATCH: usize = 20_000;
+const RUNS: usize = 5;
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn time<T>(mut f: impl FnMut() -> T) -> Duration {
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        std::hint::black_box(f());
+        times.push(start.elapsed());
+    }
+    median(times)
+}
+
+fn fill(conn: &mut AnyConnection, survey: &CurrentSurvey, n: usize) {
+    let fixture = Fixture::shipped().expect("fixture");
+    let bar = indicatif::ProgressBar::new(n as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "  filling [{bar:40}] {pos}/{len} responses ({per_sec}, {eta} left)",
+        )
+        .expect("template")
+        .progress_chars("=> "),
+    );
+    let at = chrono::NaiveDate::from_ymd_opt(2019, 2, 18)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .expect("date");
+    let mut batch: Vec<(Vec<AnswerRow>, chrono::NaiveDateTime)> = Vec::with_capacity(BATCH);
+    let mut seed = 0u64;
+    let mut stored = 0usize;
+    while stored < n {
+        let plan = plan_2019(&survey.definition, &fixture, seed).expect("plan");
+        seed += 1;
+        for (i, response) in plan.into_iter().enumerate() {
+            if stored + batch.len() >= n {
+                break;
+            }
+            let rows = response
+                .into_iter()
+                .flat_map(|(question, options): (QuestionId, Vec<OptionId>)| {
+                    options.into_iter().map(move |option| AnswerRow {
+                        question: question.clone(),
+                        option,
+                        detail: None,
+                    })
+                })
+                .collect();
+            let when =
+                at + chrono::Duration::minutes(((seed as usize * 420 + i) % (14 * 24 * 60)) as i64);
+            batch.push((rows, when));
+            if batch.len() == BATCH {
+                bulk::insert_responses(conn, survey.survey, survey.version, &batch)
+                    .expect("bulk insert");
+                stored += batch.len();
+                bar.set_position(stored as u64);
+                batch.clear();
+            }
+        }
+        if stored + batch.len() >= n && !batch.is_empty() {
+            bulk::insert_responses(conn, survey.survey, survey.version, &batch)
+                .expect("bulk insert");
+            stored += batch.len();
+            bar.set_position(stored as u64);
+            batch.clear();
+        }
+    }
+    bar.finish_and_clear();
+    match conn {
+        AnyConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c),
+        AnyConnection::Postgresql(c) => diesel::sql_query("VACUUM ANALYZE").execute(c),
+    }
+    .expect("analyze");
+}
+
+fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
+    let pool = db::connect(url, 2).expect("database");
+    let mut conn = db::get(&pool).expect("connection");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys/csp-2019.toml");
+    let definition = SurveyDefinition::load_file(&path).expect("csp-2019");
+    let published = surveys::publish(&mut conn, &definition).expect("publish");
+    let survey = CurrentSurvey {
+        survey: published.survey,
+        version: published.version_id,
+        version_number: published.version,
+        definition: std::sync::Arc::new(definition),
+    };
+    println!("{name}: filling {n} responses");
+    let started = Instant::now();
+    fill(&mut conn, &survey, n);
+    println!("{name}: filled in {:.1} s", started.elapsed().as_secs_f64());
+
+    let filters = vec![
+        Filter {
+            question: QuestionId::parse("borough").expect("id"),
+            option: OptionId::parse("dartford").expect("id"),
+        },
+        Filter {
+            question: QuestionId::parse("gender").expect("id"),
+            option: OptionId::parse("female").expect("id"),
+        },
+    ];
+    let sid = survey.survey.0;
+    let baseline = time(|| {
+        use civic_survey::db::AnyConnection as C;
+        let sql = format!("SELECT COUNT(*) AS n FROM answers WHERE survey_id = {sid}");
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let rows: Vec<Count> = match &mut *conn {
+            C::Sqlite(c) => diesel::sql_query(&sql).load(c),
+            C::Postgresql(c) => diesel::sql_query(&sql).load(c),
+        }
+        .expect("count");
+        rows[0].n
+    });
+    let all = time(|| results::load(&mut conn, &survey, &[]).expect("results"));
+    let filtered = time(|| results::load(&mut conn, &survey, &filters).expect("results"));
+    let check = results::load(&mut conn, &survey, &[]).expect("results");
+    assert_eq!(check.completed as usize, n, "every response counted");
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
+    vec![
+        format!(
+            "| {name} | one COUNT(*) over the answers (baseline) | {:.1} ms | 1.0 |",
+            ms(baseline)
+        ),
+        format!(
+            "| {name} | full results, unfiltered | {:.1} ms | {:.1} |",
+            ms(all),
+            ratio(all)
+        ),
+        format!(
+            "| {name} | full results, borough and gender filters | {:.1} ms | {:.1} |",
+            ms(filtered),
+            ratio(filtered)
+        ),
+    ]
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let n: usize = std::env::var("BENCH_RESPONSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let mut rows = Vec::new();
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    rows.extend(run(
+        "SQLite",
+        &DatabaseUrl::Sqlite(dir.path().join("bench.db")),
+        n,
+    ));
+
+    match std::env::var("CIVIC_TEST_POSTGRES_URL") {
+        Ok(server) if !server.is_empty() => {
+            let server = server.trim_end_matches('/').to_owned();
+            let name = format!("civic_bench_{}", std::process::id());
+            let mut admin =
+                diesel::PgConnection::establish(&format!("{server}/postgres")).expect("postgres");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .expect("create");
+            let url = DatabaseUrl::Postgres(Redacted::new(format!("{server}/{name}")));
+            rows.extend(run("PostgreSQL", &url, n));
+            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .expect("drop");
+        }
+        _ => println!("PostgreSQL: skipped (set CIVIC_TEST_POSTGRES_URL)"),
+    }
+
+    println!("\nResults at {n} responses (median of {RUNS} runs)\n");
+    println!("| backend | what | time | × baseline |");
+    println!("| --- | --- | ---: | ---: |");
+    for row in rows {
+        println!("{row}");
+    }
+}
