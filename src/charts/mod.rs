@@ -97,6 +97,38 @@ pub(crate) fn accessible(svg: String, id: &str, title: &str, description: &str) 
     ))
 }
 
+/// The name of the responses-per-day chart in download URLs; every other
+/// chart is named by its question id.
+pub const PER_DAY: &str = "responses-per-day";
+
+/// The chart called `name` for these results: responses per day, or a
+/// question's chart (a pie for a single-choice question, bars for a
+/// multiple-choice or demographic one). `None` for an unknown name.
+pub fn named(
+    definition: &crate::domain::SurveyDefinition,
+    results: &crate::results::SurveyResults,
+    name: &str,
+    id: &str,
+) -> Option<Result<Svg, ChartError>> {
+    if name == PER_DAY {
+        return Some(bars::per_day(
+            &results.per_day,
+            "Complete responses per day",
+            id,
+        ));
+    }
+    let question = definition.question(name)?;
+    let result = results.question(question.id())?;
+    let title = question.chart_title();
+    Some(if question.demographic() {
+        bars::bars(result, title, id, true)
+    } else if result.is_single() {
+        pie::pie(result, title, id)
+    } else {
+        bars::bars(result, title, id, false)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 
 pub mod bulk;
 pub mod drafts;
+pub mod exports;
 pub mod officers;
 pub mod responses;
 pub mod results;

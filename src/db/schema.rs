@@ -108,3 +108,17 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(officers, api_tokens, officer_sessions);
+
+diesel::table! {
+    export_log (id) {
+        id -> BigInt,
+        officer_id -> BigInt,
+        survey_slug -> Text,
+        kind -> Text,
+        filters -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(export_log -> officers (officer_id));
+diesel::allow_tables_to_appear_in_same_query!(export_log, officers);

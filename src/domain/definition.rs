@@ -62,6 +62,8 @@ pub struct RawQuestion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     #[serde(default)]
     pub required: bool,
@@ -166,6 +168,7 @@ pub struct Question {
     id: QuestionId,
     title: String,
     short_label: String,
+    chart_title: Option<String>,
     hint: Option<String>,
     required: bool,
     demographic: bool,
@@ -387,6 +390,10 @@ impl Question {
     pub fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
     }
+    /// The title of the question's chart (its short label unless set).
+    pub fn chart_title(&self) -> &str {
+        self.chart_title.as_deref().unwrap_or(&self.short_label)
+    }
     pub fn required(&self) -> bool {
         self.required
     }
@@ -557,6 +564,7 @@ fn check_question(
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| rq.title.clone()),
+        chart_title: rq.chart_title.clone().filter(|t| !t.trim().is_empty()),
         hint: rq.hint.clone().filter(|h| !h.trim().is_empty()),
         required: rq.required,
         demographic: rq.demographic,

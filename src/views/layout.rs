@@ -64,6 +64,7 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
                                 a.header__nav-link href="/officers" { "Surveys" }
                                 @if nav.is_admin {
                                     a.header__nav-link href="/admin/officers" { "Officers" }
+                                    a.header__nav-link href="/admin/exports" { "Exports" }
                                 }
                                 form.header__sign-out method="post" action="/officers/sign-out" {
                                     (csrf_field(nav.csrf))

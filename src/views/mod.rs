@@ -5,6 +5,7 @@
 pub mod errors;
 pub mod layout;
 pub mod officer;
+pub mod report;
 pub mod resident;
 pub mod results;
 

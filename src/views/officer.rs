@@ -212,3 +212,37 @@ pub fn officers_page(
     layout.has_errors = !errors.is_empty();
     page(&layout, body)
 }
+
+/// The export log, newest first.
+pub fn export_log_page(who: &SignedIn, entries: &[crate::db::exports::ExportEntry]) -> Markup {
+    let body = html! {
+        h1.heading-l { "Exports" }
+        p.body { "Every export of survey data: who made it, when, and with which filters." }
+        table.table {
+            caption.visually-hidden { "Exports, newest first" }
+            thead {
+                tr {
+                    th scope="col" { "When (UTC)" }
+                    th scope="col" { "Officer" }
+                    th scope="col" { "Survey" }
+                    th scope="col" { "Export" }
+                    th scope="col" { "Filters" }
+                }
+            }
+            tbody {
+                @for e in entries {
+                    tr {
+                        td { (e.created_at.format("%Y-%m-%d %H:%M:%S")) }
+                        td { (e.officer_email) }
+                        td { (e.survey_slug) }
+                        td { (e.kind) }
+                        td { @if e.filters.is_empty() { "none" } @else { (e.filters) } }
+                    }
+                }
+            }
+        }
+    };
+    let mut layout = officer_layout("Exports", who);
+    layout.wide = true;
+    page(&layout, body)
+}

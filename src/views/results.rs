@@ -8,7 +8,7 @@ use maud::{Markup, html};
 
 use super::officer::officer_layout;
 use super::page;
-use crate::charts::{bars, pie};
+use crate::charts::{self, bars};
 use crate::domain::{QuestionKind, ResultsQuery, SurveyDefinition};
 use crate::results::SurveyResults;
 use crate::stats::{QuestionResult, Shown};
@@ -18,6 +18,8 @@ use crate::web::auth::SignedIn;
 #[derive(Debug)]
 pub struct Group {
     pub label: String,
+    /// The query string that selects this group's responses.
+    pub query: String,
     pub results: SurveyResults,
 }
 
@@ -70,9 +72,7 @@ pub fn results_page(who: &SignedIn, p: &ResultsPage) -> Markup {
         p.body #live-status role="status" aria-live="polite" {
             "These figures update by themselves as responses arrive."
         }
-        p.body {
-            a href=(format!("/api/surveys/{}/results{suffix}", p.survey.slug())) { "These figures as JSON" }
-        }
+        (downloads(p.survey, &suffix))
         div #results data-live=(format!("{}/live", results_url(p.survey))) data-partial=(partial) {
             (results_body(p))
         }
@@ -81,6 +81,33 @@ pub fn results_page(who: &SignedIn, p: &ResultsPage) -> Markup {
     let mut layout = officer_layout(&title, who);
     layout.wide = true;
     page(&layout, body)
+}
+
+/// Links to every export of this view (the filters go with them).
+fn downloads(survey: &SurveyDefinition, suffix: &str) -> Markup {
+    let slug = survey.slug();
+    let with = |extra: &str| {
+        if suffix.is_empty() {
+            format!("?{extra}")
+        } else {
+            format!("{suffix}&{extra}")
+        }
+    };
+    html! {
+        details.details {
+            summary { "Download these figures" }
+            ul.list.list--bullet {
+                li { a href=(format!("/surveys/{slug}/report{suffix}")) { "The report section, ready to print" } " or "
+                     a href=(format!("/surveys/{slug}/report.docx{suffix}")) { "as a Word document" } }
+                li { a href=(format!("/surveys/{slug}/exports/summary.xlsx{suffix}")) { "Summary tables (Excel)" } " or "
+                     a href=(format!("/surveys/{slug}/exports/summary.csv{suffix}")) { "as CSV" } }
+                li { a href=(format!("/surveys/{slug}/exports/responses.csv{}", with("bom=1"))) { "Every response (CSV for Excel)" } ", "
+                     a href=(format!("/surveys/{slug}/exports/responses.csv{}", with("ids=1"))) { "with ids" } ", "
+                     a href=(format!("/surveys/{slug}/exports/responses-long.csv{suffix}")) { "one row per answer" } }
+                li { a href=(format!("/api/surveys/{slug}/results{suffix}")) { "These figures as JSON" } }
+            }
+        }
+    }
 }
 
 /// The filters: one select per single-choice question, and the comparison.
@@ -134,7 +161,7 @@ pub fn results_body(p: &ResultsPage) -> Markup {
     html! {
         (summary(p))
         @if p.groups.is_empty() {
-            (block(p.survey, p.results, "all"))
+            (block(p.survey, p.results, "all", &p.query.to_query_string()))
         } @else {
             div.groups {
                 @for (i, group) in p.groups.iter().enumerate() {
@@ -143,7 +170,7 @@ pub fn results_body(p: &ResultsPage) -> Markup {
                             (group.label) " "
                             span.caption-l { (group.results.completed) " responses" }
                         }
-                        (block(p.survey, &group.results, &format!("g{i}")))
+                        (block(p.survey, &group.results, &format!("g{i}"), &group.query))
                     }
                 }
             }
@@ -190,11 +217,12 @@ fn summary(p: &ResultsPage) -> Markup {
 }
 
 /// One set of results: per day, categories, every question, demographics.
-fn block(survey: &SurveyDefinition, r: &SurveyResults, key: &str) -> Markup {
+fn block(survey: &SurveyDefinition, r: &SurveyResults, key: &str, query: &str) -> Markup {
     html! {
         section.result aria-labelledby=(format!("{key}-per-day")) {
             h2.heading-m id=(format!("{key}-per-day")) { "Responses per day" }
             (chart(bars::per_day(&r.per_day, "Complete responses per day", &format!("{key}-chart-per-day"))))
+            (chart_links(survey, charts::PER_DAY, query))
             details.details {
                 summary { "Responses per day as a table" }
                 table.table {
@@ -213,10 +241,10 @@ fn block(survey: &SurveyDefinition, r: &SurveyResults, key: &str) -> Markup {
         }
         @for q in &r.questions {
             @if !is_demographic(survey, q) {
-                (question_section(survey, q, key))
+                (question_section(survey, r, q, key, query))
             }
         }
-        (breakdown(survey, r, key))
+        (breakdown(survey, r, key, query))
     }
 }
 
@@ -273,7 +301,13 @@ fn category_table(r: &SurveyResults, category: &QuestionResult, key: &str) -> Ma
 }
 
 /// One question: its denominator, its chart and its table.
-fn question_section(survey: &SurveyDefinition, q: &QuestionResult, key: &str) -> Markup {
+fn question_section(
+    survey: &SurveyDefinition,
+    results: &SurveyResults,
+    q: &QuestionResult,
+    key: &str,
+    query: &str,
+) -> Markup {
     let heading_id = format!("{key}-q-{}", q.id);
     let chart_id = format!("{key}-chart-{}", q.id);
     let parent = q.parent.as_ref().and_then(|p| {
@@ -284,11 +318,7 @@ fn question_section(survey: &SurveyDefinition, q: &QuestionResult, key: &str) ->
             question.short_label()
         ))
     });
-    let svg = if q.is_single() {
-        pie::pie(q, &q.short_label, &chart_id)
-    } else {
-        bars::bars(q, &q.short_label, &chart_id, false)
-    };
+    let svg = charts::named(survey, results, q.id.as_str(), &chart_id);
     html! {
         section.result aria-labelledby=(heading_id) {
             h2.heading-m id=(heading_id) { (q.short_label) }
@@ -298,8 +328,27 @@ fn question_section(survey: &SurveyDefinition, q: &QuestionResult, key: &str) ->
                 strong { "Of " (q.answered) " respondents to this question." }
                 @if !q.is_single() { " Respondents could choose more than one, so the percentages add up to more than 100." }
             }
-            (chart(svg))
+            @if let Some(svg) = svg { (chart(svg)) }
+            (chart_links(survey, q.id.as_str(), query))
             (option_table(q, false, &q.short_label))
+        }
+    }
+}
+
+/// Download links for a chart, as SVG and as PNG for print.
+fn chart_links(survey: &SurveyDefinition, name: &str, query: &str) -> Markup {
+    let base = format!("/surveys/{}/charts/{name}", survey.slug());
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    html! {
+        p.chart-links {
+            "Download this chart: "
+            a href=(format!("{base}.svg{query}")) download { "SVG" span.visually-hidden { " (" (name) ")" } }
+            ", "
+            a href=(format!("{base}.png{query}")) download { "PNG for print" span.visually-hidden { " (" (name) ")" } }
         }
     }
 }
@@ -330,7 +379,7 @@ fn option_table(q: &QuestionResult, demographic: bool, caption: &str) -> Markup 
 
 /// The "breakdown of respondents": each demographic question's table, and a
 /// chart for each.
-fn breakdown(survey: &SurveyDefinition, r: &SurveyResults, key: &str) -> Markup {
+fn breakdown(survey: &SurveyDefinition, r: &SurveyResults, key: &str, query: &str) -> Markup {
     let demographics: Vec<&QuestionResult> = r
         .questions
         .iter()
@@ -346,7 +395,10 @@ fn breakdown(survey: &SurveyDefinition, r: &SurveyResults, key: &str) -> Markup 
                     }
                 }
                 @for q in &demographics {
-                    (chart(bars::bars(q, &q.short_label, &format!("{key}-chart-{}", q.id), true)))
+                    @if let Some(svg) = charts::named(survey, r, q.id.as_str(), &format!("{key}-chart-{}", q.id)) {
+                        (chart(svg))
+                    }
+                    (chart_links(survey, q.id.as_str(), query))
                 }
             }
         }

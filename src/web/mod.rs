@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod exports;
 pub mod form;
 pub mod officer;
 pub mod resident;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(officer::create_first_admin),
         )
         .route("/admin/officers", web::get().to(officer::list_officers))
+        .route("/admin/exports", web::get().to(exports::export_log))
         .route("/admin/officers", web::post().to(officer::add_officer))
         .route(
             "/admin/api-tokens",
@@ -74,7 +76,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/submit", web::post().to(resident::submit_response))
                 .route("/done", web::get().to(resident::show_done))
                 .route("/results", web::get().to(results::show_results))
-                .route("/results/live", web::get().to(results::live)),
+                .route("/results/live", web::get().to(results::live))
+                .route(
+                    "/exports/responses.csv",
+                    web::get().to(exports::responses_csv),
+                )
+                .route(
+                    "/exports/responses-long.csv",
+                    web::get().to(exports::responses_long_csv),
+                )
+                .route("/exports/summary.csv", web::get().to(exports::summary_csv))
+                .route(
+                    "/exports/summary.xlsx",
+                    web::get().to(exports::summary_xlsx),
+                )
+                .route("/charts/{file}", web::get().to(exports::chart))
+                .route("/report", web::get().to(exports::report_html))
+                .route("/report.docx", web::get().to(exports::report_docx)),
         );
 }
 

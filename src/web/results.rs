@@ -77,7 +77,7 @@ fn survey(state: &AppState, slug: &str) -> Result<CurrentSurvey, AppError> {
 }
 
 /// The query string's pairs, strictly decoded.
-fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, String> {
     parse_urlencoded(req.query_string().as_bytes())
         .map(|form| {
             form.fields()
@@ -87,7 +87,10 @@ fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, String> {
         .map_err(|_| "The address could not be read".to_owned())
 }
 
-fn parse_query(survey: &CurrentSurvey, pairs: &[(String, String)]) -> Result<ResultsQuery, String> {
+pub(crate) fn parse_query(
+    survey: &CurrentSurvey,
+    pairs: &[(String, String)],
+) -> Result<ResultsQuery, String> {
     ResultsQuery::parse(
         &survey.definition,
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -100,7 +103,7 @@ async fn load(
     survey: &CurrentSurvey,
     query: &ResultsQuery,
 ) -> Result<(SurveyResults, Vec<Group>), AppError> {
-    let groups: Vec<(String, Vec<Filter>)> = match &query.compare {
+    let groups: Vec<(String, String, Vec<Filter>)> = match &query.compare {
         None => Vec::new(),
         Some(id) => survey
             .definition
@@ -108,7 +111,15 @@ async fn load(
             .map(|q| {
                 q.options()
                     .iter()
-                    .map(|o| (o.label().to_owned(), query.with(q.id(), o.id())))
+                    .map(|o| {
+                        let filters = query.with(q.id(), o.id());
+                        let selects = ResultsQuery {
+                            filters: filters.clone(),
+                            compare: None,
+                        }
+                        .to_query_string();
+                        (o.label().to_owned(), selects, filters)
+                    })
                     .collect()
             })
             .unwrap_or_default(),
@@ -118,9 +129,10 @@ async fn load(
         let all = results::load(conn, &current, &filters)?;
         let groups = groups
             .into_iter()
-            .map(|(label, filters)| {
+            .map(|(label, query, filters)| {
                 Ok(Group {
                     label,
+                    query,
                     results: results::load(conn, &current, &filters)?,
                 })
             })

@@ -491,6 +491,20 @@ impl Resident {
         page
     }
 
+    /// GETs raw bytes, returning the status, content type and body.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.bytes().await.expect("body").to_vec();
+        (status, content_type, body)
+    }
+
     /// GETs JSON, returning the status and the parsed body.
     pub async fn get_json(&self, path: &str) -> (StatusCode, serde_json::Value) {
         let response = self.client.get(self.url(path)).send().await.expect("GET");

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod bad_input;
+mod exports;
 mod officers;
 mod resident_flow;
 mod results;

@@ -1,0 +1,148 @@
+//! Reading complete responses page by page for exports (so memory stays flat
+//! whatever their number), and the log of exports.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::officers::OfficerId;
+use super::schema::{answers, export_log, officers, responses};
+use super::surveys::SurveyId;
+use super::{AnyConnection, DbError, now};
+use crate::domain::Filter;
+
+diesel::alias!(answers as filter_answers: FilterAnswers);
+
+/// One complete response with its chosen options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRow {
+    pub id: i64,
+    pub submitted_at: NaiveDateTime,
+    /// (question, option, "please specify" text), in no particular order.
+    pub answers: Vec<(String, String, Option<String>)>,
+}
+
+/// Up to `limit` complete responses with ids above `after`, oldest first,
+/// among those matching every filter. Two queries: the responses, then the
+/// answers in their id range (through the answers' primary key).
+pub fn page_of_responses(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    filters: &[Filter],
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ResponseRow>, DbError> {
+    let mut query = responses::table
+        .filter(responses::survey_id.eq(survey.0))
+        .filter(responses::id.gt(after))
+        .order_by(responses::id)
+        .limit(limit)
+        .select((responses::id, responses::submitted_at))
+        .into_boxed();
+    for filter in filters {
+        query = query.filter(
+            responses::id.eq_any(
+                filter_answers
+                    .filter(filter_answers.field(answers::survey_id).eq(survey.0))
+                    .filter(
+                        filter_answers
+                            .field(answers::question_id)
+                            .eq(filter.question.as_str()),
+                    )
+                    .filter(
+                        filter_answers
+                            .field(answers::option_id)
+                            .eq(filter.option.as_str()),
+                    )
+                    .select(filter_answers.field(answers::response_id)),
+            ),
+        );
+    }
+    let heads: Vec<(i64, NaiveDateTime)> = query.load(conn)?;
+    let (Some(first), Some(last)) = (heads.first(), heads.last()) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64, String, String, Option<String>)> = answers::table
+        .filter(answers::response_id.between(first.0, last.0))
+        .select((
+            answers::response_id,
+            answers::question_id,
+            answers::option_id,
+            answers::detail,
+        ))
+        .load(conn)?;
+    let mut by_response: HashMap<i64, Vec<(String, String, Option<String>)>> = HashMap::new();
+    for (response, question, option, detail) in rows {
+        by_response
+            .entry(response)
+            .or_default()
+            .push((question, option, detail));
+    }
+    Ok(heads
+        .into_iter()
+        .map(|(id, submitted_at)| ResponseRow {
+            id,
+            submitted_at,
+            answers: by_response.remove(&id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// One logged export.
+#[derive(Debug, Clone)]
+pub struct ExportEntry {
+    pub officer_email: String,
+    pub survey_slug: String,
+    pub kind: String,
+    pub filters: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Records that `officer` exported `kind` of a survey with these filters.
+pub fn log_export(
+    conn: &mut AnyConnection,
+    officer: OfficerId,
+    survey_slug: &str,
+    kind: &str,
+    filters: &str,
+) -> Result<(), DbError> {
+    diesel::insert_into(export_log::table)
+        .values((
+            export_log::officer_id.eq(officer.0),
+            export_log::survey_slug.eq(survey_slug),
+            export_log::kind.eq(kind),
+            export_log::filters.eq(filters),
+            export_log::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The newest `limit` exports, newest first.
+pub fn list_exports(conn: &mut AnyConnection, limit: i64) -> Result<Vec<ExportEntry>, DbError> {
+    let rows: Vec<(String, String, String, String, NaiveDateTime)> = export_log::table
+        .inner_join(officers::table)
+        .order_by(export_log::id.desc())
+        .limit(limit)
+        .select((
+            officers::email,
+            export_log::survey_slug,
+            export_log::kind,
+            export_log::filters,
+            export_log::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(officer_email, survey_slug, kind, filters, created_at)| ExportEntry {
+                officer_email,
+                survey_slug,
+                kind,
+                filters,
+                created_at,
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,288 @@
+//! The results page's tables, with its filters, as CSV and as an XLSX
+//! workbook: a sheet per question, the 2019-style table, the respondent
+//! breakdown. Percentages are numbers with a percentage format, not text.
+
+use std::io::Write;
+
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+use super::neutralise;
+use crate::domain::SurveyDefinition;
+use crate::results::SurveyResults;
+use crate::stats::QuestionResult;
+
+/// The summary tables as CSV: one row per option of every question, with
+/// the question's denominator, the count, the percentage as the page shows
+/// it and the exact percentage.
+pub fn write_summary_csv<W: Write>(
+    definition: &SurveyDefinition,
+    results: &SurveyResults,
+    filters: &str,
+    out: W,
+) -> Result<(), csv::Error> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "Question id",
+        "Question",
+        "Follows",
+        "Respondents to this question",
+        "Option id",
+        "Answer",
+        "Count",
+        "Percent (as shown)",
+        "Percent (exact)",
+        "Filters",
+    ])?;
+    for q in &results.questions {
+        let demographic = is_demographic(definition, q);
+        let follows = q
+            .parent
+            .as_ref()
+            .map(|p| format!("{}={}", p.question, p.option))
+            .unwrap_or_default();
+        for o in &q.options {
+            let shown = if demographic {
+                format!("{:.1}", o.rounded_tenths as f64 / 10.0)
+            } else {
+                o.rounded.to_string()
+            };
+            writer.write_record([
+                q.id.to_string(),
+                neutralise(&q.short_label).into_owned(),
+                follows.clone(),
+                q.answered.to_string(),
+                o.id.to_string(),
+                neutralise(&o.label).into_owned(),
+                o.count.to_string(),
+                shown,
+                format!("{:.4}", o.percent),
+                filters.to_owned(),
+            ])?;
+        }
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn is_demographic(definition: &SurveyDefinition, q: &QuestionResult) -> bool {
+    definition
+        .question(q.id.as_str())
+        .is_some_and(|x| x.demographic())
+}
+
+/// A worksheet name Excel accepts: at most 31 characters, none of `[]:*?/\`,
+/// unique in the workbook.
+fn sheet_name(wanted: &str, taken: &mut Vec<String>) -> String {
+    let clean: String = wanted
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .collect();
+    let mut name: String = clean.chars().take(31).collect();
+    let mut n = 2;
+    while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+        let suffix = format!(" ({n})");
+        name = clean.chars().take(31 - suffix.len()).collect::<String>() + &suffix;
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
+struct Formats {
+    bold: Format,
+    whole: Format,
+    tenths: Format,
+    wrap: Format,
+}
+
+fn question_sheet(
+    sheet: &mut Worksheet,
+    q: &QuestionResult,
+    demographic: bool,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.write_string_with_format(0, 0, &q.label, &f.bold)?;
+    sheet.write_string(
+        1,
+        0,
+        format!("Of {} respondents to this question", q.answered),
+    )?;
+    sheet.write_string_with_format(3, 0, "Answer", &f.bold)?;
+    sheet.write_string_with_format(3, 1, "Count", &f.bold)?;
+    sheet.write_string_with_format(3, 2, "Percent", &f.bold)?;
+    for (i, o) in q.options.iter().enumerate() {
+        let row = 4 + i as u32;
+        sheet.write_string(row, 0, &o.label)?;
+        sheet.write_number(row, 1, o.count as f64)?;
+        let (value, format) = if demographic {
+            (o.rounded_tenths as f64 / 1000.0, &f.tenths)
+        } else {
+            (o.rounded as f64 / 100.0, &f.whole)
+        };
+        sheet.write_number_with_format(row, 2, value, format)?;
+    }
+    sheet.set_column_width(0, 40)?;
+    sheet.set_column_width(1, 10)?;
+    sheet.set_column_width(2, 10)?;
+    Ok(())
+}
+
+/// The summary workbook.
+pub fn summary_xlsx(
+    definition: &SurveyDefinition,
+    results: &SurveyResults,
+    filters: &str,
+) -> Result<Vec<u8>, XlsxError> {
+    let formats = Formats {
+        bold: Format::new().set_bold(),
+        whole: Format::new().set_num_format("0%"),
+        tenths: Format::new().set_num_format("0.0%"),
+        wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+    };
+    let mut workbook = Workbook::new();
+    let mut taken = Vec::new();
+
+    let about = workbook.add_worksheet();
+    about.set_name(sheet_name("Summary", &mut taken))?;
+    about.write_string_with_format(0, 0, definition.title(), &formats.bold)?;
+    let rows: [(&str, String); 4] = [
+        ("Started", results.started.to_string()),
+        ("Completed", results.completed.to_string()),
+        (
+            "Completed (whole survey)",
+            results.completed_all.to_string(),
+        ),
+        (
+            "Filters",
+            if filters.is_empty() {
+                "none".to_owned()
+            } else {
+                filters.to_owned()
+            },
+        ),
+    ];
+    for (i, (label, value)) in rows.iter().enumerate() {
+        let row = 2 + i as u32;
+        about.write_string(row, 0, *label)?;
+        match value.parse::<f64>() {
+            Ok(number) => about.write_number(row, 1, number)?,
+            Err(_) => about.write_string(row, 1, value)?,
+        };
+    }
+    about.set_column_width(0, 28)?;
+
+    for category in results.categories() {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name("2019 table", &mut taken))?;
+        let heads = [
+            category.short_label.as_str(),
+            "Respondents",
+            "%",
+            "Respondents to the follow-up",
+            "1st concern",
+            "Count",
+            "%",
+            "2nd concern",
+            "Count",
+            "%",
+            "3rd concern",
+            "Count",
+            "%",
+        ];
+        for (c, h) in heads.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &formats.bold)?;
+        }
+        for (i, option) in category.options.iter().enumerate() {
+            let row = 1 + i as u32;
+            sheet.write_string(row, 0, &option.label)?;
+            sheet.write_number(row, 1, option.count as f64)?;
+            sheet.write_number_with_format(
+                row,
+                2,
+                option.rounded as f64 / 100.0,
+                &formats.whole,
+            )?;
+            if let Some(follow_up) = results.follow_ups(&category.id, &option.id).next() {
+                sheet.write_number(row, 3, follow_up.answered as f64)?;
+                for (k, o) in follow_up
+                    .ranked()
+                    .into_iter()
+                    .filter(|o| o.count > 0)
+                    .take(3)
+                    .enumerate()
+                {
+                    let col = 4 + 3 * k as u16;
+                    sheet.write_string_with_format(row, col, &o.label, &formats.wrap)?;
+                    sheet.write_number(row, col + 1, o.count as f64)?;
+                    sheet.write_number_with_format(
+                        row,
+                        col + 2,
+                        o.rounded as f64 / 100.0,
+                        &formats.whole,
+                    )?;
+                }
+            }
+        }
+        sheet.set_column_width(0, 22)?;
+        for k in 0..3u16 {
+            sheet.set_column_width(4 + 3 * k, 30)?;
+        }
+    }
+
+    let demographics: Vec<&QuestionResult> = results
+        .questions
+        .iter()
+        .filter(|q| is_demographic(definition, q))
+        .collect();
+    if !demographics.is_empty() {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name("Respondents", &mut taken))?;
+        sheet.write_string_with_format(0, 0, "Breakdown of respondents", &formats.bold)?;
+        for (k, q) in demographics.iter().enumerate() {
+            let col = 4 * k as u16;
+            sheet.write_string_with_format(
+                2,
+                col,
+                format!("{} from {} responses", q.short_label, q.answered),
+                &formats.bold,
+            )?;
+            sheet.write_string_with_format(2, col + 1, "Count", &formats.bold)?;
+            sheet.write_string_with_format(2, col + 2, "%", &formats.bold)?;
+            for (i, o) in q.options.iter().enumerate() {
+                let row = 3 + i as u32;
+                sheet.write_string(row, col, &o.label)?;
+                sheet.write_number(row, col + 1, o.count as f64)?;
+                sheet.write_number_with_format(
+                    row,
+                    col + 2,
+                    o.rounded_tenths as f64 / 1000.0,
+                    &formats.tenths,
+                )?;
+            }
+            sheet.set_column_width(col, 28)?;
+        }
+    }
+
+    for q in &results.questions {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(&q.short_label, &mut taken))?;
+        question_sheet(sheet, q, is_demographic(definition, q), &formats)?;
+    }
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_short_clean_and_unique() {
+        let mut taken = Vec::new();
+        assert_eq!(
+            sheet_name("Concerns within town centre safety", &mut taken),
+            "Concerns within town centre saf"
+        );
+        assert_eq!(sheet_name("A/B: c?", &mut taken), "A-B- c-");
+        assert_eq!(sheet_name("a-b- C-", &mut taken), "a-b- C- (2)");
+    }
+}

@@ -1,0 +1,400 @@
+//! Export handlers: raw responses (streamed), summary tables, charts, the
+//! report; each honours the results page's filters and is logged.
+
+use std::io::Write;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use tokio::sync::mpsc;
+
+use super::auth::{AdminPage, OfficerPage, SignedIn};
+use super::results::{parse_query, query_pairs};
+use super::{AppState, html};
+use crate::catalogue::CurrentSurvey;
+use crate::db::{self, DbError, exports};
+use crate::domain::ResultsQuery;
+use crate::error::AppError;
+use crate::export::columns::Naming;
+use crate::export::raw_csv::{ExportError, RawOptions, write_responses};
+use crate::export::{docx, png, summary};
+use crate::results::{self, SurveyResults};
+
+async fn run<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&mut db::AnyConnection) -> Result<T, DbError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = state.pool.clone();
+    Ok(web::block(move || f(&mut *db::get(&pool)?)).await??)
+}
+
+/// The survey and the view asked for, or the response that refuses it.
+fn view(
+    state: &AppState,
+    req: &HttpRequest,
+    slug: &str,
+) -> Result<Result<(CurrentSurvey, ResultsQuery), HttpResponse>, AppError> {
+    let survey = state
+        .catalogue
+        .current(slug)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let query = query_pairs(req).and_then(|pairs| parse_query(&survey, &pairs));
+    Ok(match query {
+        Ok(query) => Ok((survey, query)),
+        Err(message) => Err(html(
+            StatusCode::BAD_REQUEST,
+            crate::views::errors::error_page(
+                "Those filters cannot be used",
+                &[&message],
+                Some((&format!("/surveys/{slug}/results"), "See all the results")),
+            ),
+        )),
+    })
+}
+
+/// Records the export: who, what, which survey and filters.
+async fn log(
+    state: &web::Data<AppState>,
+    who: &SignedIn,
+    slug: &str,
+    kind: &str,
+    query: &ResultsQuery,
+) -> Result<(), AppError> {
+    let (officer, slug, kind, filters) = (
+        who.officer.id,
+        slug.to_owned(),
+        kind.to_owned(),
+        query.to_query_string(),
+    );
+    run(state, move |c| {
+        exports::log_export(c, officer, &slug, &kind, &filters)
+    })
+    .await
+}
+
+fn attachment(content_type: &str, filename: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body)
+}
+
+fn flag(req: &HttpRequest, name: &str) -> bool {
+    query_pairs(req).is_ok_and(|pairs| pairs.iter().any(|(k, v)| k == name && v == "1"))
+}
+
+/// A `Write` that hands the bytes, 64 KiB at a time, to the response stream;
+/// the channel holds a few chunks, so a slow download slows the export
+/// rather than filling memory.
+struct ChannelWriter {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<Result<web::Bytes, std::io::Error>>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = web::Bytes::from(std::mem::take(&mut self.buffer));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "download stopped"))
+    }
+}
+
+async fn stream_responses(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: String,
+    who: SignedIn,
+    long: bool,
+) -> Result<HttpResponse, AppError> {
+    let (survey, query) = match view(&state, &req, &slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    let options = RawOptions {
+        naming: if flag(&req, "ids") {
+            Naming::Ids
+        } else {
+            Naming::Labels
+        },
+        bom: flag(&req, "bom"),
+        long,
+    };
+    let kind = if long {
+        "responses-long.csv"
+    } else {
+        "responses.csv"
+    };
+    log(&state, &who, &slug, kind, &query).await?;
+    let (sender, mut receiver) = mpsc::channel(4);
+    let pool = state.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let writer = ChannelWriter {
+            buffer: Vec::with_capacity(CHUNK),
+            sender: sender.clone(),
+        };
+        let outcome = db::get(&pool)
+            .map_err(ExportError::from)
+            .and_then(|mut conn| {
+                let mut writer = writer;
+                let rows = write_responses(
+                    &mut conn,
+                    survey.survey,
+                    &survey.definition,
+                    &query.filters,
+                    options,
+                    &mut writer,
+                    |_| {},
+                )?;
+                writer.flush()?;
+                Ok(rows)
+            });
+        if let Err(e) = outcome {
+            tracing::error!("raw export stopped: {e}");
+            // Ending the body with an error makes the download fail visibly
+            // rather than look complete.
+            let _ = sender.blocking_send(Err(std::io::Error::other("the export stopped")));
+        }
+    });
+    let body = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{slug}-{kind}\""),
+        ))
+        .streaming(body))
+}
+
+/// GET `/surveys/{slug}/exports/responses.csv`: one row per response
+/// (`?ids=1` for ids instead of labels, `?bom=1` for Excel).
+pub async fn responses_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    stream_responses(state, req, slug.into_inner(), who, false).await
+}
+
+/// GET `/surveys/{slug}/exports/responses-long.csv`: one row per chosen option.
+pub async fn responses_long_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    stream_responses(state, req, slug.into_inner(), who, true).await
+}
+
+async fn results_for(
+    state: &web::Data<AppState>,
+    survey: &CurrentSurvey,
+    query: &ResultsQuery,
+) -> Result<SurveyResults, AppError> {
+    let (current, filters) = (survey.clone(), query.filters.clone());
+    run(state, move |c| results::load(c, &current, &filters)).await
+}
+
+/// GET `/surveys/{slug}/exports/summary.csv`.
+pub async fn summary_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    let (survey, query) = match view(&state, &req, &slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    let results = results_for(&state, &survey, &query).await?;
+    let mut body = Vec::new();
+    summary::write_summary_csv(
+        &survey.definition,
+        &results,
+        &query.to_query_string(),
+        &mut body,
+    )
+    .map_err(|e| AppError::Unexpected(e.into()))?;
+    log(&state, &who, &slug, "summary.csv", &query).await?;
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        &format!("{slug}-summary.csv"),
+        body,
+    ))
+}
+
+/// GET `/surveys/{slug}/exports/summary.xlsx`.
+pub async fn summary_xlsx(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    let (survey, query) = match view(&state, &req, &slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    let results = results_for(&state, &survey, &query).await?;
+    let body = summary::summary_xlsx(&survey.definition, &results, &query.to_query_string())
+        .map_err(|e| {
+            AppError::Unexpected(anyhow::anyhow!("the workbook could not be written: {e}"))
+        })?;
+    log(&state, &who, &slug, "summary.xlsx", &query).await?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{slug}-summary.xlsx"),
+        body,
+    ))
+}
+
+fn png_refused(e: &png::PngError) -> HttpResponse {
+    html(
+        StatusCode::SERVICE_UNAVAILABLE,
+        crate::views::errors::error_page(
+            "The PNG chart cannot be made here",
+            &[&e.to_string()],
+            None,
+        ),
+    )
+}
+
+/// GET `/surveys/{slug}/charts/{name}.svg` or `.png` (300 dpi).
+pub async fn chart(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    let (slug, file) = path.into_inner();
+    let (name, extension) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    if extension != "svg" && extension != "png" {
+        return Err(AppError::NotFound);
+    }
+    let (survey, query) = match view(&state, &req, &slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    if name != crate::charts::PER_DAY && survey.definition.question(name).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let results = results_for(&state, &survey, &query).await?;
+    let svg = crate::charts::named(&survey.definition, &results, name, "chart")
+        .ok_or(AppError::NotFound)?
+        .map_err(|e| AppError::Unexpected(e.into()))?;
+    log(&state, &who, &slug, &format!("chart {file}"), &query).await?;
+    let filename = format!("{slug}-{file}");
+    if extension == "svg" {
+        let document = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+            svg.as_str()
+        );
+        return Ok(attachment(
+            "image/svg+xml",
+            &filename,
+            document.into_bytes(),
+        ));
+    }
+    let rendered = web::block(move || png::svg_to_png(svg.as_str())).await?;
+    match rendered {
+        Ok(bytes) => Ok(attachment("image/png", &filename, bytes)),
+        Err(e) => Ok(png_refused(&e)),
+    }
+}
+
+/// GET `/surveys/{slug}/report`: the consultation section, ready to print.
+pub async fn report_html(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    let (survey, query) = match view(&state, &req, &slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    let results = results_for(&state, &survey, &query).await?;
+    let report = crate::report::build(&survey.definition, &results);
+    let pie = report
+        .pie_question
+        .as_deref()
+        .and_then(|q| crate::charts::named(&survey.definition, &results, q, "report-pie"))
+        .and_then(Result::ok);
+    log(&state, &who, &slug, "report", &query).await?;
+    let qs = query.to_query_string();
+    let docx_href = if qs.is_empty() {
+        format!("/surveys/{slug}/report.docx")
+    } else {
+        format!("/surveys/{slug}/report.docx?{qs}")
+    };
+    Ok(html(
+        StatusCode::OK,
+        crate::views::report::report_page(
+            &who,
+            survey.definition.title(),
+            &report,
+            pie,
+            &docx_href,
+        ),
+    ))
+}
+
+/// GET `/surveys/{slug}/report.docx`.
+pub async fn report_docx(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    let (survey, query) = match view(&state, &req, &slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(refusal),
+    };
+    let results = results_for(&state, &survey, &query).await?;
+    let report = crate::report::build(&survey.definition, &results);
+    let svg = report
+        .pie_question
+        .as_deref()
+        .and_then(|q| crate::charts::named(&survey.definition, &results, q, "report-pie"))
+        .and_then(Result::ok);
+    let body = web::block(move || {
+        let png = svg.and_then(|svg| png::svg_to_png(svg.as_str()).ok());
+        docx::report_docx(&report, png.as_deref())
+    })
+    .await?
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
+    log(&state, &who, &slug, "report.docx", &query).await?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{slug}-report.docx"),
+        body,
+    ))
+}
+
+/// GET `/admin/exports`: who exported what, when, with which filters.
+pub async fn export_log(
+    state: web::Data<AppState>,
+    AdminPage(who): AdminPage,
+) -> Result<HttpResponse, AppError> {
+    let entries = run(&state, |c| exports::list_exports(c, 500)).await?;
+    Ok(html(
+        StatusCode::OK,
+        crate::views::officer::export_log_page(&who, &entries),
+    ))
+}
