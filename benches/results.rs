@@ -7,6 +7,11 @@
 //! database: one `COUNT(*)` over the survey's answers, the least any
 //! results computation must read.
 //!
+//! It also exports the raw responses CSV at 10,000 and at N responses,
+//! reporting rows per second beside reading the same pages without writing
+//! CSV (the storage ceiling), and the growth of the process's resident
+//! memory during each export (flat means the same at both sizes).
+//!
 //! Run: `cargo bench --bench results` (BENCH_RESPONSES=100000 for a quick look).
 
 use std::time::{Duration, Instant};
@@ -38,7 +43,66 @@ fn time<T>(mut f: impl FnMut() -> T) -> Duration {
     median(times)
 }
 
-fn fill(conn: &mut AnyConnection, survey: &CurrentSurvey, n: usize) {
+/// Resident memory of this process now, in KiB.
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// Exports the raw CSV to nowhere: (rows per second, peak RSS growth in KiB).
+fn export_csv(conn: &mut AnyConnection, survey: &CurrentSurvey) -> (f64, u64, u64) {
+    use civic_survey::export::columns::Naming;
+    use civic_survey::export::raw_csv::{RawOptions, write_responses};
+    let before = rss_kib();
+    let mut peak = before;
+    let start = Instant::now();
+    let rows = write_responses(
+        conn,
+        survey.survey,
+        &survey.definition,
+        &[],
+        RawOptions {
+            naming: Naming::Labels,
+            bom: false,
+            long: false,
+        },
+        std::io::sink(),
+        |_| peak = peak.max(rss_kib()),
+    )
+    .expect("export");
+    let elapsed = start.elapsed().as_secs_f64();
+    (rows as f64 / elapsed, peak.saturating_sub(before), rows)
+}
+
+/// Reads every page the export reads, writing nothing: rows per second.
+fn read_pages(conn: &mut AnyConnection, survey: &CurrentSurvey) -> f64 {
+    use civic_survey::db::exports::page_of_responses;
+    let start = Instant::now();
+    let (mut after, mut rows) = (0, 0usize);
+    loop {
+        let page = page_of_responses(
+            conn,
+            survey.survey,
+            &[],
+            after,
+            civic_survey::export::raw_csv::PAGE,
+        )
+        .expect("page");
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        rows += page.len();
+    }
+    rows as f64 / start.elapsed().as_secs_f64()
+}
+
+fn fill(conn: &mut AnyConnection, survey: &CurrentSurvey, n: usize, first_seed: u64) {
     let fixture = Fixture::shipped().expect("fixture");
     let bar = indicatif::ProgressBar::new(n as u64).with_style(
         indicatif::ProgressStyle::with_template(
@@ -51,7 +115,7 @@ fn fill(conn: &mut AnyConnection, survey: &CurrentSurvey, n: usize) {
         .and_then(|d| d.and_hms_opt(9, 0, 0))
         .expect("date");
     let mut batch: Vec<(Vec<AnswerRow>, chrono::NaiveDateTime)> = Vec::with_capacity(BATCH);
-    let mut seed = 0u64;
+    let mut seed = first_seed;
     let mut stored = 0usize;
     while stored < n {
         let plan = plan_2019(&survey.definition, &fixture, seed).expect("plan");
@@ -110,10 +174,17 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
         version_number: published.version,
         definition: std::sync::Arc::new(definition),
     };
-    println!("{name}: filling {n} responses");
+    const SMALL: usize = 10_000;
+    println!("{name}: filling {SMALL} responses");
+    fill(&mut conn, &survey, SMALL.min(n), 0);
+    let (small_rate, small_growth, small_rows) = export_csv(&mut conn, &survey);
+    println!("{name}: filling {} more responses", n.saturating_sub(SMALL));
     let started = Instant::now();
-    fill(&mut conn, &survey, n);
+    fill(&mut conn, &survey, n.saturating_sub(SMALL), 1_000_000);
     println!("{name}: filled in {:.1} s", started.elapsed().as_secs_f64());
+    let read_rate = read_pages(&mut conn, &survey);
+    let (big_rate, big_growth, big_rows) = export_csv(&mut conn, &survey);
+    assert_eq!(big_rows as usize, n, "every response exported");
 
     let filters = vec![
         Filter {
@@ -148,6 +219,24 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
     vec![
+        format!(
+            "| {name} | reading every response page, no CSV (baseline) | {read_rate:.0} rows/s | 1.00 |"
+        ),
+        format!(
+            "| {name} | raw CSV export of {big_rows} responses | {big_rate:.0} rows/s | {:.2} |",
+            big_rate / read_rate
+        ),
+        format!(
+            "| {name} | raw CSV export of {small_rows} responses | {small_rate:.0} rows/s | {:.2} |",
+            small_rate / read_rate
+        ),
+        format!(
+            "| {name} | memory growth exporting {small_rows} responses (baseline) | {small_growth} KiB | 1.00 |"
+        ),
+        format!(
+            "| {name} | memory growth exporting {big_rows} responses | {big_growth} KiB | {:.2} |",
+            big_growth as f64 / small_growth.max(1) as f64
+        ),
         format!(
             "| {name} | one COUNT(*) over the answers (baseline) | {:.1} ms | 1.0 |",
             ms(baseline)
@@ -201,7 +290,7 @@ fn main() {
     }
 
     println!("\nResults at {n} responses (median of {RUNS} runs)\n");
-    println!("| backend | what | time | × baseline |");
+    println!("| backend | what | figure | × baseline |");
     println!("| --- | --- | ---: | ---: |");
     for row in rows {
         println!("{row}");
