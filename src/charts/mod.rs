@@ -29,23 +29,37 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-/// A finished SVG document, safe to inline in a page.
+/// A finished SVG document, safe to inline in a page, and how many times
+/// larger than its on-screen size it was drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Svg(String);
+pub struct Svg {
+    markup: String,
+    drawn_at: u32,
+}
 
 impl Svg {
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.markup
     }
     pub fn into_string(self) -> String {
-        self.0
+        self.markup
+    }
+    /// 1 for a chart drawn at its on-screen size.
+    pub fn drawn_at(&self) -> u32 {
+        self.drawn_at
+    }
+    fn with_drawn_at(self, k: u32) -> Svg {
+        Svg {
+            drawn_at: k,
+            ..self
+        }
     }
 }
 
 impl maud::Render for Svg {
     fn render_to(&self, buffer: &mut String) {
         // Our own generated markup, with every text escaped when drawn.
-        buffer.push_str(&self.0);
+        buffer.push_str(&self.markup);
     }
 }
 
@@ -75,10 +89,16 @@ fn escape_xml(text: &str) -> String {
 /// made unique by `id`, and makes it scale to its container.
 pub(crate) fn accessible(svg: String, id: &str, title: &str, description: &str) -> Svg {
     let Some(start) = svg.find("<svg") else {
-        return Svg(svg);
+        return Svg {
+            markup: svg,
+            drawn_at: 1,
+        };
     };
     let Some(end) = svg[start..].find('>').map(|i| start + i) else {
-        return Svg(svg);
+        return Svg {
+            markup: svg,
+            drawn_at: 1,
+        };
     };
     let open_tag = &svg[start..end];
     // Drop fixed width/height so CSS sizes the chart; keep the viewBox.
@@ -89,12 +109,15 @@ pub(crate) fn accessible(svg: String, id: &str, title: &str, description: &str) 
         .join(" ");
     let title_id = format!("{id}-title");
     let desc_id = format!("{id}-desc");
-    Svg(format!(
-        "{open_tag} class=\"chart\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\"><title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{}</desc>{}",
-        escape_xml(title),
-        escape_xml(description),
-        &svg[end + 1..]
-    ))
+    Svg {
+        markup: format!(
+            "{open_tag} class=\"chart\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\"><title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{}</desc>{}",
+            escape_xml(title),
+            escape_xml(description),
+            &svg[end + 1..]
+        ),
+        drawn_at: 1,
+    }
 }
 
 /// The name of the responses-per-day chart in download URLs; every other
@@ -110,6 +133,21 @@ pub fn named(
     name: &str,
     id: &str,
 ) -> Option<Result<Svg, ChartError>> {
+    named_at(definition, results, name, id, 1)
+}
+
+/// How many times larger charts are drawn for print (see [`pie::pie_at`]).
+pub const PRINT_DRAWING_SCALE: u32 = 4;
+
+/// [`named`], drawn `k` times larger (pies only; bars are straight lines
+/// and scale cleanly).
+pub fn named_at(
+    definition: &crate::domain::SurveyDefinition,
+    results: &crate::results::SurveyResults,
+    name: &str,
+    id: &str,
+    k: u32,
+) -> Option<Result<Svg, ChartError>> {
     if name == PER_DAY {
         return Some(bars::per_day(
             &results.per_day,
@@ -123,7 +161,7 @@ pub fn named(
     Some(if question.demographic() {
         bars::bars(result, title, id, true)
     } else if result.is_single() {
-        pie::pie(result, title, id)
+        pie::pie_at(result, title, id, k)
     } else {
         bars::bars(result, title, id, false)
     })

@@ -14,15 +14,28 @@ const HEIGHT: u32 = 380;
 /// Draws `result` as a pie; options nobody chose are left out of the pie
 /// but kept in the legend.
 pub fn pie(result: &QuestionResult, title: &str, id: &str) -> Result<Svg, ChartError> {
+    pie_at(result, title, id, 1)
+}
+
+/// The same pie drawn `k` times larger. plotters places the pie's outline
+/// on whole pixels, so a chart for print is drawn large rather than
+/// enlarged, or its edge would show steps.
+pub fn pie_at(result: &QuestionResult, title: &str, id: &str, k: u32) -> Result<Svg, ChartError> {
+    let ki = k as i32;
+    let kf = f64::from(k);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH * k, HEIGHT * k)).into_drawing_area();
         root.fill(&WHITE)?;
-        let title_style = ("sans-serif", 22)
+        let title_style = ("sans-serif", 22.0 * kf)
             .into_font()
             .style(FontStyle::Bold)
             .color(&BLACK);
-        root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
+        root.draw(&Text::new(
+            title.to_owned(),
+            (20 * ki, 14 * ki),
+            title_style,
+        ))?;
 
         let shown: Vec<(usize, f64, String)> = result
             .options
@@ -31,13 +44,13 @@ pub fn pie(result: &QuestionResult, title: &str, id: &str) -> Result<Svg, ChartE
             .filter(|(_, o)| o.count > 0)
             .map(|(i, o)| (i, o.count as f64, Shown::Whole(o.rounded).to_string()))
             .collect();
-        let center = (190, 210);
-        let radius = 125.0;
+        let center = (190 * ki, 210 * ki);
+        let radius = 125.0 * kf;
         if shown.is_empty() {
             root.draw(&Text::new(
                 "No answers yet".to_owned(),
                 center,
-                ("sans-serif", 18)
+                ("sans-serif", 18.0 * kf)
                     .into_font()
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Center, VPos::Center)),
@@ -48,16 +61,16 @@ pub fn pie(result: &QuestionResult, title: &str, id: &str) -> Result<Svg, ChartE
             let labels: Vec<String> = shown.iter().map(|(_, _, l)| l.clone()).collect();
             let mut pie = Pie::new(&center, &radius, &sizes, &colours, &labels);
             pie.start_angle(-90.0);
-            pie.label_style(("sans-serif", 17).into_font().color(&BLACK));
-            pie.label_offset(22.0);
+            pie.label_style(("sans-serif", 17.0 * kf).into_font().color(&BLACK));
+            pie.label_offset(22.0 * kf);
             root.draw(&pie)?;
         }
 
-        let legend_x = 390;
+        let legend_x = 390 * ki;
         for (row, option) in result.options.iter().enumerate() {
-            let y = 70 + row as i32 * 30;
+            let y = (70 + row as i32 * 30) * ki;
             root.draw(&Rectangle::new(
-                [(legend_x, y), (legend_x + 18, y + 18)],
+                [(legend_x, y), (legend_x + 18 * ki, y + 18 * ki)],
                 colour(row).filled(),
             ))?;
             root.draw(&Text::new(
@@ -67,8 +80,8 @@ pub fn pie(result: &QuestionResult, title: &str, id: &str) -> Result<Svg, ChartE
                     option.count,
                     Shown::Whole(option.rounded)
                 ),
-                (legend_x + 28, y + 9),
-                ("sans-serif", 16)
+                (legend_x + 28 * ki, y + 9 * ki),
+                ("sans-serif", 16.0 * kf)
                     .into_font()
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -76,13 +89,15 @@ pub fn pie(result: &QuestionResult, title: &str, id: &str) -> Result<Svg, ChartE
         }
         root.draw(&Text::new(
             format!("Of {} respondents to this question", result.answered),
-            (legend_x, 70 + result.options.len() as i32 * 30 + 10),
-            ("sans-serif", 15).into_font().color(&RGBColor(72, 73, 73)),
+            (legend_x, (70 + result.options.len() as i32 * 30 + 10) * ki),
+            ("sans-serif", 15.0 * kf)
+                .into_font()
+                .color(&RGBColor(72, 73, 73)),
         ))?;
         root.present()?;
     }
     let description = describe(result);
-    Ok(accessible(svg, id, title, &description))
+    Ok(accessible(svg, id, title, &description).with_drawn_at(k))
 }
 
 /// The figures in a sentence, for screen readers.

@@ -1,7 +1,10 @@
 //! The report as a Word document (docx-rs): real Word tables, and the pie
 //! chart as a PNG image when the server has a font to draw its text.
 
-use docx_rs::{BreakType, Docx, Paragraph, Pic, Run, Table, TableCell, TableRow, WidthType};
+use docx_rs::{
+    BreakType, Docx, LineSpacing, Paragraph, Pic, Run, RunFonts, Table, TableCell, TableRow,
+    WidthType,
+};
 
 use crate::report::Report;
 
@@ -10,6 +13,11 @@ const EMU_PER_INCH: u32 = 914_400;
 
 fn text(s: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(s))
+}
+
+/// A body paragraph, with space after it.
+fn body(s: &str) -> Paragraph {
+    text(s).line_spacing(LineSpacing::new().after(160))
 }
 
 fn bold(s: &str) -> Paragraph {
@@ -25,11 +33,16 @@ fn cell(paragraphs: Vec<Paragraph>) -> TableCell {
 /// Writes the report as DOCX. `pie_png` is the chart at print resolution;
 /// without it the document says where to find the chart.
 pub fn report_docx(report: &Report, pie_png: Option<&[u8]>) -> Result<Vec<u8>, String> {
-    let mut doc = Docx::new().add_paragraph(
-        Paragraph::new().add_run(Run::new().add_text(&report.heading).bold().size(32)),
-    );
+    let mut doc = Docx::new()
+        .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
+        .default_size(22)
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_text(&report.heading).bold().size(32))
+                .line_spacing(LineSpacing::new().after(200)),
+        );
     for p in &report.paragraphs {
-        doc = doc.add_paragraph(text(p));
+        doc = doc.add_paragraph(body(p));
     }
     if !report.categories.is_empty() {
         let mut rows = vec![TableRow::new(vec![
@@ -73,7 +86,9 @@ pub fn report_docx(report: &Report, pie_png: Option<&[u8]>) -> Result<Vec<u8>, S
         None => {}
     }
     if !report.breakdown.is_empty() {
-        doc = doc.add_paragraph(bold(&report.breakdown_heading));
+        doc = doc.add_paragraph(
+            bold(&report.breakdown_heading).line_spacing(LineSpacing::new().after(120)),
+        );
         let longest = report
             .breakdown
             .iter()

@@ -60,8 +60,13 @@ pub fn has_font() -> bool {
     fonts().is_some()
 }
 
-/// Renders an SVG document to PNG bytes at [`SCALE`], on white.
-pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, PngError> {
+/// Renders a chart to PNG bytes at 300 dpi of its on-screen size, on white.
+pub fn chart_to_png(chart: &crate::charts::Svg) -> Result<Vec<u8>, PngError> {
+    svg_to_png(chart.as_str(), SCALE / chart.drawn_at() as f32)
+}
+
+/// Renders an SVG document to PNG bytes, `scale` pixels per SVG unit.
+pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     let fontdb = fonts().ok_or(PngError::NoFont)?;
     let options = usvg::Options {
         fontdb,
@@ -71,14 +76,14 @@ pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, PngError> {
     let size = tree
         .size()
         .to_int_size()
-        .scale_by(SCALE)
+        .scale_by(scale)
         .ok_or_else(|| PngError::Svg("empty chart".to_owned()))?;
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or_else(|| PngError::Svg("chart too large".to_owned()))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
-        tiny_skia::Transform::from_scale(SCALE, SCALE),
+        tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
     pixmap

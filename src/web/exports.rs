@@ -295,7 +295,13 @@ pub async fn chart(
         return Err(AppError::NotFound);
     }
     let results = results_for(&state, &survey, &query).await?;
-    let svg = crate::charts::named(&survey.definition, &results, name, "chart")
+    // For print, pies are drawn larger so their edge stays smooth at 300 dpi.
+    let k = if extension == "png" {
+        crate::charts::PRINT_DRAWING_SCALE
+    } else {
+        1
+    };
+    let svg = crate::charts::named_at(&survey.definition, &results, name, "chart", k)
         .ok_or(AppError::NotFound)?
         .map_err(|e| AppError::Unexpected(e.into()))?;
     log(&state, &who, &slug, &format!("chart {file}"), &query).await?;
@@ -311,7 +317,7 @@ pub async fn chart(
             document.into_bytes(),
         ));
     }
-    let rendered = web::block(move || png::svg_to_png(svg.as_str())).await?;
+    let rendered = web::block(move || png::chart_to_png(&svg)).await?;
     match rendered {
         Ok(bytes) => Ok(attachment("image/png", &filename, bytes)),
         Err(e) => Ok(png_refused(&e)),
@@ -368,13 +374,14 @@ pub async fn report_docx(
     };
     let results = results_for(&state, &survey, &query).await?;
     let report = crate::report::build(&survey.definition, &results);
+    let k = crate::charts::PRINT_DRAWING_SCALE;
     let svg = report
         .pie_question
         .as_deref()
-        .and_then(|q| crate::charts::named(&survey.definition, &results, q, "report-pie"))
+        .and_then(|q| crate::charts::named_at(&survey.definition, &results, q, "report-pie", k))
         .and_then(Result::ok);
     let body = web::block(move || {
-        let png = svg.and_then(|svg| png::svg_to_png(svg.as_str()).ok());
+        let png = svg.and_then(|svg| png::chart_to_png(&svg).ok());
         docx::report_docx(&report, png.as_deref())
     })
     .await?
