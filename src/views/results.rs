@@ -266,6 +266,7 @@ fn category_table(r: &SurveyResults, category: &QuestionResult, key: &str) -> Ma
                 (category.short_label) " and the top three concerns within each"
             }
             p.body { "Of " (category.answered) " respondents to this question." }
+            div.table-scroll tabindex="0" role="region" aria-label=(format!("{}: table, scrolls sideways on narrow screens", category.short_label)) {
             table.table.table--categories {
                 caption.visually-hidden { (category.short_label) " and the top three concerns within each" }
                 thead {
@@ -295,6 +296,7 @@ fn category_table(r: &SurveyResults, category: &QuestionResult, key: &str) -> Ma
                         }
                     }
                 }
+            }
             }
         }
     }

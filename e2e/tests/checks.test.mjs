@@ -1,0 +1,149 @@
+// Every resident and officer page, checked by axe-core (WCAG 2.0, 2.1 and
+// 2.2, A and AA) and by the Nu HTML Checker, with the resident pages' weight
+// measured and phone and desktop screenshots kept.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startApp, launch, submit, signIn, axe, keepHtml, vnu, screenshot, artefacts } from './harness.mjs';
+
+let app;
+let browser;
+const kept = [];
+const weights = [];
+before(async () => { app = await startApp({ seed: true }); browser = await launch(); });
+after(async () => { await browser?.close(); app?.stop(); });
+
+/** Whether the page fits its viewport's width (WCAG 1.4.10 Reflow). */
+async function fitsWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}
+
+/** axe on the page as it is, and its served HTML kept for vnu. */
+async function check(page, name, response) {
+  assert.ok(await fitsWidth(page), `${name} scrolls sideways at ${page.viewportSize().width} px`);
+  const violations = await axe(page);
+  assert.deepEqual(violations, [], `axe found violations on ${name}`);
+  console.log(`axe: ${name}: 0 violations`);
+  await keepHtml(name, response);
+  kept.push(join(artefacts, 'html', `${name}.html`));
+}
+
+/** Bytes of the page's HTML plus the CSS and JavaScript it loads. */
+async function weigh(page, name, response) {
+  const html = (await response.body()).length;
+  const assets = await page.evaluate(() => [
+    ...[...document.querySelectorAll('link[rel=stylesheet]')].map((l) => l.href),
+    ...[...document.querySelectorAll('script[src]')].map((s) => s.src),
+  ]);
+  let total = html;
+  for (const href of assets) total += (await (await page.request.get(href)).body()).length;
+  weights.push([name, html, total]);
+  return total;
+}
+
+test('resident pages pass axe and are light', async () => {
+  // Pages are checked as a no-JavaScript visitor sees them: the page's own
+  // scripts are blocked by a Content-Security-Policy, while axe, injected
+  // by the test, still runs.
+  const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  await context.route('**/*', async (route) => {
+    if (route.request().method() !== 'GET' || route.request().resourceType() !== 'document') {
+      await route.continue();
+      return;
+    }
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    if (route.request().resourceType() === 'document') headers['content-security-policy'] = "script-src 'none'";
+    await route.fulfill({ response, headers });
+  });
+  const page = await context.newPage();
+  let response = await page.goto(`${app.url}/`);
+  await check(page, 'resident-start', response);
+  await weigh(page, 'start', response);
+  response = await submit(page);
+  await check(page, 'resident-question-borough', response);
+  const first = await weigh(page, 'first question', response);
+  await screenshot(page, 'first-question-375');
+  response = await submit(page);
+  assert.equal(response.status(), 422);
+  await check(page, 'resident-error', response);
+  await weigh(page, 'error', response);
+  const questions = [['gravesham'], ['asb'], ['fly-tipping', 'drugs'], ['45-54'], ['other'], ['female']];
+  for (const options of questions) {
+    for (const o of options) await page.check(`input[name=answer][value="${o}"]`);
+    const id = page.url().split('/').pop();
+    response = await submit(page);
+    if (!page.url().endsWith('/check')) {
+      await check(page, `resident-question-${page.url().split('/').pop()}`, response);
+      await weigh(page, `question ${page.url().split('/').pop()}`, response);
+    }
+    assert.notEqual(id, page.url().split('/').pop());
+  }
+  assert.match(page.url(), /\/check$/);
+  await check(page, 'resident-check', response);
+  await weigh(page, 'check your answers', response);
+  response = await submit(page);
+  await check(page, 'resident-confirmation', response);
+  await weigh(page, 'confirmation', response);
+  console.log(`page weight: first question page ${first} bytes of HTML and CSS, no JavaScript`);
+  for (const [name, html, total] of weights) {
+    console.log(`page weight: ${name}: ${html} bytes HTML, ${total} bytes with CSS and JS`);
+    assert.ok(total < 50 * 1024, `${name} weighs ${total} bytes`);
+  }
+  await context.close();
+});
+
+test('officer pages pass axe', async () => {
+  for (const [width, label] of [[1280, 'desktop'], [375, 'phone']]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    let response = await page.goto(`${app.url}/officers/sign-in`);
+    if (label === 'desktop') await check(page, 'officer-sign-in', response);
+    await signIn(page, app.url);
+    response = await page.goto(`${app.url}/surveys/csp-2019/results`);
+    await screenshot(page, `results-${width}`);
+    assert.ok(await fitsWidth(page), `the results page scrolls sideways at ${width} px`);
+    if (label === 'desktop') {
+      await check(page, 'officer-results', response);
+      response = await page.goto(`${app.url}/surveys/csp-2019/results?f-borough=dartford&f-gender=female`);
+      await check(page, 'officer-results-filtered', response);
+      response = await page.goto(`${app.url}/surveys/csp-2019/results?compare=borough`);
+      await check(page, 'officer-results-compared', response);
+      response = await page.goto(`${app.url}/surveys/csp-2019/report`);
+      await check(page, 'officer-report', response);
+      response = await page.goto(`${app.url}/officers`);
+      await check(page, 'officer-surveys', response);
+      response = await page.goto(`${app.url}/admin/officers`);
+      await check(page, 'admin-officers', response);
+      response = await page.goto(`${app.url}/admin/exports`);
+      await check(page, 'admin-exports', response);
+    }
+    await page.goto(`${app.url}/surveys/csp-2019/results?compare=borough`);
+    assert.ok(await fitsWidth(page), `the comparison scrolls sideways at ${width} px`);
+    await context.close();
+  }
+});
+
+test('every checked page is valid HTML', () => {
+  assert.ok(kept.length >= 15, `only ${kept.length} pages were kept`);
+  const errors = vnu(kept);
+  for (const file of kept) console.log(`vnu: ${file.split('/').pop()}: ${errors.filter((e) => e.includes(file)).length} errors`);
+  assert.deepEqual(errors, [], 'the Nu HTML Checker found errors');
+  console.log(`screenshots and pages are in ${artefacts}`);
+});
+
+test('the checkers catch a broken page, so their silence means something', async () => {
+  const broken = join(artefacts, 'html', 'known-broken.html.txt');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(broken, '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p id="a"><div id="a"></div></body></html>');
+  const errors = vnu([broken]);
+  assert.ok(errors.some((e) => e.includes('Duplicate ID')), `vnu missed the errors: ${errors}`);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent('<!DOCTYPE html><html><head><title>x</title></head><body><img src="x.png"><input type="text"></body></html>');
+  const violations = await axe(page);
+  assert.ok(violations.some((v) => v.startsWith('image-alt')), `axe missed the missing alt text: ${violations}`);
+  assert.ok(violations.some((v) => v.startsWith('label')), `axe missed the unlabelled input: ${violations}`);
+  await context.close();
+});

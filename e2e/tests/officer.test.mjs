@@ -1,0 +1,45 @@
+// An officer signs in, reads the results, filters them, and sees the live
+// figures change when a resident submits in another browser.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, launch, submit, signIn, screenshot } from './harness.mjs';
+
+let app;
+let browser;
+before(async () => { app = await startApp({ seed: true }); browser = await launch(); });
+after(async () => { await browser?.close(); app?.stop(); });
+
+test('an officer signs in, filters the results and sees them update live', async () => {
+  const officer = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await officer.newPage();
+  await signIn(page, app.url);
+  assert.match(page.url(), /\/officers$/);
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/surveys/csp-2019/results"]')]);
+  assert.equal((await page.textContent('#completed')).trim(), '420');
+  const asb = page.locator('.table--categories tbody tr').first();
+  assert.match((await asb.innerText()).replace(/\s+/g, ' '), /ASB 163 40% Of 154 respondents to this question: Fly-tipping 65 \(42%\)/);
+
+  await page.selectOption('#f-borough', 'dartford');
+  await submit(page, '.filters button[type=submit]');
+  assert.match(page.url(), /f-borough=dartford/);
+  assert.equal((await page.textContent('#completed')).trim(), '121');
+  await screenshot(page, 'results-filtered-1280');
+
+  // A resident answers in another browser; the open page updates by itself.
+  const resident = await browser.newContext({ javaScriptEnabled: false });
+  const form = await resident.newPage();
+  await form.goto(`${app.url}/`);
+  await submit(form);
+  await form.check('input[value=dartford]');
+  await submit(form);
+  await page.waitForTimeout(300);
+  for (let i = 0; i < 4; i += 1) await submit(form);
+  assert.match(form.url(), /\/check$/);
+  await submit(form);
+  assert.match(form.url(), /\/done$/);
+  await page.waitForFunction(() => document.querySelector('#completed')?.textContent.trim() === '122', null, { timeout: 5000 });
+  assert.match(await page.textContent('#live-status'), /Figures updated at/);
+  await resident.close();
+  await officer.close();
+});
