@@ -1,6 +1,7 @@
 //! Settings from environment variables, with defaults that work on a fresh
 //! machine. Secrets are wrapped in [`Redacted`] so they never reach a log.
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -111,6 +112,10 @@ pub struct Settings {
     pub sign_in_max_failures: u32,
     /// How long a lock-out lasts.
     pub sign_in_lockout: Duration,
+    /// Survey starts and submissions one client address may make a minute.
+    pub submissions_per_minute: NonZeroU32,
+    /// Sign-in attempts one client address may make a minute.
+    pub sign_ins_per_minute: NonZeroU32,
 }
 
 impl Settings {
@@ -167,6 +172,14 @@ impl Settings {
                 .filter(|n| *n > 0)
                 .ok_or("SIGN_IN_MAX_FAILURES must be at least 1")?,
             sign_in_lockout: Duration::from_secs(60 * number("SIGN_IN_LOCKOUT_MINUTES", 15)?),
+            submissions_per_minute: u32::try_from(number("RATE_LIMIT_SUBMISSIONS_PER_MINUTE", 60)?)
+                .ok()
+                .and_then(NonZeroU32::new)
+                .ok_or("RATE_LIMIT_SUBMISSIONS_PER_MINUTE must be at least 1")?,
+            sign_ins_per_minute: u32::try_from(number("RATE_LIMIT_SIGN_INS_PER_MINUTE", 10)?)
+                .ok()
+                .and_then(NonZeroU32::new)
+                .ok_or("RATE_LIMIT_SIGN_INS_PER_MINUTE must be at least 1")?,
         })
     }
 }

@@ -20,6 +20,7 @@ use crate::csrf::CsrfKey;
 use crate::db::{self, secrets};
 use crate::domain::DraftToken;
 use crate::web::auth::{DbSessionStore, SESSION_COOKIE, SignInThrottle};
+use crate::web::limits::{Limit, Limits};
 use crate::web::officer::SETUP_SECRET;
 use crate::web::results::LiveHub;
 use crate::web::{
@@ -108,6 +109,10 @@ impl Application {
             draft_lifetime: settings.draft_lifetime,
             max_form_bytes: settings.max_form_bytes,
             live: LiveHub::default(),
+            limits: Limits {
+                submissions: Limit::per_minute(settings.submissions_per_minute),
+                sign_ins: Limit::per_minute(settings.sign_ins_per_minute),
+            },
             throttle: SignInThrottle::new(
                 settings.sign_in_max_failures,
                 settings.sign_in_lockout,
@@ -181,6 +186,15 @@ impl Application {
     /// start and every hour.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (pool, lifetime) = (self.pool, self.draft_lifetime);
+        let limits_state = self.state.clone();
+        let forget = tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                limits_state.limits.submissions.forget_idle();
+                limits_state.limits.sign_ins.forget_idle();
+            }
+        });
         let purge = tokio::spawn(async move {
             let mut every = tokio::time::interval(PURGE_EVERY);
             loop {
@@ -212,6 +226,7 @@ impl Application {
         let outcome = self.server.await;
         purge.abort();
         live.abort();
+        forget.abort();
         outcome
     }
 }

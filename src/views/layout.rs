@@ -122,3 +122,14 @@ pub fn error_summary(items: &[SummaryItem]) -> Markup {
 pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name=(crate::csrf::FIELD) value=(token); }
 }
+
+/// The honeypot: a field the stylesheet hides from everyone (so no person
+/// or screen reader meets it) that form-filling bots fill in.
+pub fn honeypot() -> Markup {
+    html! {
+        div.honeypot {
+            label for="website" { "Leave this empty" }
+            input #website type="text" name="website" value="" autocomplete="off" tabindex="-1";
+        }
+    }
+}

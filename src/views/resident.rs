@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::layout::{SummaryItem, csrf_field, error_summary};
+use super::layout::{SummaryItem, csrf_field, error_summary, honeypot};
 use super::{Layout, page};
 use crate::domain::answers::{ANSWER_FIELD, specify_field};
 use crate::domain::{
@@ -54,6 +54,7 @@ pub fn start_page(def: &SurveyDefinition, availability: Availability, csrf: &str
             Availability::Open => {
                 form method="post" action=(paths::begin(def.slug())) novalidate {
                     (csrf_field(csrf))
+                    (honeypot())
                     button.button.button--start type="submit" {
                         "Start now"
                         svg.button__start-icon xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false" {
@@ -147,6 +148,7 @@ pub fn question_page(p: &QuestionPage) -> Markup {
         (error_summary(&summary))
         form method="post" action=(p.action) novalidate {
             (csrf_field(p.csrf))
+            (honeypot())
             div.form-group.form-group--error[group_error.is_some()] {
                 fieldset.fieldset aria-describedby=[described_by] {
                     legend.fieldset__legend {

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod exports;
 pub mod form;
+pub mod limits;
 pub mod officer;
 pub mod resident;
 pub mod results;
@@ -30,6 +31,7 @@ pub struct AppState {
     pub max_form_bytes: usize,
     pub throttle: auth::SignInThrottle,
     pub live: results::LiveHub,
+    pub limits: limits::Limits,
 }
 
 /// The one route table, used by the server and by tests.

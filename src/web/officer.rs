@@ -86,6 +86,9 @@ pub async fn submit_sign_in(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let csrf = state.csrf.token(SIGN_IN_SCOPE);
+    if let Err(wait) = state.limits.sign_ins.check(&req) {
+        return Ok(super::limits::too_many(wait));
+    }
     let form = match read_form(&req, payload, state.max_form_bytes).await {
         Ok(form) => form,
         Err(e) => {

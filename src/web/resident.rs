@@ -189,6 +189,28 @@ fn is_shown(def: &SurveyDefinition, answers: &DraftAnswers, question: &Question)
     answers.applicable(def).any(|q| q.id() == question.id())
 }
 
+/// The honeypot field: hidden from people by the stylesheet, filled in by
+/// form-filling bots.
+pub const HONEYPOT: &str = "website";
+
+fn is_bot(form: &Form) -> bool {
+    form.get(HONEYPOT).is_some_and(|v| !v.is_empty())
+}
+
+/// What a form that filled the honeypot gets: a refusal, and nothing stored.
+fn bot_refused() -> HttpResponse {
+    html(
+        StatusCode::BAD_REQUEST,
+        crate::views::errors::error_page(
+            "This form could not be accepted",
+            &[
+                "A field that should stay empty was filled in. Go back to the start page and try again.",
+            ],
+            Some(("/", "Go to the start page")),
+        ),
+    )
+}
+
 /// `/`: the default survey's start page, or a list of surveys.
 pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     match state.catalogue.default_survey() {
@@ -234,8 +256,16 @@ pub async fn begin_survey(
     if let Some(refusal) = refuse_if_not_open(&survey) {
         return Ok(refusal);
     }
+    if let Err(wait) = state.limits.submissions.check(&req) {
+        return Ok(super::limits::too_many(wait));
+    }
     let def = Arc::clone(&survey.definition);
     let form = read_form(&req, payload, state.max_form_bytes).await;
+    if let Ok(form) = &form
+        && is_bot(form)
+    {
+        return Ok(bot_refused());
+    }
     let csrf_ok = form.as_ref().is_ok_and(|f| {
         state
             .csrf
@@ -427,6 +457,9 @@ pub async fn save_answer(
             return Ok(view.render(e.status(), &view.saved(), Some(&error), None));
         }
     };
+    if is_bot(&form) {
+        return Ok(bot_refused());
+    }
     let entered = Entered::from_fields(question, form.fields());
     if !state
         .csrf
@@ -546,6 +579,9 @@ pub async fn submit_response(
         ControlFlow::Continue(active) => active,
         ControlFlow::Break(response) => return Ok(response),
     };
+    if let Err(wait) = state.limits.submissions.check(&req) {
+        return Ok(super::limits::too_many(wait));
+    }
     let def = Arc::clone(&active.definition);
     let csrf = state.csrf.token(&draft_scope(&active.token));
     let back = last_question_url(&def, &active.draft.answers);

@@ -82,6 +82,7 @@ pub struct TestApp {
 pub struct Options {
     pub surveys_dir: PathBuf,
     pub draft_lifetime: Duration,
+    pub submissions_per_minute: std::num::NonZeroU32,
 }
 
 impl Default for Options {
@@ -89,6 +90,7 @@ impl Default for Options {
         Options {
             surveys_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys"),
             draft_lifetime: Duration::from_secs(3600),
+            submissions_per_minute: std::num::NonZeroU32::new(100_000).expect("non-zero"),
         }
     }
 }
@@ -163,6 +165,8 @@ impl TestApp {
             public_url: None,
             sign_in_max_failures: 5,
             sign_in_lockout: Duration::from_secs(900),
+            submissions_per_minute: options.submissions_per_minute,
+            sign_ins_per_minute: std::num::NonZeroU32::new(1000).expect("non-zero"),
         };
         let app = Application::build(settings)
             .await

@@ -6,6 +6,7 @@ mod helpers;
 
 mod bad_input;
 mod exports;
+mod hostile;
 mod officers;
 mod resident_flow;
 mod results;
