@@ -1,0 +1,314 @@
+//! The load tool: N residents complete the 2019 survey concurrently over
+//! HTTP exactly as a browser does (every page, every redirect, the draft
+//! cookie, the CSRF token), bounded in count and time; then it checks that
+//! every acknowledged response is stored exactly once.
+//!
+//! Each resident types a unique marker into the "Other" box of the ASB
+//! follow-up, so the check can match stored responses to acknowledgements.
+//!
+//! ```text
+//! cargo bench --bench load -- [--residents 400] [--concurrency 8] [--seconds 120] [--postgres]
+//! cargo bench --bench load -- --url http://127.0.0.1:8080 --database-url sqlite://data/civic-survey.db
+//! ```
+//! Without `--url` it serves the app in-process on a fresh database (SQLite,
+//! or a new PostgreSQL database on CIVIC_TEST_POSTGRES_URL with
+//! `--postgres`). With `--url`, point `--database-url` at the server's
+//! database for the check, and raise its RATE_LIMIT_SUBMISSIONS_PER_MINUTE:
+//! every resident here shares one address.
+
+use std::collections::{BTreeMap, HashSet};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use civic_survey::config::{DatabaseUrl, Redacted, Settings};
+use civic_survey::db::{self, responses, surveys};
+use civic_survey::startup::Application;
+use diesel::{Connection, RunQueryDsl};
+use futures_util::StreamExt;
+
+struct Args {
+    residents: usize,
+    concurrency: usize,
+    seconds: u64,
+    postgres: bool,
+    url: Option<String>,
+    database_url: Option<String>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        residents: 400,
+        concurrency: 8,
+        seconds: 120,
+        postgres: false,
+        url: None,
+        database_url: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().unwrap_or_default();
+        match flag.as_str() {
+            "--residents" => a.residents = value().parse().unwrap_or(a.residents),
+            "--concurrency" => a.concurrency = value().parse().unwrap_or(a.concurrency).max(1),
+            "--seconds" => a.seconds = value().parse().unwrap_or(a.seconds),
+            "--postgres" => a.postgres = true,
+            "--url" => a.url = Some(value().trim_end_matches('/').to_owned()),
+            "--database-url" => a.database_url = Some(value()),
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    a
+}
+
+/// Why one resident did not finish.
+#[derive(Debug)]
+enum Failure {
+    Http(String),
+    Unexpected(String),
+}
+
+/// Tries per request, and the pause between them (20 s in all).
+const RETRIES: usize = 80;
+const RETRY_PAUSE: Duration = Duration::from_millis(250);
+
+fn csrf(page: &str) -> Option<String> {
+    let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(page[at..].split('"').next()?.to_owned())
+}
+
+/// One resident, start to confirmation. `Ok(true)` when the confirmation
+/// page was shown (the response is acknowledged).
+async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failure> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Failure::Unexpected(e.to_string()))?;
+    // A request that cannot connect, or meets a 503 (the server restarting,
+    // the database away), is tried again with the same cookie, as a person
+    // would press refresh: the draft is resumed where it was.
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let mut last = String::new();
+            for _ in 0..RETRIES {
+                match client.get(&path).send().await {
+                    Ok(r) if r.status().as_u16() != 503 => {
+                        let status = r.status();
+                        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                        let body = r.text().await.map_err(|e| Failure::Http(e.to_string()))?;
+                        return Ok::<_, Failure>((status, location, body));
+                    }
+                    Ok(r) => last = format!("GET gave {}", r.status()),
+                    Err(e) => last = e.to_string(),
+                }
+                tokio::time::sleep(RETRY_PAUSE).await;
+            }
+            Err(Failure::Http(last))
+        }
+    };
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        async move {
+            let mut last = String::new();
+            for _ in 0..RETRIES {
+                match client.post(&path).form(&fields).send().await {
+                    Ok(r) if r.status().as_u16() != 503 => {
+                        let status = r.status();
+                        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                        return Ok::<_, Failure>((status, location));
+                    }
+                    Ok(r) => last = format!("POST gave {}", r.status()),
+                    Err(e) => last = e.to_string(),
+                }
+                tokio::time::sleep(RETRY_PAUSE).await;
+            }
+            Err(Failure::Http(last))
+        }
+    };
+    let (_, _, start) = get(format!("{base}/surveys/csp-2019")).await?;
+    let token = csrf(&start).ok_or_else(|| Failure::Unexpected("no start token".into()))?;
+    let (status, mut location) = post(format!("{base}/surveys/csp-2019/start"), vec![("csrf", token)]).await?;
+    if status.as_u16() != 303 {
+        return Err(Failure::Unexpected(format!("start gave {status}")));
+    }
+    for _ in 0..20 {
+        let Some(path) = location.clone() else {
+            return Err(Failure::Unexpected("no redirect".into()));
+        };
+        if path.ends_with("/check") {
+            break;
+        }
+        let (status, _, page) = get(format!("{base}{path}")).await?;
+        if status.as_u16() != 200 {
+            return Err(Failure::Unexpected(format!("GET {path} gave {status}")));
+        }
+        let token = csrf(&page).ok_or_else(|| Failure::Unexpected(format!("no token on {path}")))?;
+        let mut fields = vec![("csrf", token)];
+        let question = path.rsplit('/').next().unwrap_or_default();
+        match question {
+            "borough" => fields.push(("answer", borough.to_owned())),
+            "most-important" => fields.push(("answer", "asb".to_owned())),
+            "asb-concerns" => {
+                fields.push(("answer", "fly-tipping".to_owned()));
+                fields.push(("answer", "other".to_owned()));
+                fields.push(("specify-other", marker.to_owned()));
+            }
+            _ => {}
+        }
+        let (status, next) = post(format!("{base}{path}"), fields).await?;
+        if status.as_u16() != 303 {
+            return Err(Failure::Unexpected(format!("POST {path} gave {status}")));
+        }
+        location = next;
+    }
+    let (_, _, check) = get(format!("{base}/surveys/csp-2019/check")).await?;
+    let token = csrf(&check).ok_or_else(|| Failure::Unexpected("no token on check".into()))?;
+    let (status, location) = post(format!("{base}/surveys/csp-2019/submit"), vec![("csrf", token)]).await?;
+    if status.as_u16() != 303 || location.as_deref() != Some("/surveys/csp-2019/done") {
+        return Err(Failure::Unexpected(format!("submit gave {status}")));
+    }
+    let (status, _, done) = get(format!("{base}/surveys/csp-2019/done")).await?;
+    Ok(status.as_u16() == 200 && done.contains("Response submitted"))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let a = args();
+    if std::env::args().any(|x| x == "--list") {
+        return;
+    }
+    let _dir = tempfile::tempdir().expect("temp dir");
+    let mut pg_cleanup: Option<(String, String)> = None;
+    let (base, database) = match &a.url {
+        Some(url) => (
+            url.clone(),
+            DatabaseUrl::parse(a.database_url.as_deref().expect("--database-url goes with --url")).expect("database url"),
+        ),
+        None => {
+            let database = if a.postgres {
+                let server = std::env::var("CIVIC_TEST_POSTGRES_URL").expect("--postgres needs CIVIC_TEST_POSTGRES_URL");
+                let server = server.trim_end_matches('/').to_owned();
+                let name = format!("civic_load_{}", std::process::id());
+                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres")).expect("postgres");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create");
+                pg_cleanup = Some((server.clone(), name.clone()));
+                DatabaseUrl::Postgres(Redacted::new(format!("{server}/{name}")))
+            } else {
+                DatabaseUrl::Sqlite(_dir.path().join("load.db"))
+            };
+            let mut settings = Settings::from_lookup(|_| None).expect("defaults");
+            settings.database_url = database.clone();
+            settings.bind_address = "127.0.0.1:0".into();
+            settings.secret_key = Some(Redacted::new("a load test secret key that is long enough"));
+            settings.surveys_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys");
+            settings.submissions_per_minute = NonZeroU32::new(1_000_000).expect("non-zero");
+            let app = Application::build(settings).await.expect("the app builds");
+            let base = format!("http://127.0.0.1:{}", app.port());
+            tokio::spawn(app.run_until_stopped());
+            (base, database)
+        }
+    };
+    println!(
+        "load: {} residents, {} at a time, at most {} s, against {base} ({})",
+        a.residents,
+        a.concurrency,
+        a.seconds,
+        database.describe()
+    );
+
+    let run = format!("load-{}-{}", std::process::id(), chrono::Utc::now().timestamp());
+    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let started = Instant::now();
+    let base = Arc::new(base);
+    let outcomes: Vec<(String, Duration, Result<bool, Failure>)> = futures_util::stream::iter(0..a.residents)
+        .map(|i| {
+            let base = Arc::clone(&base);
+            let marker = format!("{run}-{i}");
+            async move {
+                if Instant::now() > deadline {
+                    return (marker, Duration::ZERO, Err(Failure::Unexpected("time is up".into())));
+                }
+                let t = Instant::now();
+                let borough = if i % 10 < 7 { "gravesham" } else { "dartford" };
+                let outcome = resident(&base, &marker, borough).await;
+                (marker, t.elapsed(), outcome)
+            }
+        })
+        .buffer_unordered(a.concurrency)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+
+    let acknowledged: HashSet<&str> = outcomes
+        .iter()
+        .filter(|(_, _, o)| matches!(o, Ok(true)))
+        .map(|(m, _, _)| m.as_str())
+        .collect();
+    let mut failures: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, _, o) in &outcomes {
+        match o {
+            Err(Failure::Http(e)) | Err(Failure::Unexpected(e)) => {
+                *failures.entry(e.chars().take(80).collect()).or_default() += 1
+            }
+            Ok(false) => *failures.entry("no confirmation page".into()).or_default() += 1,
+            Ok(true) => {}
+        }
+    }
+    let mut latencies: Vec<Duration> = outcomes
+        .iter()
+        .filter(|(_, _, o)| matches!(o, Ok(true)))
+        .map(|(_, d, _)| *d)
+        .collect();
+    latencies.sort();
+
+    // The check: every acknowledged marker stored exactly once.
+    let pool = db::connect(&database, 1).expect("the database for the check");
+    let mut conn = db::get(&pool).expect("connection");
+    let survey = surveys::find_survey_id(&mut conn, "csp-2019").expect("query").expect("csp-2019 is published");
+    let stored = responses::list_details(&mut conn, survey, "asb-concerns", "other").expect("markers");
+    let ours: Vec<&String> = stored.iter().filter(|m| m.starts_with(&run)).collect();
+    let unique: HashSet<&str> = ours.iter().map(|m| m.as_str()).collect();
+    let duplicates = ours.len() - unique.len();
+    let missing: Vec<&&str> = acknowledged.iter().filter(|m| !unique.contains(**m)).collect();
+    let unacknowledged_stored = unique.iter().filter(|m| !acknowledged.contains(**m)).count();
+
+    println!("load: {} acknowledged in {:.1} s: {:.1} completed responses/s", acknowledged.len(), elapsed.as_secs_f64(), acknowledged.len() as f64 / elapsed.as_secs_f64());
+    println!(
+        "load: per completed response (about 17 requests): p50 {:.0} ms, p99 {:.0} ms",
+        percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
+        percentile(&latencies, 0.99).as_secs_f64() * 1000.0
+    );
+    for (why, n) in &failures {
+        println!("load: {n} residents did not finish: {why}");
+    }
+    println!(
+        "check: acknowledged {}, stored {} ({} unique), missing {}, duplicates {}, stored without acknowledgement {}",
+        acknowledged.len(),
+        ours.len(),
+        unique.len(),
+        missing.len(),
+        duplicates,
+        unacknowledged_stored
+    );
+    drop(conn);
+    drop(pool);
+    if let Some((server, name)) = pg_cleanup
+        && let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres"))
+    {
+        let _ = diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin);
+    }
+    if !missing.is_empty() || duplicates > 0 {
+        eprintln!("check FAILED: an acknowledged response is missing or stored twice");
+        std::process::exit(1);
+    }
+    println!("check: every acknowledged response is stored exactly once");
+}
