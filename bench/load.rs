@@ -68,6 +68,9 @@ enum Failure {
     Unexpected(String),
 }
 
+/// Requests that had to be tried again (connection refused or reset, 503).
+static RETRIED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Tries per request, and the pause between them (20 s in all).
 const RETRIES: usize = 80;
 const RETRY_PAUSE: Duration = Duration::from_millis(250);
@@ -103,6 +106,7 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
                     Ok(r) => last = format!("GET gave {}", r.status()),
                     Err(e) => last = e.to_string(),
                 }
+                RETRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 tokio::time::sleep(RETRY_PAUSE).await;
             }
             Err(Failure::Http(last))
@@ -122,6 +126,7 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
                     Ok(r) => last = format!("POST gave {}", r.status()),
                     Err(e) => last = e.to_string(),
                 }
+                RETRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 tokio::time::sleep(RETRY_PAUSE).await;
             }
             Err(Failure::Http(last))
@@ -286,6 +291,10 @@ async fn main() {
         "load: per completed response (about 17 requests): p50 {:.0} ms, p99 {:.0} ms",
         percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
         percentile(&latencies, 0.99).as_secs_f64() * 1000.0
+    );
+    println!(
+        "load: {} requests were tried again after a refused connection or a 503",
+        RETRIED.load(std::sync::atomic::Ordering::Relaxed)
     );
     for (why, n) in &failures {
         println!("load: {n} residents did not finish: {why}");
