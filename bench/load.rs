@@ -99,7 +99,11 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
                 match client.get(&path).send().await {
                     Ok(r) if r.status().as_u16() != 503 => {
                         let status = r.status();
-                        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                        let location = r
+                            .headers()
+                            .get("location")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned);
                         let body = r.text().await.map_err(|e| Failure::Http(e.to_string()))?;
                         return Ok::<_, Failure>((status, location, body));
                     }
@@ -120,7 +124,11 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
                 match client.post(&path).form(&fields).send().await {
                     Ok(r) if r.status().as_u16() != 503 => {
                         let status = r.status();
-                        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                        let location = r
+                            .headers()
+                            .get("location")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned);
                         return Ok::<_, Failure>((status, location));
                     }
                     Ok(r) => last = format!("POST gave {}", r.status()),
@@ -134,7 +142,11 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
     };
     let (_, _, start) = get(format!("{base}/surveys/csp-2019")).await?;
     let token = csrf(&start).ok_or_else(|| Failure::Unexpected("no start token".into()))?;
-    let (status, mut location) = post(format!("{base}/surveys/csp-2019/start"), vec![("csrf", token)]).await?;
+    let (status, mut location) = post(
+        format!("{base}/surveys/csp-2019/start"),
+        vec![("csrf", token)],
+    )
+    .await?;
     if status.as_u16() != 303 {
         return Err(Failure::Unexpected(format!("start gave {status}")));
     }
@@ -149,7 +161,8 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
         if status.as_u16() != 200 {
             return Err(Failure::Unexpected(format!("GET {path} gave {status}")));
         }
-        let token = csrf(&page).ok_or_else(|| Failure::Unexpected(format!("no token on {path}")))?;
+        let token =
+            csrf(&page).ok_or_else(|| Failure::Unexpected(format!("no token on {path}")))?;
         let mut fields = vec![("csrf", token)];
         let question = path.rsplit('/').next().unwrap_or_default();
         match question {
@@ -170,7 +183,11 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
     }
     let (_, _, check) = get(format!("{base}/surveys/csp-2019/check")).await?;
     let token = csrf(&check).ok_or_else(|| Failure::Unexpected("no token on check".into()))?;
-    let (status, location) = post(format!("{base}/surveys/csp-2019/submit"), vec![("csrf", token)]).await?;
+    let (status, location) = post(
+        format!("{base}/surveys/csp-2019/submit"),
+        vec![("csrf", token)],
+    )
+    .await?;
     if status.as_u16() != 303 || location.as_deref() != Some("/surveys/csp-2019/done") {
         return Err(Failure::Unexpected(format!("submit gave {status}")));
     }
@@ -196,15 +213,24 @@ async fn main() {
     let (base, database) = match &a.url {
         Some(url) => (
             url.clone(),
-            DatabaseUrl::parse(a.database_url.as_deref().expect("--database-url goes with --url")).expect("database url"),
+            DatabaseUrl::parse(
+                a.database_url
+                    .as_deref()
+                    .expect("--database-url goes with --url"),
+            )
+            .expect("database url"),
         ),
         None => {
             let database = if a.postgres {
-                let server = std::env::var("CIVIC_TEST_POSTGRES_URL").expect("--postgres needs CIVIC_TEST_POSTGRES_URL");
+                let server = std::env::var("CIVIC_TEST_POSTGRES_URL")
+                    .expect("--postgres needs CIVIC_TEST_POSTGRES_URL");
                 let server = server.trim_end_matches('/').to_owned();
                 let name = format!("civic_load_{}", std::process::id());
-                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres")).expect("postgres");
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create");
+                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
+                    .expect("postgres");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create");
                 pg_cleanup = Some((server.clone(), name.clone()));
                 DatabaseUrl::Postgres(Redacted::new(format!("{server}/{name}")))
             } else {
@@ -214,7 +240,8 @@ async fn main() {
             settings.database_url = database.clone();
             settings.bind_address = "127.0.0.1:0".into();
             settings.secret_key = Some(Redacted::new("a load test secret key that is long enough"));
-            settings.surveys_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys");
+            settings.surveys_dir =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys");
             settings.submissions_per_minute = NonZeroU32::new(1_000_000).expect("non-zero");
             let app = Application::build(settings).await.expect("the app builds");
             let base = format!("http://127.0.0.1:{}", app.port());
@@ -230,27 +257,36 @@ async fn main() {
         database.describe()
     );
 
-    let run = format!("load-{}-{}", std::process::id(), chrono::Utc::now().timestamp());
+    let run = format!(
+        "load-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp()
+    );
     let deadline = Instant::now() + Duration::from_secs(a.seconds);
     let started = Instant::now();
     let base = Arc::new(base);
-    let outcomes: Vec<(String, Duration, Result<bool, Failure>)> = futures_util::stream::iter(0..a.residents)
-        .map(|i| {
-            let base = Arc::clone(&base);
-            let marker = format!("{run}-{i}");
-            async move {
-                if Instant::now() > deadline {
-                    return (marker, Duration::ZERO, Err(Failure::Unexpected("time is up".into())));
+    let outcomes: Vec<(String, Duration, Result<bool, Failure>)> =
+        futures_util::stream::iter(0..a.residents)
+            .map(|i| {
+                let base = Arc::clone(&base);
+                let marker = format!("{run}-{i}");
+                async move {
+                    if Instant::now() > deadline {
+                        return (
+                            marker,
+                            Duration::ZERO,
+                            Err(Failure::Unexpected("time is up".into())),
+                        );
+                    }
+                    let t = Instant::now();
+                    let borough = if i % 10 < 7 { "gravesham" } else { "dartford" };
+                    let outcome = resident(&base, &marker, borough).await;
+                    (marker, t.elapsed(), outcome)
                 }
-                let t = Instant::now();
-                let borough = if i % 10 < 7 { "gravesham" } else { "dartford" };
-                let outcome = resident(&base, &marker, borough).await;
-                (marker, t.elapsed(), outcome)
-            }
-        })
-        .buffer_unordered(a.concurrency)
-        .collect()
-        .await;
+            })
+            .buffer_unordered(a.concurrency)
+            .collect()
+            .await;
     let elapsed = started.elapsed();
 
     let acknowledged: HashSet<&str> = outcomes
@@ -278,15 +314,29 @@ async fn main() {
     // The check: every acknowledged marker stored exactly once.
     let pool = db::connect(&database, 1).expect("the database for the check");
     let mut conn = db::get(&pool).expect("connection");
-    let survey = surveys::find_survey_id(&mut conn, "csp-2019").expect("query").expect("csp-2019 is published");
-    let stored = responses::list_details(&mut conn, survey, "asb-concerns", "other").expect("markers");
+    let survey = surveys::find_survey_id(&mut conn, "csp-2019")
+        .expect("query")
+        .expect("csp-2019 is published");
+    let stored =
+        responses::list_details(&mut conn, survey, "asb-concerns", "other").expect("markers");
     let ours: Vec<&String> = stored.iter().filter(|m| m.starts_with(&run)).collect();
     let unique: HashSet<&str> = ours.iter().map(|m| m.as_str()).collect();
     let duplicates = ours.len() - unique.len();
-    let missing: Vec<&&str> = acknowledged.iter().filter(|m| !unique.contains(**m)).collect();
-    let unacknowledged_stored = unique.iter().filter(|m| !acknowledged.contains(**m)).count();
+    let missing: Vec<&&str> = acknowledged
+        .iter()
+        .filter(|m| !unique.contains(**m))
+        .collect();
+    let unacknowledged_stored = unique
+        .iter()
+        .filter(|m| !acknowledged.contains(**m))
+        .count();
 
-    println!("load: {} acknowledged in {:.1} s: {:.1} completed responses/s", acknowledged.len(), elapsed.as_secs_f64(), acknowledged.len() as f64 / elapsed.as_secs_f64());
+    println!(
+        "load: {} acknowledged in {:.1} s: {:.1} completed responses/s",
+        acknowledged.len(),
+        elapsed.as_secs_f64(),
+        acknowledged.len() as f64 / elapsed.as_secs_f64()
+    );
     println!(
         "load: per completed response (about 17 requests): p50 {:.0} ms, p99 {:.0} ms",
         percentile(&latencies, 0.5).as_secs_f64() * 1000.0,

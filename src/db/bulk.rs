@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::responses::NewAnswer;
 use super::schema::{answers, drafts, responses};
 use super::surveys::{SurveyId, VersionId};
 use super::{AnyConnection, DbError, write_transaction};
@@ -33,16 +34,6 @@ struct NewResponse {
     draft_id: i64,
     submitted_at: NaiveDateTime,
     submitted_on: chrono::NaiveDate,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = answers)]
-struct NewAnswer<'a> {
-    response_id: i64,
-    survey_id: i64,
-    question_id: &'a str,
-    option_id: &'a str,
-    detail: Option<&'a str>,
 }
 
 /// Rows per multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535

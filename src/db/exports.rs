@@ -9,10 +9,8 @@ use diesel::prelude::*;
 use super::officers::OfficerId;
 use super::schema::{answers, export_log, officers, responses};
 use super::surveys::SurveyId;
-use super::{AnyConnection, DbError, now};
+use super::{AnyConnection, DbError, now, responses_choosing};
 use crate::domain::Filter;
-
-diesel::alias!(answers as filter_answers: FilterAnswers);
 
 /// One complete response with its chosen options.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,23 +39,7 @@ pub fn page_of_responses(
         .select((responses::id, responses::submitted_at))
         .into_boxed();
     for filter in filters {
-        query = query.filter(
-            responses::id.eq_any(
-                filter_answers
-                    .filter(filter_answers.field(answers::survey_id).eq(survey.0))
-                    .filter(
-                        filter_answers
-                            .field(answers::question_id)
-                            .eq(filter.question.as_str()),
-                    )
-                    .filter(
-                        filter_answers
-                            .field(answers::option_id)
-                            .eq(filter.option.as_str()),
-                    )
-                    .select(filter_answers.field(answers::response_id)),
-            ),
-        );
+        query = query.filter(responses_choosing!(responses::id, survey, filter));
     }
     let heads: Vec<(i64, NaiveDateTime)> = query.load(conn)?;
     let (Some(first), Some(last)) = (heads.first(), heads.last()) else {

@@ -15,7 +15,7 @@ pub mod exports;
 pub mod officers;
 pub mod responses;
 pub mod results;
-mod schema;
+pub(crate) mod schema;
 pub mod secrets;
 pub mod surveys;
 
@@ -29,6 +29,37 @@ use crate::config::DatabaseUrl;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+diesel::alias!(schema::answers as filter_answers: FilterAnswers);
+
+/// The answers table again, for sub-selects on itself.
+///
+/// `response_id IN (responses that chose the filter's option)`, for any
+/// column that holds a response id.
+macro_rules! responses_choosing {
+    ($column:expr, $survey:expr, $filter:expr) => {
+        $column.eq_any(
+            $crate::db::filter_answers
+                .filter(
+                    $crate::db::filter_answers
+                        .field($crate::db::schema::answers::survey_id)
+                        .eq($survey.0),
+                )
+                .filter(
+                    $crate::db::filter_answers
+                        .field($crate::db::schema::answers::question_id)
+                        .eq($filter.question.as_str()),
+                )
+                .filter(
+                    $crate::db::filter_answers
+                        .field($crate::db::schema::answers::option_id)
+                        .eq($filter.option.as_str()),
+                )
+                .select($crate::db::filter_answers.field($crate::db::schema::answers::response_id)),
+        )
+    };
+}
+pub(crate) use responses_choosing;
 
 /// A connection to either backend.
 #[derive(diesel::MultiConnection)]

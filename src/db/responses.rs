@@ -23,14 +23,15 @@ pub enum SubmitOutcome {
     Stale,
 }
 
+/// One answer row to insert.
 #[derive(Insertable)]
 #[diesel(table_name = answers)]
-struct NewAnswer<'a> {
-    response_id: i64,
-    survey_id: i64,
-    question_id: &'a str,
-    option_id: &'a str,
-    detail: Option<&'a str>,
+pub(crate) struct NewAnswer<'a> {
+    pub response_id: i64,
+    pub survey_id: i64,
+    pub question_id: &'a str,
+    pub option_id: &'a str,
+    pub detail: Option<&'a str>,
 }
 
 /// Stores `submission` as the response of `draft`, submitted `at` (now,

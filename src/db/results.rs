@@ -6,35 +6,12 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::responses_choosing;
 use super::schema::{answers, responses};
 use super::surveys::SurveyId;
 use super::{AnyConnection, DbError};
 use crate::domain::Filter;
 use crate::stats::Counts;
-
-diesel::alias!(answers as filter_answers: FilterAnswers);
-
-/// `response_id IN (responses that chose the filter's option)`, for any
-/// column that holds a response id.
-macro_rules! choosing {
-    ($column:expr, $survey:expr, $filter:expr) => {
-        $column.eq_any(
-            filter_answers
-                .filter(filter_answers.field(answers::survey_id).eq($survey.0))
-                .filter(
-                    filter_answers
-                        .field(answers::question_id)
-                        .eq($filter.question.as_str()),
-                )
-                .filter(
-                    filter_answers
-                        .field(answers::option_id)
-                        .eq($filter.option.as_str()),
-                )
-                .select(filter_answers.field(answers::response_id)),
-        )
-    };
-}
 
 /// Responses, answered questions and chosen options of a survey, among the
 /// responses that match every filter.
@@ -65,9 +42,12 @@ pub fn count_results(
         .count()
         .into_boxed();
     for filter in filters {
-        chosen_query = chosen_query.filter(choosing!(answers::response_id, survey, filter));
-        answered_query = answered_query.filter(choosing!(answers::response_id, survey, filter));
-        completed_query = completed_query.filter(choosing!(responses::id, survey, filter));
+        chosen_query =
+            chosen_query.filter(responses_choosing!(answers::response_id, survey, filter));
+        answered_query =
+            answered_query.filter(responses_choosing!(answers::response_id, survey, filter));
+        completed_query =
+            completed_query.filter(responses_choosing!(responses::id, survey, filter));
     }
     let chosen: Vec<(String, String, i64)> = chosen_query.load(conn)?;
     let answered: Vec<(String, i64)> = answered_query.load(conn)?;
@@ -98,7 +78,7 @@ pub fn count_per_day(
         .order_by(responses::submitted_on)
         .into_boxed();
     for filter in filters {
-        query = query.filter(choosing!(responses::id, survey, filter));
+        query = query.filter(responses_choosing!(responses::id, survey, filter));
     }
     let rows: Vec<(NaiveDate, i64)> = query.load(conn)?;
     Ok(rows

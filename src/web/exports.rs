@@ -9,23 +9,17 @@ use tokio::sync::mpsc;
 
 use super::auth::{AdminPage, OfficerPage, SignedIn};
 use super::results::{parse_query, query_pairs};
-use super::{AppState, html};
+use super::{AppState, html, with_db};
 use crate::catalogue::CurrentSurvey;
-use crate::db::{self, DbError, exports};
+use crate::charts::Svg;
+use crate::db::{self, exports};
 use crate::domain::ResultsQuery;
 use crate::error::AppError;
 use crate::export::columns::Naming;
 use crate::export::raw_csv::{ExportError, RawOptions, write_responses};
 use crate::export::{docx, png, summary};
+use crate::report::Report;
 use crate::results::{self, SurveyResults};
-
-async fn run<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    f: impl FnOnce(&mut db::AnyConnection) -> Result<T, DbError> + Send + 'static,
-) -> Result<T, AppError> {
-    let pool = state.pool.clone();
-    Ok(web::block(move || f(&mut *db::get(&pool)?)).await??)
-}
 
 /// The survey and the view asked for, or the response that refuses it.
 fn view(
@@ -66,7 +60,7 @@ async fn log(
         kind.to_owned(),
         query.to_query_string(),
     );
-    run(state, move |c| {
+    with_db(state, move |c| {
         exports::log_export(c, officer, &slug, &kind, &filters)
     })
     .await
@@ -209,7 +203,7 @@ async fn results_for(
     query: &ResultsQuery,
 ) -> Result<SurveyResults, AppError> {
     let (current, filters) = (survey.clone(), query.filters.clone());
-    run(state, move |c| results::load(c, &current, &filters)).await
+    with_db(state, move |c| results::load(c, &current, &filters)).await
 }
 
 /// GET `/surveys/{slug}/exports/summary.csv`.
@@ -331,17 +325,10 @@ pub async fn report_html(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query) = match view(&state, &req, &slug)? {
-        Ok(v) => v,
+    let (query, report, pie, title) = match report_for(&state, &req, &slug, 1).await? {
+        Ok(parts) => parts,
         Err(refusal) => return Ok(refusal),
     };
-    let results = results_for(&state, &survey, &query).await?;
-    let report = crate::report::build(&survey.definition, &results);
-    let pie = report
-        .pie_question
-        .as_deref()
-        .and_then(|q| crate::charts::named(&survey.definition, &results, q, "report-pie"))
-        .and_then(Result::ok);
     log(&state, &who, &slug, "report", &query).await?;
     let qs = query.to_query_string();
     let docx_href = if qs.is_empty() {
@@ -351,14 +338,35 @@ pub async fn report_html(
     };
     Ok(html(
         StatusCode::OK,
-        crate::views::report::report_page(
-            &who,
-            survey.definition.title(),
-            &report,
-            pie,
-            &docx_href,
-        ),
+        crate::views::report::report_page(&who, &title, &report, pie, &docx_href),
     ))
+}
+
+/// The report of the view asked for, with its pie chart drawn `k` times
+/// larger (for print), and the survey's title; or the refusal of bad filters.
+async fn report_for(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    slug: &str,
+    k: u32,
+) -> Result<Result<(ResultsQuery, Report, Option<Svg>, String), HttpResponse>, AppError> {
+    let (survey, query) = match view(state, req, slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let results = results_for(state, &survey, &query).await?;
+    let report = crate::report::build(&survey.definition, &results);
+    let pie = report
+        .pie_question
+        .as_deref()
+        .and_then(|q| crate::charts::named_at(&survey.definition, &results, q, "report-pie", k))
+        .and_then(Result::ok);
+    Ok(Ok((
+        query,
+        report,
+        pie,
+        survey.definition.title().to_owned(),
+    )))
 }
 
 /// GET `/surveys/{slug}/report.docx`.
@@ -368,18 +376,11 @@ pub async fn report_docx(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query) = match view(&state, &req, &slug)? {
-        Ok(v) => v,
+    let k = crate::charts::PRINT_DRAWING_SCALE;
+    let (query, report, svg, _) = match report_for(&state, &req, &slug, k).await? {
+        Ok(parts) => parts,
         Err(refusal) => return Ok(refusal),
     };
-    let results = results_for(&state, &survey, &query).await?;
-    let report = crate::report::build(&survey.definition, &results);
-    let k = crate::charts::PRINT_DRAWING_SCALE;
-    let svg = report
-        .pie_question
-        .as_deref()
-        .and_then(|q| crate::charts::named_at(&survey.definition, &results, q, "report-pie", k))
-        .and_then(Result::ok);
     let body = web::block(move || {
         let png = svg.and_then(|svg| png::chart_to_png(&svg).ok());
         docx::report_docx(&report, png.as_deref())
@@ -399,7 +400,7 @@ pub async fn export_log(
     state: web::Data<AppState>,
     AdminPage(who): AdminPage,
 ) -> Result<HttpResponse, AppError> {
-    let entries = run(&state, |c| exports::list_exports(c, 500)).await?;
+    let entries = with_db(&state, |c| exports::list_exports(c, 500)).await?;
     Ok(html(
         StatusCode::OK,
         crate::views::officer::export_log_page(&who, &entries),

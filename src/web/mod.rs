@@ -118,6 +118,16 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// Runs a storage operation on a pooled connection, off the async threads.
+pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(&mut crate::db::AnyConnection) -> Result<T, crate::db::DbError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    Ok(web::block(move || f(&mut *crate::db::get(&pool)?)).await??)
+}
+
 /// An HTML page with a status.
 pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::auth::{AdminPage, OfficerPage, Throttle, sign_in};
 use super::form::{Form, read_form};
-use super::{AppState, html, redirect};
+use super::{AppState, html, redirect, with_db};
 use crate::db::officers::{self, AddOfficerError};
 use crate::db::{self, drafts, responses, secrets};
 use crate::domain::officer::{Email, NewPassword, Role, decoy_hash, verify_password};
@@ -43,14 +43,6 @@ fn safe_next(next: Option<&str>) -> String {
         }
         _ => "/officers".to_owned(),
     }
-}
-
-async fn blocking<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    f: impl FnOnce(&mut db::AnyConnection) -> Result<T, db::DbError> + Send + 'static,
-) -> Result<T, AppError> {
-    let pool = state.pool.clone();
-    Ok(web::block(move || f(&mut *db::get(&pool)?)).await??)
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,7 +139,7 @@ pub async fn submit_sign_in(
         Throttle::Allow(delay) => tokio::time::sleep(delay).await,
     }
     let lookup = email.clone();
-    let officer = blocking(&state, move |c| officers::find_by_email(c, &lookup)).await?;
+    let officer = with_db(&state, move |c| officers::find_by_email(c, &lookup)).await?;
     let hash = officer
         .as_ref()
         .filter(|o| !o.disabled)
@@ -212,7 +204,7 @@ pub async fn dashboard(
             )
         })
         .collect();
-    let summaries = blocking(&state, move |c| {
+    let summaries = with_db(&state, move |c| {
         surveys
             .into_iter()
             .map(|(id, slug, title, availability)| {
@@ -244,7 +236,7 @@ async fn setup_allowed(state: &web::Data<AppState>, token: &str) -> Result<bool,
         return Ok(false);
     };
     let hash = token.hash();
-    blocking(state, move |c| {
+    with_db(state, move |c| {
         Ok(officers::count_admins(c)? == 0
             && secrets::get(c, SETUP_SECRET)?.as_deref() == Some(hash.as_str()))
     })
@@ -336,7 +328,7 @@ pub async fn create_first_admin(
     let token_hash = DraftToken::parse(&token)
         .map(|t| t.hash())
         .unwrap_or_default();
-    let created = blocking(&state, move |c| {
+    let created = with_db(&state, move |c| {
         // Claim the token and create the admin in one transaction, so a
         // double-click creates one admin and the second click finds it used.
         db::write_transaction(c, |c| {
@@ -367,7 +359,7 @@ async fn render_officers(
     errors: &[SummaryItem],
     new_token: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let all = blocking(state, officers::list_officers).await?;
+    let all = with_db(state, officers::list_officers).await?;
     Ok(html(
         status,
         view::officers_page(who, &all, email, errors, new_token),
@@ -503,7 +495,7 @@ pub async fn create_api_token(
     let token = DraftToken::generate();
     let hash = super::auth::hash_token(token.expose());
     let officer = who.officer.id;
-    blocking(&state, move |c| {
+    with_db(&state, move |c| {
         officers::insert_api_token(c, officer, &hash, &label)
     })
     .await?;

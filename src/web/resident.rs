@@ -70,13 +70,8 @@ where
     F: FnOnce(&mut AnyConnection, &AppState) -> Result<T, DbError> + Send + 'static,
     T: Send + 'static,
 {
-    let state = state.clone();
-    let result = web::block(move || {
-        let mut conn = crate::db::get(&state.pool)?;
-        f(&mut conn, &state)
-    })
-    .await?;
-    Ok(result?)
+    let shared = state.clone();
+    super::with_db(state, move |conn| f(conn, &shared)).await
 }
 
 fn survey(state: &AppState, slug: &str) -> Result<CurrentSurvey, AppError> {

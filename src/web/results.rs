@@ -11,9 +11,9 @@ use tokio::sync::watch;
 
 use super::auth::{OfficerApi, OfficerPage};
 use super::form::parse_urlencoded;
-use super::{AppState, html};
+use super::{AppState, html, with_db};
 use crate::catalogue::CurrentSurvey;
-use crate::db::{self, DbError};
+use crate::db::DbError;
 use crate::domain::{Filter, ResultsQuery};
 use crate::error::AppError;
 use crate::results::{self, SurveyResults};
@@ -59,14 +59,6 @@ impl LiveHub {
 
 /// How long a quiet stream waits before a keep-alive comment.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
-
-async fn run<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    f: impl FnOnce(&mut db::AnyConnection) -> Result<T, DbError> + Send + 'static,
-) -> Result<T, AppError> {
-    let pool = state.pool.clone();
-    Ok(web::block(move || f(&mut *db::get(&pool)?)).await??)
-}
 
 fn survey(state: &AppState, slug: &str) -> Result<CurrentSurvey, AppError> {
     state
@@ -125,7 +117,7 @@ async fn load(
             .unwrap_or_default(),
     };
     let (current, filters) = (survey.clone(), query.filters.clone());
-    run(state, move |conn| {
+    with_db(state, move |conn| {
         let all = results::load(conn, &current, &filters)?;
         let groups = groups
             .into_iter()
