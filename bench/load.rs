@@ -365,6 +365,15 @@ async fn main() {
     {
         let _ = diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin);
     }
+    let server_errors: usize = failures
+        .iter()
+        .filter(|(why, _)| why.contains(" gave 5") && !why.contains(" gave 503"))
+        .map(|(_, n)| n)
+        .sum();
+    if server_errors > 0 {
+        eprintln!("check FAILED: {server_errors} residents met a server error other than 503");
+        std::process::exit(1);
+    }
     if !missing.is_empty() || duplicates > 0 {
         eprintln!("check FAILED: an acknowledged response is missing or stored twice");
         std::process::exit(1);

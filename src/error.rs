@@ -29,6 +29,7 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Unavailable(_) => AppError::Unavailable(e),
+            DbError::Query(ref q) if crate::db::is_connection_lost(q) => AppError::Unavailable(e),
             other => AppError::Unexpected(other.into()),
         }
     }
@@ -101,5 +102,31 @@ pub fn status_page(status: StatusCode) -> maud::Markup {
             ],
             home,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn query_error(kind: DatabaseErrorKind, message: &str) -> AppError {
+        DbError::Query(Error::DatabaseError(kind, Box::new(message.to_owned()))).into()
+    }
+
+    #[test]
+    fn a_lost_database_connection_is_a_503_not_a_500() {
+        for e in [
+            query_error(DatabaseErrorKind::ClosedConnection, "closed"),
+            query_error(
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+            DbError::Unavailable("timed out".into()).into(),
+        ] {
+            assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{e:?}");
+        }
+        let bug = query_error(DatabaseErrorKind::UniqueViolation, "duplicate key");
+        assert_eq!(bug.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

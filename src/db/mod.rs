@@ -221,6 +221,26 @@ pub fn now() -> chrono::NaiveDateTime {
     chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
 }
 
+/// True when a query failed because the connection to the database was
+/// lost (the server restarted or went away): the database is unavailable,
+/// not the request wrong.
+pub fn is_connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::DatabaseErrorKind::{ClosedConnection, UnableToSendCommand};
+    match e {
+        diesel::result::Error::DatabaseError(ClosedConnection | UnableToSendCommand, _) => true,
+        diesel::result::Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains("terminating connection")
+                || message.contains("server closed the connection")
+                || message.contains("no connection to the server")
+                || message.contains("the database system is shutting down")
+                || message.contains("the database system is starting up")
+        }
+        diesel::result::Error::BrokenTransactionManager => true,
+        _ => false,
+    }
+}
+
 /// True when a query failed on a UNIQUE constraint.
 pub(crate) fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(
