@@ -902,6 +902,25 @@ options = [{ id = "x", label = "X" }, { id = "other", label = "Other", specify =
         );
     }
 
+    proptest::proptest! {
+        /// Any text, and any mangling of a valid file, is either a valid
+        /// definition or a list of problems that names the file; never a panic.
+        #[test]
+        fn the_loader_never_panics(text in ".{0,400}", cut in 0usize..2000, insert in "[\\[\\]{}=\"a-z0-9 \n-]{0,20}") {
+            let _ = SurveyDefinition::from_toml("random.toml", &text);
+            let shipped = include_str!("../../assets/surveys/csp-2019.toml");
+            let mut at = cut.min(shipped.len());
+            while !shipped.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mangled = format!("{}{insert}{}", &shipped[..at], &shipped[at..]);
+            if let Err(e) = SurveyDefinition::from_toml("mangled.toml", &mangled) {
+                proptest::prop_assert!(!e.problems.is_empty());
+                proptest::prop_assert!(e.to_string().starts_with("mangled.toml: "));
+            }
+        }
+    }
+
     #[test]
     fn opening_and_closing_are_enforced() {
         let def = SurveyDefinition::from_toml(
