@@ -129,9 +129,19 @@ pub struct SignedIn {
     pub officer: Officer,
     /// The CSRF token for forms in this session.
     pub csrf: String,
+    /// What the token is signed for; none for an API token, which posts no forms.
+    csrf_scope: Option<String>,
 }
 
 impl SignedIn {
+    /// Whether a posted form carries this session's CSRF token (checked in
+    /// constant time by [`crate::csrf::CsrfKey::verify`]).
+    pub fn sent(&self, key: &crate::csrf::CsrfKey, form: &super::form::Form) -> bool {
+        self.csrf_scope
+            .as_deref()
+            .is_some_and(|scope| key.verify(scope, form.get(crate::csrf::FIELD)))
+    }
+
     pub fn is_admin(&self) -> bool {
         self.officer.role == Role::Admin
     }
@@ -206,9 +216,11 @@ async fn from_session(
     let pool = state.pool.clone();
     let found =
         web::block(move || officers::find_by_id(&mut *db::get(&pool)?, OfficerId(id))).await??;
+    let scope = format!("officer:{csrf_secret}");
     Ok(found.filter(|o| !o.disabled).map(|officer| SignedIn {
         officer,
-        csrf: state.csrf.token(&format!("officer:{csrf_secret}")),
+        csrf: state.csrf.token(&scope),
+        csrf_scope: Some(scope),
     }))
 }
 
@@ -232,6 +244,7 @@ async fn from_bearer(
     Ok(found.map(|officer| SignedIn {
         officer,
         csrf: String::new(),
+        csrf_scope: None,
     }))
 }
 

@@ -206,6 +206,20 @@ async fn results_for(
     with_db(state, move |c| results::load(c, &current, &filters)).await
 }
 
+/// The view asked for and its results, or the refusal of bad filters.
+async fn view_results(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    slug: &str,
+) -> Result<Result<(CurrentSurvey, ResultsQuery, SurveyResults), HttpResponse>, AppError> {
+    let (survey, query) = match view(state, req, slug)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let results = results_for(state, &survey, &query).await?;
+    Ok(Ok((survey, query, results)))
+}
+
 /// GET `/surveys/{slug}/exports/summary.csv`.
 pub async fn summary_csv(
     state: web::Data<AppState>,
@@ -213,11 +227,10 @@ pub async fn summary_csv(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query) = match view(&state, &req, &slug)? {
+    let (survey, query, results) = match view_results(&state, &req, &slug).await? {
         Ok(v) => v,
         Err(refusal) => return Ok(refusal),
     };
-    let results = results_for(&state, &survey, &query).await?;
     let mut body = Vec::new();
     summary::write_summary_csv(
         &survey.definition,
@@ -241,11 +254,10 @@ pub async fn summary_xlsx(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query) = match view(&state, &req, &slug)? {
+    let (survey, query, results) = match view_results(&state, &req, &slug).await? {
         Ok(v) => v,
         Err(refusal) => return Ok(refusal),
     };
-    let results = results_for(&state, &survey, &query).await?;
     let body = summary::summary_xlsx(&survey.definition, &results, &query.to_query_string())
         .map_err(|e| {
             AppError::Unexpected(anyhow::anyhow!("the workbook could not be written: {e}"))
@@ -350,11 +362,10 @@ async fn report_for(
     slug: &str,
     k: u32,
 ) -> Result<Result<(ResultsQuery, Report, Option<Svg>, String), HttpResponse>, AppError> {
-    let (survey, query) = match view(state, req, slug)? {
+    let (survey, query, results) = match view_results(state, req, slug).await? {
         Ok(v) => v,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let results = results_for(state, &survey, &query).await?;
     let report = crate::report::build(&survey.definition, &results);
     let pie = report
         .pie_question

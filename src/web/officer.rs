@@ -173,7 +173,7 @@ pub async fn sign_out(
     let form = read_form(&req, payload, state.max_form_bytes)
         .await
         .unwrap_or_default();
-    if form.get(crate::csrf::FIELD) != Some(who.csrf.as_str()) {
+    if !who.sent(&state.csrf, &form) {
         return Ok(html(
             StatusCode::FORBIDDEN,
             crate::views::errors::error_page(
@@ -396,7 +396,7 @@ pub async fn add_officer(
         }
     };
     let email_text = form.get("email").unwrap_or_default().to_owned();
-    if form.get(crate::csrf::FIELD) != Some(who.csrf.as_str()) {
+    if !who.sent(&state.csrf, &form) {
         let errors = [item("email", "This page had expired. Fill it in again")];
         return render_officers(
             &state,
@@ -472,7 +472,7 @@ pub async fn create_api_token(
     let form = read_form(&req, payload, state.max_form_bytes)
         .await
         .unwrap_or_default();
-    if form.get(crate::csrf::FIELD) != Some(who.csrf.as_str()) {
+    if !who.sent(&state.csrf, &form) {
         let errors = [item("label", "This page had expired. Try again")];
         return render_officers(&state, &who, StatusCode::FORBIDDEN, "", &errors, None).await;
     }
