@@ -161,6 +161,111 @@ fn fill(conn: &mut AnyConnection, survey: &CurrentSurvey, n: usize, first_seed: 
     .expect("analyze");
 }
 
+/// The same GROUP BY the results page starts from, run in the database's
+/// own command-line client (`sqlite3` or `psql`) against the same database:
+/// the median of RUNS timings the client itself prints, after one warm-up.
+fn cli_group_by(url: &DatabaseUrl, survey: i64, filters: &[Filter]) -> Option<Duration> {
+    use std::io::Write;
+    let mut sql =
+        format!("SELECT question_id, option_id, COUNT(*) FROM answers WHERE survey_id = {survey}");
+    for f in filters {
+        sql.push_str(&format!(
+            " AND response_id IN (SELECT response_id FROM answers WHERE survey_id = {survey} \
+             AND question_id = '{}' AND option_id = '{}')",
+            f.question.as_str(),
+            f.option.as_str()
+        ));
+    }
+    sql.push_str(" GROUP BY question_id, option_id;\n");
+    let (mut command, script) = match url {
+        DatabaseUrl::Sqlite(path) => {
+            let mut c = std::process::Command::new("sqlite3");
+            c.arg(path);
+            (
+                c,
+                format!(".output /dev/null\n{sql}.timer on\n{}", sql.repeat(RUNS)),
+            )
+        }
+        DatabaseUrl::Postgres(url) => {
+            let mut c = std::process::Command::new("psql");
+            c.args(["-X", "-q", url.expose()]);
+            (
+                c,
+                format!("\\o /dev/null\n{sql}\\timing on\n{}", sql.repeat(RUNS)),
+            )
+        }
+    };
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(script.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let times: Vec<Duration> = text
+        .lines()
+        .filter_map(|line| {
+            if let Some(rest) = line.strip_prefix("Run Time: real ") {
+                rest.split_whitespace()
+                    .next()?
+                    .parse::<f64>()
+                    .ok()
+                    .map(Duration::from_secs_f64)
+            } else if let Some(rest) = line.strip_prefix("Time: ") {
+                rest.split_whitespace()
+                    .next()?
+                    .parse::<f64>()
+                    .ok()
+                    .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+            } else {
+                None
+            }
+        })
+        .collect();
+    (times.len() == RUNS).then(|| median(times))
+}
+
+/// Table rows for the results page beside the command-line GROUP BY.
+fn results_beside_cli(
+    name: &str,
+    url: &DatabaseUrl,
+    conn: &mut AnyConnection,
+    survey: &CurrentSurvey,
+    filters: &[Filter],
+    n: usize,
+) -> Vec<String> {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut rows = Vec::new();
+    for (what, filters) in [("unfiltered", &[][..]), ("two filters", filters)] {
+        let page = time(|| results::load(conn, survey, filters).expect("results"));
+        let client = if matches!(url, DatabaseUrl::Sqlite(_)) {
+            "sqlite3"
+        } else {
+            "psql"
+        };
+        match cli_group_by(url, survey.survey.0, filters) {
+            Some(cli) => {
+                rows.push(format!(
+                    "| {name} | {n} responses, {what}: the GROUP BY in `{client}` (baseline) | {:.1} ms | 1.00 |",
+                    ms(cli)
+                ));
+                rows.push(format!(
+                    "| {name} | {n} responses, {what}: full results | {:.1} ms | {:.2} |",
+                    ms(page),
+                    page.as_secs_f64() / cli.as_secs_f64().max(1e-4)
+                ));
+            }
+            None => rows.push(format!(
+                "| {name} | {n} responses, {what}: full results (no `{client}` to compare) | {:.1} ms | |",
+                ms(page)
+            )),
+        }
+    }
+    rows
+}
+
 fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
     let pool = db::connect(url, 2).expect("database");
     let mut conn = db::get(&pool).expect("connection");
@@ -177,15 +282,6 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
     const SMALL: usize = 10_000;
     println!("{name}: filling {SMALL} responses");
     fill(&mut conn, &survey, SMALL.min(n), 0);
-    let (small_rate, small_growth, small_rows) = export_csv(&mut conn, &survey);
-    println!("{name}: filling {} more responses", n.saturating_sub(SMALL));
-    let started = Instant::now();
-    fill(&mut conn, &survey, n.saturating_sub(SMALL), 1_000_000);
-    println!("{name}: filled in {:.1} s", started.elapsed().as_secs_f64());
-    let read_rate = read_pages(&mut conn, &survey);
-    let (big_rate, big_growth, big_rows) = export_csv(&mut conn, &survey);
-    assert_eq!(big_rows as usize, n, "every response exported");
-
     let filters = vec![
         Filter {
             question: QuestionId::parse("borough").expect("id"),
@@ -196,6 +292,18 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
             option: OptionId::parse("female").expect("id"),
         },
     ];
+    let mut page_rows = results_beside_cli(name, url, &mut conn, &survey, &filters, SMALL.min(n));
+    let (small_rate, small_growth, small_rows) = export_csv(&mut conn, &survey);
+    println!("{name}: filling {} more responses", n.saturating_sub(SMALL));
+    let started = Instant::now();
+    fill(&mut conn, &survey, n.saturating_sub(SMALL), 1_000_000);
+    println!("{name}: filled in {:.1} s", started.elapsed().as_secs_f64());
+    let read_rate = read_pages(&mut conn, &survey);
+    let (big_rate, big_growth, big_rows) = export_csv(&mut conn, &survey);
+    assert_eq!(big_rows as usize, n, "every response exported");
+    page_rows.extend(results_beside_cli(
+        name, url, &mut conn, &survey, &filters, n,
+    ));
     let sid = survey.survey.0;
     let baseline = time(|| {
         use civic_survey::db::AnyConnection as C;
@@ -218,7 +326,7 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
     assert_eq!(check.completed as usize, n, "every response counted");
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
-    vec![
+    let mut table = vec![
         format!(
             "| {name} | reading every response page, no CSV (baseline) | {read_rate:.0} rows/s | 1.00 |"
         ),
@@ -251,7 +359,9 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
             ms(filtered),
             ratio(filtered)
         ),
-    ]
+    ];
+    table.extend(page_rows);
+    table
 }
 
 fn main() {

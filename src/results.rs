@@ -63,7 +63,7 @@ pub fn load(
     survey: &CurrentSurvey,
     filters: &[Filter],
 ) -> Result<SurveyResults, DbError> {
-    let counts = results::count_results(conn, survey.survey, filters)?;
+    let (counts, per_day) = results::count_results(conn, survey.survey, filters)?;
     let completed_all = if filters.is_empty() {
         counts.completed
     } else {
@@ -73,7 +73,7 @@ pub fn load(
         started: drafts::count_started(conn, survey.survey)?.unsigned_abs(),
         completed: counts.completed,
         completed_all,
-        per_day: results::count_per_day(conn, survey.survey, filters)?,
+        per_day,
         questions: stats::breakdown(&survey.definition, &counts),
     })
 }

@@ -102,13 +102,7 @@ pub fn insert_responses(
             .iter()
             .enumerate()
             .flat_map(|(i, (rows, _))| {
-                rows.iter().map(move |row| NewAnswer {
-                    response_id: first_response + i as i64,
-                    survey_id: survey.0,
-                    question_id: row.question.as_str(),
-                    option_id: row.option.as_str(),
-                    detail: row.detail.as_deref(),
-                })
+                NewAnswer::of_response(first_response + i as i64, survey.0, rows)
             })
             .collect();
         insert_chunks!(conn, answers::table, new_answers);

@@ -248,3 +248,45 @@ pub(crate) fn is_unique_violation(e: &diesel::result::Error) -> bool {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answers stored before `first_choice` existed get it from the
+    /// migration: one row per response and question, so SUM(first_choice)
+    /// per question equals COUNT(DISTINCT response_id).
+    #[test]
+    fn the_first_choice_migration_marks_one_row_per_response_and_question() {
+        let mut c = diesel::SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        for _ in 0..3 {
+            c.run_next_migration(SQLITE_MIGRATIONS).expect("migration");
+        }
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut c,
+            "INSERT INTO surveys VALUES (1, 's', '2026-01-01 00:00:00');
+             INSERT INTO survey_versions VALUES (1, 1, 1, '', 'h', '2026-01-01 00:00:00');
+             INSERT INTO drafts VALUES
+                (1, 'a', 1, 1, '{}', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL),
+                (2, 'b', 1, 1, '{}', 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL);
+             INSERT INTO responses VALUES (1, 1, 1, 1, '2026-01-01 00:00:00', '2026-01-01'),
+                                          (2, 1, 1, 2, '2026-01-01 00:00:00', '2026-01-01');
+             INSERT INTO answers VALUES
+                (1, 1, 'where', 'dartford', NULL), (1, 1, 'concerns', 'b', NULL),
+                (1, 1, 'concerns', 'a', NULL), (1, 1, 'concerns', 'c', 'x'),
+                (2, 1, 'where', 'gravesham', NULL), (2, 1, 'concerns', 'c', NULL);",
+        )
+        .expect("rows stored before the migration");
+        c.run_pending_migrations(SQLITE_MIGRATIONS)
+            .expect("the rest of the migrations");
+        let mut conn = AnyConnection::Sqlite(c);
+        let (counts, _) =
+            results::count_results(&mut conn, surveys::SurveyId(1), &[]).expect("results");
+        assert_eq!(counts.answered.get("where"), Some(&2));
+        assert_eq!(counts.answered.get("concerns"), Some(&2));
+        assert_eq!(
+            counts.chosen.get(&("concerns".to_owned(), "c".to_owned())),
+            Some(&2)
+        );
+    }
+}

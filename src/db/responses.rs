@@ -32,6 +32,27 @@ pub(crate) struct NewAnswer<'a> {
     pub question_id: &'a str,
     pub option_id: &'a str,
     pub detail: Option<&'a str>,
+    /// 1 on the first row of each question of a response, else 0: the
+    /// question's respondents are `SUM(first_choice)`.
+    pub first_choice: i32,
+}
+
+impl<'a> NewAnswer<'a> {
+    /// The rows of one response, the first of each question marked.
+    pub(crate) fn of_response(
+        response_id: i64,
+        survey_id: i64,
+        rows: &'a [crate::domain::answers::AnswerRow],
+    ) -> impl Iterator<Item = NewAnswer<'a>> + 'a {
+        rows.iter().enumerate().map(move |(i, row)| NewAnswer {
+            response_id,
+            survey_id,
+            question_id: row.question.as_str(),
+            option_id: row.option.as_str(),
+            detail: row.detail.as_deref(),
+            first_choice: i32::from(!rows[..i].iter().any(|r| r.question == row.question)),
+        })
+    }
 }
 
 /// Stores `submission` as the response of `draft`, submitted `at` (now,
@@ -79,17 +100,8 @@ pub fn insert_submission(
             ))
             .returning(responses::id)
             .get_result(conn)?;
-        let rows: Vec<NewAnswer> = submission
-            .rows()
-            .iter()
-            .map(|row| NewAnswer {
-                response_id,
-                survey_id: draft.survey.0,
-                question_id: row.question.as_str(),
-                option_id: row.option.as_str(),
-                detail: row.detail.as_deref(),
-            })
-            .collect();
+        let rows: Vec<NewAnswer> =
+            NewAnswer::of_response(response_id, draft.survey.0, submission.rows()).collect();
         if !rows.is_empty() {
             // One multi-row INSERT; the multi-backend connection cannot
             // express batch inserts, so each backend runs its own.

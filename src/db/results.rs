@@ -14,12 +14,18 @@ use crate::domain::Filter;
 use crate::stats::Counts;
 
 /// Responses, answered questions and chosen options of a survey, among the
-/// responses that match every filter.
+/// responses that match every filter, with the complete responses per UTC
+/// day (oldest first) that the completed count is the sum of.
+///
+/// Two queries: one GROUP BY (question, option) over the answers index gives
+/// every option's count and, as `SUM(first_choice)` (one row per response and
+/// question carries 1), every question's respondents; one GROUP BY day over
+/// the responses index gives the days and the completed count.
 pub fn count_results(
     conn: &mut AnyConnection,
     survey: SurveyId,
     filters: &[Filter],
-) -> Result<Counts, DbError> {
+) -> Result<(Counts, Vec<(NaiveDate, u64)>), DbError> {
     let mut chosen_query = answers::table
         .filter(answers::survey_id.eq(survey.0))
         .group_by((answers::question_id, answers::option_id))
@@ -27,42 +33,24 @@ pub fn count_results(
             answers::question_id,
             answers::option_id,
             diesel::dsl::count_star(),
+            diesel::dsl::sum(answers::first_choice),
         ))
-        .into_boxed();
-    let mut answered_query = answers::table
-        .filter(answers::survey_id.eq(survey.0))
-        .group_by(answers::question_id)
-        .select((
-            answers::question_id,
-            diesel::dsl::count(answers::response_id).aggregate_distinct(),
-        ))
-        .into_boxed();
-    let mut completed_query = responses::table
-        .filter(responses::survey_id.eq(survey.0))
-        .count()
         .into_boxed();
     for filter in filters {
         chosen_query =
             chosen_query.filter(responses_choosing!(answers::response_id, survey, filter));
-        answered_query =
-            answered_query.filter(responses_choosing!(answers::response_id, survey, filter));
-        completed_query =
-            completed_query.filter(responses_choosing!(responses::id, survey, filter));
     }
-    let chosen: Vec<(String, String, i64)> = chosen_query.load(conn)?;
-    let answered: Vec<(String, i64)> = answered_query.load(conn)?;
-    let completed: i64 = completed_query.get_result(conn)?;
-    Ok(Counts {
-        completed: completed.unsigned_abs(),
-        answered: answered
-            .into_iter()
-            .map(|(q, n)| (q, n.unsigned_abs()))
-            .collect(),
-        chosen: chosen
-            .into_iter()
-            .map(|(q, o, n)| ((q, o), n.unsigned_abs()))
-            .collect(),
-    })
+    let chosen: Vec<(String, String, i64, Option<i64>)> = chosen_query.load(conn)?;
+    let per_day = count_per_day(conn, survey, filters)?;
+    let mut counts = Counts {
+        completed: per_day.iter().map(|(_, n)| n).sum(),
+        ..Counts::default()
+    };
+    for (question, option, n, first) in chosen {
+        *counts.answered.entry(question.clone()).or_default() += first.unwrap_or(0).unsigned_abs();
+        counts.chosen.insert((question, option), n.unsigned_abs());
+    }
+    Ok((counts, per_day))
 }
 
 /// Complete responses per UTC day, oldest first, among those matching the filters.

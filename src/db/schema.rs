@@ -52,6 +52,7 @@ diesel::table! {
         question_id -> Text,
         option_id -> Text,
         detail -> Nullable<Text>,
+        first_choice -> Integer,
     }
 }
 

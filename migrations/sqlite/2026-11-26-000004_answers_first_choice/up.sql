@@ -1,0 +1,12 @@
+-- One answer row per (response, question) carries first_choice = 1, so the
+-- results' one GROUP BY (question, option) also gives each question's
+-- respondents as SUM(first_choice), without a second COUNT(DISTINCT) pass.
+ALTER TABLE answers ADD COLUMN first_choice INTEGER NOT NULL DEFAULT 0;
+UPDATE answers SET first_choice = 1
+WHERE option_id = (
+    SELECT MIN(a.option_id) FROM answers a
+    WHERE a.response_id = answers.response_id AND a.question_id = answers.question_id
+);
+-- The covering index now holds first_choice too.
+DROP INDEX answers_by_option;
+CREATE INDEX answers_by_option ON answers (survey_id, question_id, option_id, response_id, first_choice);
