@@ -27,7 +27,12 @@ use civic_survey::startup::Application;
 use diesel::{Connection, RunQueryDsl};
 use futures_util::StreamExt;
 
+#[path = "perf.rs"]
+mod perf;
+
 struct Args {
+    perf: bool,
+    trivial_server: Option<u16>,
     residents: usize,
     concurrency: usize,
     seconds: u64,
@@ -38,6 +43,8 @@ struct Args {
 
 fn args() -> Args {
     let mut a = Args {
+        perf: false,
+        trivial_server: None,
         residents: 400,
         concurrency: 8,
         seconds: 120,
@@ -53,6 +60,8 @@ fn args() -> Args {
             "--concurrency" => a.concurrency = value().parse().unwrap_or(a.concurrency).max(1),
             "--seconds" => a.seconds = value().parse().unwrap_or(a.seconds),
             "--postgres" => a.postgres = true,
+            "--perf" => a.perf = true,
+            "--trivial-server" => a.trivial_server = value().parse().ok(),
             "--url" => a.url = Some(value().trim_end_matches('/').to_owned()),
             "--database-url" => a.database_url = Some(value()),
             _ => {} // cargo bench passes --bench
@@ -70,6 +79,9 @@ enum Failure {
 
 /// Requests that had to be tried again (connection refused or reset, 503).
 static RETRIED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Requests sent, answered or not.
+static SENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Tries per request, and the pause between them (20 s in all).
 const RETRIES: usize = 80;
@@ -96,6 +108,7 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
         async move {
             let mut last = String::new();
             for _ in 0..RETRIES {
+                SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 match client.get(&path).send().await {
                     Ok(r) if r.status().as_u16() != 503 => {
                         let status = r.status();
@@ -121,6 +134,7 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
         async move {
             let mut last = String::new();
             for _ in 0..RETRIES {
+                SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 match client.post(&path).form(&fields).send().await {
                     Ok(r) if r.status().as_u16() != 503 => {
                         let status = r.status();
@@ -202,14 +216,183 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// What a run of residents gave.
+struct Drive {
+    /// The run's marker prefix: every resident's "Other" text starts with it.
+    run: String,
+    acknowledged: HashSet<String>,
+    /// Time per acknowledged resident, start page to confirmation, sorted.
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    failures: BTreeMap<String, usize>,
+    /// Requests sent in this run.
+    requests: usize,
+}
+
+impl Drive {
+    fn rate(&self) -> f64 {
+        self.acknowledged.len() as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// Runs `residents` residents against `base`, `concurrency` at a time, none
+/// starting after `seconds`.
+async fn drive(base: &str, residents: usize, concurrency: usize, seconds: u64) -> Drive {
+    let run = format!(
+        "load-{}-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis(),
+        concurrency
+    );
+    let sent_before = SENT.load(std::sync::atomic::Ordering::Relaxed);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let base = Arc::new(base.to_owned());
+    let outcomes: Vec<(String, Duration, Result<bool, Failure>)> =
+        futures_util::stream::iter(0..residents)
+            .map(|i| {
+                let base = Arc::clone(&base);
+                let marker = format!("{run}-{i}");
+                async move {
+                    if Instant::now() > deadline {
+                        return (
+                            marker,
+                            Duration::ZERO,
+                            Err(Failure::Unexpected("time is up".into())),
+                        );
+                    }
+                    let t = Instant::now();
+                    let borough = if i % 10 < 7 { "gravesham" } else { "dartford" };
+                    let outcome = resident(&base, &marker, borough).await;
+                    (marker, t.elapsed(), outcome)
+                }
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+    let elapsed = started.elapsed();
+    let mut failures: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, _, o) in &outcomes {
+        match o {
+            Err(Failure::Http(e)) | Err(Failure::Unexpected(e)) => {
+                *failures.entry(e.chars().take(80).collect()).or_default() += 1
+            }
+            Ok(false) => *failures.entry("no confirmation page".into()).or_default() += 1,
+            Ok(true) => {}
+        }
+    }
+    let mut latencies: Vec<Duration> = outcomes
+        .iter()
+        .filter(|(_, _, o)| matches!(o, Ok(true)))
+        .map(|(_, d, _)| *d)
+        .collect();
+    latencies.sort();
+    Drive {
+        run,
+        acknowledged: outcomes
+            .into_iter()
+            .filter(|(_, _, o)| matches!(o, Ok(true)))
+            .map(|(m, _, _)| m)
+            .collect(),
+        latencies,
+        elapsed,
+        failures,
+        requests: SENT.load(std::sync::atomic::Ordering::Relaxed) - sent_before,
+    }
+}
+
+/// What the database holds of a run's residents.
+struct Check {
+    stored: usize,
+    unique: usize,
+    missing: usize,
+    duplicates: usize,
+    unacknowledged_stored: usize,
+}
+
+/// Every acknowledged marker of `drive` stored exactly once?
+fn check(database: &DatabaseUrl, drive: &Drive) -> Check {
+    let pool = db::connect(database, 1).expect("the database for the check");
+    let mut conn = db::get(&pool).expect("connection");
+    let survey = surveys::find_survey_id(&mut conn, "csp-2019")
+        .expect("query")
+        .expect("csp-2019 is published");
+    let stored =
+        responses::list_details(&mut conn, survey, "asb-concerns", "other").expect("markers");
+    let ours: Vec<&String> = stored
+        .iter()
+        .filter(|m| m.starts_with(&format!("{}-", drive.run)))
+        .collect();
+    let unique: HashSet<&str> = ours.iter().map(|m| m.as_str()).collect();
+    Check {
+        stored: ours.len(),
+        unique: unique.len(),
+        missing: drive
+            .acknowledged
+            .iter()
+            .filter(|m| !unique.contains(m.as_str()))
+            .count(),
+        duplicates: ours.len() - unique.len(),
+        unacknowledged_stored: unique
+            .iter()
+            .filter(|m| !drive.acknowledged.contains(**m))
+            .count(),
+    }
+}
+
+/// A fresh PostgreSQL database on CIVIC_TEST_POSTGRES_URL, dropped with the value.
+struct PgScratch {
+    server: String,
+    name: String,
+}
+
+impl PgScratch {
+    fn create(label: &str) -> PgScratch {
+        let server = std::env::var("CIVIC_TEST_POSTGRES_URL")
+            .expect("PostgreSQL runs need CIVIC_TEST_POSTGRES_URL");
+        let server = server.trim_end_matches('/').to_owned();
+        let name = format!(
+            "civic_{label}_{}_{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_micros()
+        );
+        let mut admin =
+            diesel::PgConnection::establish(&format!("{server}/postgres")).expect("postgres");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create");
+        PgScratch { server, name }
+    }
+
+    fn url(&self) -> DatabaseUrl {
+        DatabaseUrl::Postgres(Redacted::new(format!("{}/{}", self.server, self.name)))
+    }
+}
+
+impl Drop for PgScratch {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{}/postgres", self.server))
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE {} WITH (FORCE)", self.name))
+                .execute(&mut admin);
+        }
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let a = args();
     if std::env::args().any(|x| x == "--list") {
         return;
     }
+    if let Some(port) = a.trivial_server {
+        return perf::serve_trivial(port).await;
+    }
+    if a.perf {
+        return perf::run(&a).await;
+    }
     let _dir = tempfile::tempdir().expect("temp dir");
-    let mut pg_cleanup: Option<(String, String)> = None;
+    let mut _pg: Option<PgScratch> = None;
     let (base, database) = match &a.url {
         Some(url) => (
             url.clone(),
@@ -222,17 +405,10 @@ async fn main() {
         ),
         None => {
             let database = if a.postgres {
-                let server = std::env::var("CIVIC_TEST_POSTGRES_URL")
-                    .expect("--postgres needs CIVIC_TEST_POSTGRES_URL");
-                let server = server.trim_end_matches('/').to_owned();
-                let name = format!("civic_load_{}", std::process::id());
-                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
-                    .expect("postgres");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .expect("create");
-                pg_cleanup = Some((server.clone(), name.clone()));
-                DatabaseUrl::Postgres(Redacted::new(format!("{server}/{name}")))
+                let scratch = PgScratch::create("load");
+                let url = scratch.url();
+                _pg = Some(scratch);
+                url
             } else {
                 DatabaseUrl::Sqlite(_dir.path().join("load.db"))
             };
@@ -256,116 +432,38 @@ async fn main() {
         a.seconds,
         database.describe()
     );
-
-    let run = format!(
-        "load-{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp()
-    );
-    let deadline = Instant::now() + Duration::from_secs(a.seconds);
-    let started = Instant::now();
-    let base = Arc::new(base);
-    let outcomes: Vec<(String, Duration, Result<bool, Failure>)> =
-        futures_util::stream::iter(0..a.residents)
-            .map(|i| {
-                let base = Arc::clone(&base);
-                let marker = format!("{run}-{i}");
-                async move {
-                    if Instant::now() > deadline {
-                        return (
-                            marker,
-                            Duration::ZERO,
-                            Err(Failure::Unexpected("time is up".into())),
-                        );
-                    }
-                    let t = Instant::now();
-                    let borough = if i % 10 < 7 { "gravesham" } else { "dartford" };
-                    let outcome = resident(&base, &marker, borough).await;
-                    (marker, t.elapsed(), outcome)
-                }
-            })
-            .buffer_unordered(a.concurrency)
-            .collect()
-            .await;
-    let elapsed = started.elapsed();
-
-    let acknowledged: HashSet<&str> = outcomes
-        .iter()
-        .filter(|(_, _, o)| matches!(o, Ok(true)))
-        .map(|(m, _, _)| m.as_str())
-        .collect();
-    let mut failures: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, _, o) in &outcomes {
-        match o {
-            Err(Failure::Http(e)) | Err(Failure::Unexpected(e)) => {
-                *failures.entry(e.chars().take(80).collect()).or_default() += 1
-            }
-            Ok(false) => *failures.entry("no confirmation page".into()).or_default() += 1,
-            Ok(true) => {}
-        }
-    }
-    let mut latencies: Vec<Duration> = outcomes
-        .iter()
-        .filter(|(_, _, o)| matches!(o, Ok(true)))
-        .map(|(_, d, _)| *d)
-        .collect();
-    latencies.sort();
-
-    // The check: every acknowledged marker stored exactly once.
-    let pool = db::connect(&database, 1).expect("the database for the check");
-    let mut conn = db::get(&pool).expect("connection");
-    let survey = surveys::find_survey_id(&mut conn, "csp-2019")
-        .expect("query")
-        .expect("csp-2019 is published");
-    let stored =
-        responses::list_details(&mut conn, survey, "asb-concerns", "other").expect("markers");
-    let ours: Vec<&String> = stored.iter().filter(|m| m.starts_with(&run)).collect();
-    let unique: HashSet<&str> = ours.iter().map(|m| m.as_str()).collect();
-    let duplicates = ours.len() - unique.len();
-    let missing: Vec<&&str> = acknowledged
-        .iter()
-        .filter(|m| !unique.contains(**m))
-        .collect();
-    let unacknowledged_stored = unique
-        .iter()
-        .filter(|m| !acknowledged.contains(**m))
-        .count();
-
+    let d = drive(&base, a.residents, a.concurrency, a.seconds).await;
+    let c = check(&database, &d);
     println!(
         "load: {} acknowledged in {:.1} s: {:.1} completed responses/s",
-        acknowledged.len(),
-        elapsed.as_secs_f64(),
-        acknowledged.len() as f64 / elapsed.as_secs_f64()
+        d.acknowledged.len(),
+        d.elapsed.as_secs_f64(),
+        d.rate()
     );
     println!(
-        "load: per completed response (about 17 requests): p50 {:.0} ms, p99 {:.0} ms",
-        percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
-        percentile(&latencies, 0.99).as_secs_f64() * 1000.0
+        "load: per completed response ({:.1} requests each): p50 {:.0} ms, p99 {:.0} ms",
+        d.requests as f64 / d.acknowledged.len().max(1) as f64,
+        percentile(&d.latencies, 0.5).as_secs_f64() * 1000.0,
+        percentile(&d.latencies, 0.99).as_secs_f64() * 1000.0
     );
     println!(
         "load: {} requests were tried again after a refused connection or a 503",
         RETRIED.load(std::sync::atomic::Ordering::Relaxed)
     );
-    for (why, n) in &failures {
+    for (why, n) in &d.failures {
         println!("load: {n} residents did not finish: {why}");
     }
     println!(
         "check: acknowledged {}, stored {} ({} unique), missing {}, duplicates {}, stored without acknowledgement {}",
-        acknowledged.len(),
-        ours.len(),
-        unique.len(),
-        missing.len(),
-        duplicates,
-        unacknowledged_stored
+        d.acknowledged.len(),
+        c.stored,
+        c.unique,
+        c.missing,
+        c.duplicates,
+        c.unacknowledged_stored
     );
-    drop(conn);
-    drop(pool);
-    if let Some((server, name)) = pg_cleanup
-        && let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres"))
-    {
-        let _ = diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin);
-    }
-    let server_errors: usize = failures
+    let server_errors: usize = d
+        .failures
         .iter()
         .filter(|(why, _)| why.contains(" gave 5") && !why.contains(" gave 503"))
         .map(|(_, n)| n)
@@ -374,7 +472,7 @@ async fn main() {
         eprintln!("check FAILED: {server_errors} residents met a server error other than 503");
         std::process::exit(1);
     }
-    if !missing.is_empty() || duplicates > 0 {
+    if c.missing > 0 || c.duplicates > 0 {
         eprintln!("check FAILED: an acknowledged response is missing or stored twice");
         std::process::exit(1);
     }
