@@ -49,8 +49,8 @@ pub fn insert_draft(
     version: VersionId,
     at: NaiveDateTime,
 ) -> Result<DraftId, DbError> {
-    let id = diesel::insert_into(drafts::table)
-        .values((
+    let id = super::write(conn, |conn| {
+        diesel::insert_into(drafts::table).values((
             drafts::token_hash.eq(token_hash),
             drafts::survey_id.eq(survey.0),
             drafts::survey_version_id.eq(version.0),
@@ -60,7 +60,8 @@ pub fn insert_draft(
             drafts::updated_at.eq(at),
         ))
         .returning(drafts::id)
-        .get_result(conn)?;
+        .get_result::<i64>(conn)
+    })?;
     Ok(DraftId(id))
 }
 
@@ -109,16 +110,18 @@ pub fn save_answers(
 ) -> Result<bool, DbError> {
     let json = serde_json::to_string(answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers do not serialise: {e}")))?;
-    let changed = diesel::update(drafts::table)
-        .filter(drafts::id.eq(draft.0))
-        .filter(drafts::revision.eq(revision))
-        .filter(drafts::completed_at.is_null())
-        .set((
-            drafts::answers.eq(json),
-            drafts::revision.eq(revision + 1),
-            drafts::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
+    let changed = super::write(conn, |conn| {
+        diesel::update(drafts::table)
+            .filter(drafts::id.eq(draft.0))
+            .filter(drafts::revision.eq(revision))
+            .filter(drafts::completed_at.is_null())
+            .set((
+                drafts::answers.eq(json),
+                drafts::revision.eq(revision + 1),
+                drafts::updated_at.eq(now()),
+            ))
+            .execute(conn)
+    })?;
     Ok(changed == 1)
 }
 

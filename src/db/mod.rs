@@ -183,6 +183,53 @@ pub fn get(pool: &Pool) -> Result<r2d2::PooledConnection<Manager>, DbError> {
     pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
 }
 
+/// SQLite lets one connection write at a time. A writer that finds the lock
+/// taken sleeps in SQLite's busy handler (1, 2, 5, 10, … 100 ms between
+/// tries), so under many concurrent residents the database sat idle between
+/// writes. Writers of this process queue on this lock instead and each is
+/// handed the database the moment the last one commits; `busy_timeout` still
+/// covers other processes on the same file. Held per thread, so a write
+/// begun inside another cannot deadlock.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    static HOLDS_SQLITE_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This thread's turn to write to SQLite, until dropped.
+struct SqliteWriter(Option<std::sync::MutexGuard<'static, ()>>);
+
+impl SqliteWriter {
+    fn enter() -> SqliteWriter {
+        if HOLDS_SQLITE_WRITER.with(|h| h.get()) {
+            return SqliteWriter(None);
+        }
+        let guard = SQLITE_WRITER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        HOLDS_SQLITE_WRITER.with(|h| h.set(true));
+        SqliteWriter(Some(guard))
+    }
+}
+
+impl Drop for SqliteWriter {
+    fn drop(&mut self) {
+        if self.0.is_some() {
+            HOLDS_SQLITE_WRITER.with(|h| h.set(false));
+        }
+    }
+}
+
+/// Runs one writing statement `f` (autocommit), on SQLite in this process's
+/// writer queue (see [`SQLITE_WRITER`]).
+pub(crate) fn write<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> diesel::QueryResult<T>,
+) -> diesel::QueryResult<T> {
+    let _writer = matches!(conn, AnyConnection::Sqlite(_)).then(SqliteWriter::enter);
+    f(conn)
+}
+
 /// Runs `f` in a transaction that takes the write lock at once. On SQLite a
 /// deferred transaction that reads and then writes can fail with "database is
 /// locked" when another writer got in between; `BEGIN IMMEDIATE` waits for the
@@ -193,12 +240,17 @@ where
     E: From<diesel::result::Error>,
 {
     type Tm = <AnyConnection as Connection>::TransactionManager;
-    match conn {
+    let _writer = match conn {
         AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            let writer = SqliteWriter::enter();
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+            Some(writer)
         }
-        AnyConnection::Postgresql(_) => Tm::begin_transaction(conn)?,
-    }
+        AnyConnection::Postgresql(_) => {
+            Tm::begin_transaction(conn)?;
+            None
+        }
+    };
     match f(conn) {
         Ok(value) => match Tm::commit_transaction(conn) {
             Ok(()) => Ok(value),
