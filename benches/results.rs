@@ -313,7 +313,7 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
-        let rows: Vec<Count> = match &mut *conn {
+        let rows: Vec<Count> = match &mut **conn {
             C::Sqlite(c) => diesel::sql_query(&sql).load(c),
             C::Postgresql(c) => diesel::sql_query(&sql).load(c),
         }

@@ -50,17 +50,18 @@ pub fn insert_draft(
     at: NaiveDateTime,
 ) -> Result<DraftId, DbError> {
     let id = super::write(conn, |conn| {
-        diesel::insert_into(drafts::table).values((
-            drafts::token_hash.eq(token_hash),
-            drafts::survey_id.eq(survey.0),
-            drafts::survey_version_id.eq(version.0),
-            drafts::answers.eq("{}"),
-            drafts::revision.eq(0),
-            drafts::started_at.eq(at),
-            drafts::updated_at.eq(at),
-        ))
-        .returning(drafts::id)
-        .get_result::<i64>(conn)
+        diesel::insert_into(drafts::table)
+            .values((
+                drafts::token_hash.eq(token_hash),
+                drafts::survey_id.eq(survey.0),
+                drafts::survey_version_id.eq(version.0),
+                drafts::answers.eq("{}"),
+                drafts::revision.eq(0),
+                drafts::started_at.eq(at),
+                drafts::updated_at.eq(at),
+            ))
+            .returning(drafts::id)
+            .get_result::<i64>(conn)
     })?;
     Ok(DraftId(id))
 }

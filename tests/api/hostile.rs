@@ -171,7 +171,7 @@ on_both_backends! {
             use diesel::RunQueryDsl;
             let mut conn = app.pool.get().expect("connection");
             let sql = "UPDATE officer_sessions SET expires_at = '2001-01-01 00:00:00'";
-            match &mut *conn {
+            match &mut **conn {
                 civic_survey::db::AnyConnection::Sqlite(c) => diesel::sql_query(sql).execute(c),
                 civic_survey::db::AnyConnection::Postgresql(c) => diesel::sql_query(sql).execute(c),
             }
