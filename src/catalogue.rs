@@ -7,10 +7,12 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 
 use crate::db::surveys::{self, Published, SurveyId, VersionId};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::{DefinitionErrors, SurveyDefinition};
+use crate::domain::control::{self, ControlRecord};
+use crate::domain::{Availability, DefinitionErrors, SurveyDefinition};
 
 /// A survey as residents now see it.
 #[derive(Debug, Clone)]
@@ -27,6 +29,10 @@ pub struct Catalogue {
     current: BTreeMap<String, CurrentSurvey>,
     versions: RwLock<HashMap<VersionId, Arc<SurveyDefinition>>>,
     default: Option<String>,
+    /// Administrators' decisions to open or close surveys now, as last read
+    /// from the database (every second, and at once by the instance that
+    /// records one), so checking them costs a request no query.
+    controls: RwLock<HashMap<SurveyId, ControlRecord>>,
 }
 
 /// Reads and checks every `*.toml` file in `dir`, in name order. All
@@ -111,11 +117,16 @@ impl Catalogue {
         {
             anyhow::bail!("DEFAULT_SURVEY is {slug:?}, but no survey definition has that slug");
         }
-        Ok(Catalogue {
+        let catalogue = Catalogue {
             current,
             versions: RwLock::new(versions),
             default,
-        })
+            controls: RwLock::default(),
+        };
+        catalogue
+            .refresh_controls(conn)
+            .context("cannot read the surveys' open or closed state")?;
+        Ok(catalogue)
     }
 
     /// The current version of the survey with this slug.
@@ -159,5 +170,33 @@ impl Catalogue {
             cache.insert(version, Arc::clone(&def));
         }
         Ok(Some(def))
+    }
+
+    /// Whether `survey` accepts answers at `now`: an administrator's
+    /// decision if there is one, else the definition's dates.
+    pub fn availability(&self, survey: &CurrentSurvey, now: DateTime<Utc>) -> Availability {
+        control::availability(
+            &survey.definition,
+            self.control(survey.survey).as_ref(),
+            now,
+        )
+    }
+
+    /// The administrator's standing decision for a survey, if any.
+    pub fn control(&self, survey: SurveyId) -> Option<ControlRecord> {
+        self.controls
+            .read()
+            .ok()
+            .and_then(|c| c.get(&survey).cloned())
+    }
+
+    /// Reads every decision from the database again.
+    pub fn refresh_controls(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+        let fresh: HashMap<SurveyId, ControlRecord> =
+            surveys::load_controls(conn)?.into_iter().collect();
+        if let Ok(mut controls) = self.controls.write() {
+            *controls = fresh;
+        }
+        Ok(())
     }
 }

@@ -75,6 +75,36 @@ async fn watch_for_responses(state: web::Data<AppState>) {
     }
 }
 
+/// How often administrators' open/close decisions made on other instances
+/// are read.
+const CONTROLS_POLL: Duration = Duration::from_secs(1);
+
+/// Keeps the catalogue's open/close decisions in step with the database.
+async fn watch_survey_controls(state: web::Data<AppState>) {
+    let mut every = tokio::time::interval(CONTROLS_POLL);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut failing = false;
+    loop {
+        every.tick().await;
+        let shared = state.clone();
+        let refreshed = web::block(move || {
+            shared
+                .catalogue
+                .refresh_controls(&mut *db::get(&shared.pool)?)
+        })
+        .await;
+        // Said once when it starts failing, not every second of an outage.
+        match refreshed {
+            Ok(Ok(())) => failing = false,
+            Ok(Err(e)) if !failing => {
+                failing = true;
+                tracing::warn!("could not read the surveys' open or closed state: {e}");
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A new random secret key: 64 bytes, hex-encoded.
 fn generate_secret() -> String {
     let mut bytes = [0u8; 64];
@@ -222,8 +252,10 @@ impl Application {
                 }
             }
         });
+        let controls = tokio::spawn(watch_survey_controls(self.state.clone()));
         let live = tokio::spawn(watch_for_responses(self.state));
         let outcome = self.server.await;
+        controls.abort();
         purge.abort();
         live.abort();
         forget.abort();

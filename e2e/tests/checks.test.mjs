@@ -121,6 +121,11 @@ test('officer pages pass axe', async () => {
     }
     await page.goto(`${app.url}/surveys/csp-2019/results?compare=borough`);
     assert.ok(await fitsWidth(page), `the comparison scrolls sideways at ${width} px`);
+    for (const path of ['/officers', '/admin/officers', '/admin/exports']) {
+      await page.goto(`${app.url}${path}`);
+      if (path === '/officers') await screenshot(page, `surveys-${width}`);
+      assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);
+    }
     await context.close();
   }
 });

@@ -123,3 +123,15 @@ diesel::table! {
 
 diesel::joinable!(export_log -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(export_log, officers);
+
+diesel::table! {
+    survey_controls (survey_id) {
+        survey_id -> BigInt,
+        state -> Text,
+        officer_id -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(survey_controls -> officers (officer_id));
+diesel::allow_tables_to_appear_in_same_query!(survey_controls, officers);

@@ -3,9 +3,10 @@
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::schema::{survey_versions, surveys};
+use super::officers::OfficerId;
+use super::schema::{officers, survey_controls, survey_versions, surveys};
 use super::{AnyConnection, DbError, is_unique_violation, now, write_transaction};
-use crate::domain::SurveyDefinition;
+use crate::domain::{Control, ControlRecord, SurveyDefinition};
 
 /// A stored survey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,4 +136,58 @@ pub fn find_survey_id(conn: &mut AnyConnection, slug: &str) -> Result<Option<Sur
         .first(conn)
         .optional()?
         .map(SurveyId))
+}
+
+/// Records an administrator's decision for a survey (`None`: follow the
+/// definition's dates again), replacing any earlier one.
+pub fn set_control(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    control: Option<Control>,
+    officer: OfficerId,
+    at: chrono::NaiveDateTime,
+) -> Result<(), DbError> {
+    write_transaction(conn, |conn| {
+        diesel::delete(survey_controls::table.find(survey.0)).execute(conn)?;
+        if let Some(control) = control {
+            diesel::insert_into(survey_controls::table)
+                .values((
+                    survey_controls::survey_id.eq(survey.0),
+                    survey_controls::state.eq(control.as_str()),
+                    survey_controls::officer_id.eq(officer.0),
+                    survey_controls::changed_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Every survey's standing decision, with the administrator's email.
+pub fn load_controls(conn: &mut AnyConnection) -> Result<Vec<(SurveyId, ControlRecord)>, DbError> {
+    let rows: Vec<(i64, String, String, chrono::NaiveDateTime)> = survey_controls::table
+        .inner_join(officers::table)
+        .select((
+            survey_controls::survey_id,
+            survey_controls::state,
+            officers::email,
+            survey_controls::changed_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(survey, state, by, at)| {
+            let control = Control::parse(&state)
+                .ok()
+                .flatten()
+                .ok_or_else(|| DbError::Corrupt(format!("survey {survey}: state {state:?}")))?;
+            Ok((
+                SurveyId(survey),
+                ControlRecord {
+                    control,
+                    by,
+                    at: at.and_utc(),
+                },
+            ))
+        })
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! holds only valid values; nothing here does I/O beyond reading a file.
 
 pub mod answers;
+pub mod control;
 pub mod definition;
 pub mod filters;
 pub mod ids;
@@ -9,6 +10,7 @@ pub mod officer;
 pub mod token;
 
 pub use answers::{Answer, DraftAnswers, Entered, FieldError, Submission, Unanswered};
+pub use control::{Control, ControlRecord};
 pub use definition::{
     AnswerOption, Availability, DefinitionErrors, Question, QuestionKind, SurveyDefinition,
 };

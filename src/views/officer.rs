@@ -4,8 +4,10 @@
 use maud::{Markup, html};
 
 use super::layout::{OfficerNav, SummaryItem, csrf_field, error_summary};
+use super::resident::long_date;
 use super::{Layout, page};
 use crate::db::officers::Officer;
+use crate::domain::{Availability, Control, ControlRecord};
 use crate::web::auth::SignedIn;
 
 /// The layout for a signed-in officer's page.
@@ -114,13 +116,32 @@ pub struct SurveySummary {
     pub title: String,
     pub started: i64,
     pub completed: i64,
-    pub status: String,
+    /// Whether it accepts answers now, and why.
+    pub availability: Availability,
+    /// An administrator's standing decision, if any.
+    pub control: Option<ControlRecord>,
+}
+
+/// The survey's state in words, naming who decided it if an administrator did.
+pub fn status_text(availability: Availability, control: Option<&ControlRecord>) -> String {
+    match (control, availability) {
+        (Some(c), _) if c.control == Control::Open => {
+            format!("Open: opened by {} on {}", c.by, long_date(c.at))
+        }
+        (Some(c), _) => format!("Closed by {} on {}", c.by, long_date(c.at)),
+        (None, Availability::Open) => "Open".to_owned(),
+        (None, Availability::NotYetOpen(at)) => format!("Not open yet: opens on {}", long_date(at)),
+        (None, Availability::Closed(at)) => format!("Closed on {}", long_date(at)),
+    }
 }
 
 /// The signed-in officer's home: every survey with its counts.
 pub fn dashboard_page(who: &SignedIn, surveys: &[SurveySummary]) -> Markup {
     let body = html! {
         h1.heading-l { "Surveys" }
+        @if who.is_admin() {
+            p.body { "Closing a survey stops residents starting or submitting it at once, on every instance, whatever dates its definition gives; answers already submitted are kept. Opening it accepts answers again." }
+        }
         table.table {
             caption.visually-hidden { "Surveys and their responses" }
             thead {
@@ -135,7 +156,28 @@ pub fn dashboard_page(who: &SignedIn, surveys: &[SurveySummary]) -> Markup {
                 @for s in surveys {
                     tr {
                         td { a href=(format!("/surveys/{}/results", s.slug)) { (s.title) } }
-                        td { (s.status) }
+                        td {
+                            span.survey-status { (status_text(s.availability, s.control.as_ref())) }
+                            @if who.is_admin() {
+                                form.survey-state method="post" action=(format!("/admin/surveys/{}/state", s.slug)) {
+                                    (csrf_field(&who.csrf))
+                                    @if s.availability == Availability::Open {
+                                        button.button.button--warning.button--small type="submit" name="state" value="closed" {
+                                            "Close now" span.visually-hidden { ": " (s.title) }
+                                        }
+                                    } @else {
+                                        button.button.button--small type="submit" name="state" value="open" {
+                                            "Open now" span.visually-hidden { ": " (s.title) }
+                                        }
+                                    }
+                                    @if s.control.is_some() {
+                                        button.button.button--secondary.button--small type="submit" name="state" value="dates" {
+                                            "Follow the survey’s dates" span.visually-hidden { ": " (s.title) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                         td.numeric { (s.started) }
                         td.numeric { (s.completed) }
                     }
@@ -218,25 +260,29 @@ pub fn export_log_page(who: &SignedIn, entries: &[crate::db::exports::ExportEntr
     let body = html! {
         h1.heading-l { "Exports" }
         p.body { "Every export of survey data: who made it, when, and with which filters." }
-        table.table {
-            caption.visually-hidden { "Exports, newest first" }
-            thead {
-                tr {
-                    th scope="col" { "When (UTC)" }
-                    th scope="col" { "Officer" }
-                    th scope="col" { "Survey" }
-                    th scope="col" { "Export" }
-                    th scope="col" { "Filters" }
-                }
-            }
-            tbody {
-                @for e in entries {
+        // A log may be wider than a phone: it scrolls inside its own region
+        // (tables are the exception WCAG 1.4.10 allows), not the page.
+        div.table-scroll tabindex="0" role="region" aria-label="Exports: table, scrolls sideways on narrow screens" {
+            table.table {
+                caption.visually-hidden { "Exports, newest first" }
+                thead {
                     tr {
-                        td { (e.created_at.format("%Y-%m-%d %H:%M:%S")) }
-                        td { (e.officer_email) }
-                        td { (e.survey_slug) }
-                        td { (e.kind) }
-                        td { @if e.filters.is_empty() { "none" } @else { (e.filters) } }
+                        th scope="col" { "When (UTC)" }
+                        th scope="col" { "Officer" }
+                        th scope="col" { "Survey" }
+                        th scope="col" { "Export" }
+                        th scope="col" { "Filters" }
+                    }
+                }
+                tbody {
+                    @for e in entries {
+                        tr {
+                            td { (e.created_at.format("%Y-%m-%d %H:%M:%S")) }
+                            td { (e.officer_email) }
+                            td { (e.survey_slug) }
+                            td { (e.kind) }
+                            td { @if e.filters.is_empty() { "none" } @else { (e.filters) } }
+                        }
                     }
                 }
             }

@@ -53,6 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/officers", web::get().to(officer::list_officers))
         .route("/admin/exports", web::get().to(exports::export_log))
+        .route(
+            "/admin/surveys/{slug}/state",
+            web::post().to(officer::set_survey_state),
+        )
         .route("/admin/officers", web::post().to(officer::add_officer))
         .route(
             "/admin/api-tokens",

@@ -12,7 +12,7 @@ use super::{AppState, html, redirect, with_db};
 use crate::db::officers::{self, AddOfficerError};
 use crate::db::{self, drafts, responses, secrets};
 use crate::domain::officer::{Email, NewPassword, Role, decoy_hash, verify_password};
-use crate::domain::{Availability, DraftToken};
+use crate::domain::{Control, DraftToken};
 use crate::error::AppError;
 use crate::views::layout::SummaryItem;
 use crate::views::officer as view;
@@ -192,6 +192,7 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
+    let now = chrono::Utc::now();
     let surveys: Vec<_> = state
         .catalogue
         .all()
@@ -200,30 +201,85 @@ pub async fn dashboard(
                 s.survey,
                 s.definition.slug().to_string(),
                 s.definition.title().to_owned(),
-                s.definition.availability(chrono::Utc::now()),
+                state.catalogue.availability(s, now),
+                state.catalogue.control(s.survey),
             )
         })
         .collect();
     let summaries = with_db(&state, move |c| {
         surveys
             .into_iter()
-            .map(|(id, slug, title, availability)| {
+            .map(|(id, slug, title, availability, control)| {
                 Ok(view::SurveySummary {
                     slug,
                     title,
                     started: drafts::count_started(c, id)?,
                     completed: responses::count_completed(c, id)?,
-                    status: match availability {
-                        Availability::Open => "Open".to_owned(),
-                        Availability::NotYetOpen(_) => "Not open yet".to_owned(),
-                        Availability::Closed(_) => "Closed".to_owned(),
-                    },
+                    availability,
+                    control,
                 })
             })
             .collect::<Result<Vec<_>, db::DbError>>()
     })
     .await?;
     Ok(html(StatusCode::OK, view::dashboard_page(&who, &summaries)))
+}
+
+/// POST `/admin/surveys/{slug}/state`: an administrator opens or closes a
+/// survey now (`state=open|closed`), or hands it back to its definition's
+/// dates (`state=dates`). Every instance follows within a second.
+pub async fn set_survey_state(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AdminPage(who): AdminPage,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let survey = state
+        .catalogue
+        .current(&slug)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let form = match read_form(&req, payload, state.max_form_bytes).await {
+        Ok(form) => form,
+        Err(e) => return Ok(state_refused(e.status(), &e.message())),
+    };
+    if !who.sent(&state.csrf, &form) {
+        return Ok(state_refused(
+            StatusCode::FORBIDDEN,
+            "This page had expired, so the survey was not changed. Go back to the survey list and try again.",
+        ));
+    }
+    let control = match Control::parse(form.get("state").unwrap_or_default()) {
+        Ok(control) => control,
+        Err(message) => return Ok(state_refused(StatusCode::BAD_REQUEST, &message)),
+    };
+    let (officer, survey_id) = (who.officer.id, survey.survey);
+    let shared = state.clone();
+    with_db(&state, move |c| {
+        db::surveys::set_control(c, survey_id, control, officer, db::now())?;
+        shared.catalogue.refresh_controls(c)
+    })
+    .await?;
+    tracing::info!(
+        survey = %survey.definition.slug(),
+        state = control.map_or("dates", Control::as_str),
+        by = %who.officer.email,
+        "survey state changed"
+    );
+    Ok(redirect("/officers"))
+}
+
+/// Why a change of survey state was not made, with the way back.
+fn state_refused(status: StatusCode, message: &str) -> HttpResponse {
+    html(
+        status,
+        crate::views::errors::error_page(
+            "The survey was not changed",
+            &[message],
+            Some(("/officers", "Back to the survey list")),
+        ),
+    )
 }
 
 fn setup_action(token: &str) -> String {

@@ -162,8 +162,8 @@ fn unless_active(
 }
 
 /// A closed or not-yet-open survey refuses answers with a page that says so.
-fn refuse_if_not_open(survey: &CurrentSurvey) -> Option<HttpResponse> {
-    match survey.definition.availability(Utc::now()) {
+fn refuse_if_not_open(state: &AppState, survey: &CurrentSurvey) -> Option<HttpResponse> {
+    match state.catalogue.availability(survey, Utc::now()) {
         Availability::Open => None,
         closed => Some(html(
             StatusCode::FORBIDDEN,
@@ -226,7 +226,7 @@ fn render_start(state: &AppState, survey: &CurrentSurvey) -> HttpResponse {
     let csrf = state.csrf.token(&start_scope(def));
     html(
         StatusCode::OK,
-        view::start_page(def, def.availability(Utc::now()), &csrf),
+        view::start_page(def, state.catalogue.availability(survey, Utc::now()), &csrf),
     )
 }
 
@@ -248,7 +248,7 @@ pub async fn begin_survey(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&survey) {
+    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
         return Ok(refusal);
     }
     if let Err(wait) = state.limits.submissions.check(&req) {
@@ -370,7 +370,7 @@ pub async fn show_question(
 ) -> Result<HttpResponse, AppError> {
     let (slug, question_id) = path.into_inner();
     let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&survey) {
+    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
         return Ok(refusal);
     }
     let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {
@@ -403,7 +403,7 @@ pub async fn save_answer(
 ) -> Result<HttpResponse, AppError> {
     let (slug, question_id) = path.into_inner();
     let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&survey) {
+    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
         return Ok(refusal);
     }
     let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {
@@ -543,7 +543,7 @@ pub async fn show_check(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&survey) {
+    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
         return Ok(refusal);
     }
     let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {
@@ -567,7 +567,7 @@ pub async fn submit_response(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&survey) {
+    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
         return Ok(refusal);
     }
     let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {

@@ -75,7 +75,29 @@ pub struct TestApp {
     pub setup_url: Option<String>,
     pub pool: Pool,
     pub surveys_dir: PathBuf,
+    database_url: DatabaseUrl,
     _db: DbGuard,
+}
+
+/// The settings a test instance runs with.
+fn test_settings(url: DatabaseUrl, options: &Options) -> Settings {
+    Settings {
+        database_url: url,
+        bind_address: "127.0.0.1:0".to_owned(),
+        secret_key: Some(Redacted::new(
+            "a test secret key that is long enough to use",
+        )),
+        surveys_dir: options.surveys_dir.clone(),
+        default_survey: None,
+        draft_lifetime: options.draft_lifetime,
+        max_form_bytes: 16 * 1024,
+        db_pool_size: 4,
+        public_url: None,
+        sign_in_max_failures: 5,
+        sign_in_lockout: Duration::from_secs(900),
+        submissions_per_minute: options.submissions_per_minute,
+        sign_ins_per_minute: std::num::NonZeroU32::new(1000).expect("non-zero"),
+    }
 }
 
 /// Options for a test application.
@@ -151,29 +173,14 @@ impl TestApp {
                 (url, DbGuard::Postgres { server, name })
             }
         };
-        let settings = Settings {
-            database_url: url.clone(),
-            bind_address: "127.0.0.1:0".to_owned(),
-            secret_key: Some(Redacted::new(
-                "a test secret key that is long enough to use",
-            )),
-            surveys_dir: options.surveys_dir.clone(),
-            default_survey: None,
-            draft_lifetime: options.draft_lifetime,
-            max_form_bytes: 16 * 1024,
-            db_pool_size: 4,
-            public_url: None,
-            sign_in_max_failures: 5,
-            sign_in_lockout: Duration::from_secs(900),
-            submissions_per_minute: options.submissions_per_minute,
-            sign_ins_per_minute: std::num::NonZeroU32::new(1000).expect("non-zero"),
-        };
+        let settings = test_settings(url.clone(), &options);
         let app = Application::build(settings)
             .await
             .expect("the application builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let setup_url = app.setup_url();
         tokio::spawn(app.run_until_stopped());
+        let url_for_more = url.clone();
         let pool = tokio::task::spawn_blocking(move || db::connect(&url, 2))
             .await
             .expect("join")
@@ -183,8 +190,32 @@ impl TestApp {
             setup_url,
             pool,
             surveys_dir: options.surveys_dir,
+            database_url: url_for_more,
             _db: guard,
         })
+    }
+
+    /// Starts another instance of the service on the same database, as a
+    /// second server behind a load balancer, and returns its address.
+    pub async fn another_instance(&self) -> String {
+        let options = Options {
+            surveys_dir: self.surveys_dir.clone(),
+            ..Options::default()
+        };
+        let app = Application::build(test_settings(self.database_url.clone(), &options))
+            .await
+            .expect("the second instance builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
+    /// A new browser talking to the instance at `address`.
+    pub fn browser_at(&self, address: &str) -> Resident {
+        Resident {
+            address: address.to_owned(),
+            ..self.resident()
+        }
     }
 
     /// A new browser: its own cookie jar, redirects not followed automatically.

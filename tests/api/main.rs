@@ -11,3 +11,4 @@ mod officers;
 mod resident_flow;
 mod results;
 mod storage;
+mod survey_state;
