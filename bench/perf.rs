@@ -4,7 +4,7 @@
 //!
 //! - the framework's ceiling: a trivial actix-web handler (`GET /` answering
 //!   "ok", same worker count as the app) loaded by `wrk` at the same
-//!   concurrency, in requests per second, divided by the requests one
+//!   concurrency (`wrk -t2`), in requests per second, divided by the requests one
 //!   resident makes (measured in this run) to give completions per second;
 //!   and the same handler driven by this tool's own HTTP client, resident by
 //!   resident, which shows what the client itself costs on the shared cores;
@@ -144,7 +144,8 @@ fn start_trivial() -> Server {
 fn wrk(base: &str, connections: usize, seconds: u64) -> Option<f64> {
     let out = Command::new("wrk")
         .args([
-            "-t1",
+            // Two threads for the two cores; wrk needs a connection per thread.
+            &format!("-t{}", connections.min(2)),
             &format!("-c{connections}"),
             &format!("-d{seconds}s"),
             &format!("{base}/"),
@@ -350,7 +351,7 @@ pub async fn run(a: &Args) {
     drop(trivial);
 
     let mut table = vec![
-        "| backend | concurrency | completed responses/s | p50 ms | p99 ms | framework ceiling (wrk), completions/s | × | via this client | × | storage ceiling, completions/s | × | server peak RSS (idle) |".to_owned(),
+        "| backend | concurrency | completed responses/s | p50 ms per resident | p99 ms per resident | framework ceiling (wrk), completions/s | × | via this client | × | storage ceiling, completions/s | × | server peak RSS (idle) |".to_owned(),
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".to_owned(),
     ];
     let backends: Vec<(&str, bool)> =

@@ -33,6 +33,9 @@ pub struct Catalogue {
     /// from the database (every second, and at once by the instance that
     /// records one), so checking them costs a request no query.
     controls: RwLock<HashMap<SurveyId, ControlRecord>>,
+    /// Held from reading the decisions to storing them, so a slow poll that
+    /// read before a new decision cannot overwrite it afterwards.
+    refreshing: std::sync::Mutex<()>,
 }
 
 /// Reads and checks every `*.toml` file in `dir`, in name order. All
@@ -122,6 +125,7 @@ impl Catalogue {
             versions: RwLock::new(versions),
             default,
             controls: RwLock::default(),
+            refreshing: std::sync::Mutex::default(),
         };
         catalogue
             .refresh_controls(conn)
@@ -186,17 +190,23 @@ impl Catalogue {
     pub fn control(&self, survey: SurveyId) -> Option<ControlRecord> {
         self.controls
             .read()
-            .ok()
-            .and_then(|c| c.get(&survey).cloned())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&survey)
+            .cloned()
     }
 
     /// Reads every decision from the database again.
     pub fn refresh_controls(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+        let _one_at_a_time = self
+            .refreshing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let fresh: HashMap<SurveyId, ControlRecord> =
             surveys::load_controls(conn)?.into_iter().collect();
-        if let Ok(mut controls) = self.controls.write() {
-            *controls = fresh;
-        }
+        *self
+            .controls
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
         Ok(())
     }
 }

@@ -29,7 +29,9 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Unavailable(_) => AppError::Unavailable(e),
-            DbError::Query(ref q) if crate::db::is_connection_lost(q) => AppError::Unavailable(e),
+            DbError::Query(ref q) if crate::db::is_connection_lost(q) || crate::db::is_busy(q) => {
+                AppError::Unavailable(e)
+            }
             other => AppError::Unexpected(other.into()),
         }
     }
@@ -123,6 +125,7 @@ mod tests {
                 "terminating connection due to administrator command",
             ),
             DbError::Unavailable("timed out".into()).into(),
+            query_error(DatabaseErrorKind::Unknown, "database is locked"),
         ] {
             assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE, "{e:?}");
         }

@@ -138,13 +138,15 @@ pub fn count_started(conn: &mut AnyConnection, survey: SurveyId) -> Result<i64, 
 /// can no longer be submitted, and answers nobody sent are not kept. The
 /// draft row stays, so it still counts as started.
 pub fn purge_abandoned(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> Result<usize, DbError> {
-    Ok(diesel::update(drafts::table)
-        .filter(drafts::completed_at.is_null())
-        .filter(drafts::updated_at.lt(cutoff))
-        .filter(drafts::answers.ne("{}"))
-        .set((
-            drafts::answers.eq("{}"),
-            drafts::revision.eq(drafts::revision + 1),
-        ))
-        .execute(conn)?)
+    Ok(super::write(conn, |conn| {
+        diesel::update(drafts::table)
+            .filter(drafts::completed_at.is_null())
+            .filter(drafts::updated_at.lt(cutoff))
+            .filter(drafts::answers.ne("{}"))
+            .set((
+                drafts::answers.eq("{}"),
+                drafts::revision.eq(drafts::revision + 1),
+            ))
+            .execute(conn)
+    })?)
 }

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::officers::OfficerId;
 use super::schema::{answers, export_log, officers, responses};
 use super::surveys::SurveyId;
-use super::{AnyConnection, DbError, now, responses_choosing};
+use super::{AnyConnection, DbError, now, responses_choosing, write};
 use crate::domain::Filter;
 
 /// One complete response with its chosen options.
@@ -89,15 +89,17 @@ pub fn log_export(
     kind: &str,
     filters: &str,
 ) -> Result<(), DbError> {
-    diesel::insert_into(export_log::table)
-        .values((
-            export_log::officer_id.eq(officer.0),
-            export_log::survey_slug.eq(survey_slug),
-            export_log::kind.eq(kind),
-            export_log::filters.eq(filters),
-            export_log::created_at.eq(now()),
-        ))
-        .execute(conn)?;
+    write(conn, |conn| {
+        diesel::insert_into(export_log::table)
+            .values((
+                export_log::officer_id.eq(officer.0),
+                export_log::survey_slug.eq(survey_slug),
+                export_log::kind.eq(kind),
+                export_log::filters.eq(filters),
+                export_log::created_at.eq(now()),
+            ))
+            .execute(conn)
+    })?;
     Ok(())
 }
 

@@ -78,10 +78,20 @@ pub enum DbError {
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
     /// A stored value could not be read back (a bug or a hand-edited row).
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
+}
+
+impl From<diesel::result::Error> for DbError {
+    /// Every query error passes here, so a lost connection seen anywhere
+    /// (a page, the session store, a background task) makes the pool check
+    /// its connections for the next minute.
+    fn from(e: diesel::result::Error) -> Self {
+        is_connection_lost(&e);
+        DbError::Query(e)
+    }
 }
 
 /// Opens connections for the pool, choosing the backend from the URL.
@@ -236,25 +246,35 @@ pub fn get(pool: &Pool) -> Result<r2d2::PooledConnection<Manager>, DbError> {
 /// handed the database the moment the last one commits; `busy_timeout` still
 /// covers other processes on the same file. Held per thread, so a write
 /// begun inside another cannot deadlock.
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::const_mutex(());
+
+/// How long a writer waits for its turn before giving up, as SQLite's own
+/// `busy_timeout` does: the request is then answered 503, try again.
+const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 thread_local! {
     static HOLDS_SQLITE_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// This thread's turn to write to SQLite, until dropped.
-struct SqliteWriter(Option<std::sync::MutexGuard<'static, ()>>);
+struct SqliteWriter(Option<parking_lot::MutexGuard<'static, ()>>);
 
 impl SqliteWriter {
-    fn enter() -> SqliteWriter {
+    fn enter() -> diesel::QueryResult<SqliteWriter> {
         if HOLDS_SQLITE_WRITER.with(|h| h.get()) {
-            return SqliteWriter(None);
+            return Ok(SqliteWriter(None));
         }
-        let guard = SQLITE_WRITER
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = SQLITE_WRITER.try_lock_for(WRITER_WAIT).ok_or_else(|| {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::Unknown,
+                Box::new(format!(
+                    "database is locked: waited {} s for this process's other writers",
+                    WRITER_WAIT.as_secs()
+                )),
+            )
+        })?;
         HOLDS_SQLITE_WRITER.with(|h| h.set(true));
-        SqliteWriter(Some(guard))
+        Ok(SqliteWriter(Some(guard)))
     }
 }
 
@@ -272,7 +292,10 @@ pub(crate) fn write<T>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> diesel::QueryResult<T>,
 ) -> diesel::QueryResult<T> {
-    let _writer = matches!(conn, AnyConnection::Sqlite(_)).then(SqliteWriter::enter);
+    let _writer = match conn {
+        AnyConnection::Sqlite(_) => Some(SqliteWriter::enter()?),
+        AnyConnection::Postgresql(_) => None,
+    };
     f(conn)
 }
 
@@ -288,7 +311,7 @@ where
     type Tm = <AnyConnection as Connection>::TransactionManager;
     let _writer = match conn {
         AnyConnection::Sqlite(c) => {
-            let writer = SqliteWriter::enter();
+            let writer = SqliteWriter::enter()?;
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
             Some(writer)
         }
@@ -351,6 +374,14 @@ fn connection_lost(e: &diesel::result::Error) -> bool {
         diesel::result::Error::BrokenTransactionManager => true,
         _ => false,
     }
+}
+
+/// True when SQLite gave up waiting for the write lock ("database is
+/// locked"): the service is busy, the request not wrong.
+pub fn is_busy(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(_, info)
+        if info.message().contains("database is locked")
+            || info.message().contains("database table is locked"))
 }
 
 /// True when a query failed on a UNIQUE constraint.

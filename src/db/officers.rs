@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{api_tokens, officer_sessions, officers};
-use super::{AnyConnection, DbError, is_unique_violation, now};
+use super::{AnyConnection, DbError, is_unique_violation, now, write, write_transaction};
 use crate::domain::officer::{Email, Role};
 
 /// A stored officer.
@@ -72,15 +72,17 @@ pub fn insert_officer(
     password_hash: &str,
     role: Role,
 ) -> Result<OfficerId, AddOfficerError> {
-    let inserted = diesel::insert_into(officers::table)
-        .values((
-            officers::email.eq(email.as_str()),
-            officers::password_hash.eq(password_hash),
-            officers::role.eq(role.as_str()),
-            officers::created_at.eq(now()),
-        ))
-        .returning(officers::id)
-        .get_result(conn);
+    let inserted = write(conn, |conn| {
+        diesel::insert_into(officers::table)
+            .values((
+                officers::email.eq(email.as_str()),
+                officers::password_hash.eq(password_hash),
+                officers::role.eq(role.as_str()),
+                officers::created_at.eq(now()),
+            ))
+            .returning(officers::id)
+            .get_result(conn)
+    });
     match inserted {
         Ok(id) => Ok(OfficerId(id)),
         Err(e) if is_unique_violation(&e) => Err(AddOfficerError::EmailTaken),
@@ -135,14 +137,16 @@ pub fn insert_api_token(
     token_hash: &str,
     label: &str,
 ) -> Result<(), DbError> {
-    diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::officer_id.eq(officer.0),
-            api_tokens::token_hash.eq(token_hash),
-            api_tokens::label.eq(label),
-            api_tokens::created_at.eq(now()),
-        ))
-        .execute(conn)?;
+    write(conn, |conn| {
+        diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::officer_id.eq(officer.0),
+                api_tokens::token_hash.eq(token_hash),
+                api_tokens::label.eq(label),
+                api_tokens::created_at.eq(now()),
+            ))
+            .execute(conn)
+    })?;
     Ok(())
 }
 
@@ -180,22 +184,24 @@ pub fn save_session(
     state: &str,
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let updated = diesel::update(officer_sessions::table.find(key_hash))
-        .set((
-            officer_sessions::state.eq(state),
-            officer_sessions::expires_at.eq(expires_at),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(officer_sessions::table)
-            .values((
-                officer_sessions::key_hash.eq(key_hash),
+    write_transaction(conn, |conn| {
+        let updated = diesel::update(officer_sessions::table.find(key_hash))
+            .set((
                 officer_sessions::state.eq(state),
                 officer_sessions::expires_at.eq(expires_at),
             ))
             .execute(conn)?;
-    }
-    Ok(())
+        if updated == 0 {
+            diesel::insert_into(officer_sessions::table)
+                .values((
+                    officer_sessions::key_hash.eq(key_hash),
+                    officer_sessions::state.eq(state),
+                    officer_sessions::expires_at.eq(expires_at),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 /// Moves a session's expiry.
@@ -204,22 +210,26 @@ pub fn touch_session(
     key_hash: &str,
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::update(officer_sessions::table.find(key_hash))
-        .set(officer_sessions::expires_at.eq(expires_at))
-        .execute(conn)?;
+    write(conn, |conn| {
+        diesel::update(officer_sessions::table.find(key_hash))
+            .set(officer_sessions::expires_at.eq(expires_at))
+            .execute(conn)
+    })?;
     Ok(())
 }
 
 /// Ends a session.
 pub fn delete_session(conn: &mut AnyConnection, key_hash: &str) -> Result<(), DbError> {
-    diesel::delete(officer_sessions::table.find(key_hash)).execute(conn)?;
+    write(conn, |conn| {
+        diesel::delete(officer_sessions::table.find(key_hash)).execute(conn)
+    })?;
     Ok(())
 }
 
 /// Deletes expired sessions.
 pub fn purge_expired_sessions(conn: &mut AnyConnection) -> Result<usize, DbError> {
-    Ok(
+    Ok(write(conn, |conn| {
         diesel::delete(officer_sessions::table.filter(officer_sessions::expires_at.le(now())))
-            .execute(conn)?,
-    )
+            .execute(conn)
+    })?)
 }

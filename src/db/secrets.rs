@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 
 use super::schema::app_secrets;
-use super::{AnyConnection, DbError, is_unique_violation, write_transaction};
+use super::{AnyConnection, DbError, is_unique_violation, write, write_transaction};
 
 /// The stored value called `name`, storing `generate()` first if there is none.
 pub fn get_or_create(
@@ -60,17 +60,21 @@ pub fn put(conn: &mut AnyConnection, name: &str, value: &str) -> Result<(), DbEr
 
 /// Removes the value called `name`.
 pub fn delete(conn: &mut AnyConnection, name: &str) -> Result<(), DbError> {
-    diesel::delete(app_secrets::table.find(name)).execute(conn)?;
+    write(conn, |conn| {
+        diesel::delete(app_secrets::table.find(name)).execute(conn)
+    })?;
     Ok(())
 }
 
 /// Removes the value called `name` if it is `value`; true if it was.
 pub fn delete_if(conn: &mut AnyConnection, name: &str, value: &str) -> Result<bool, DbError> {
-    let deleted = diesel::delete(
-        app_secrets::table
-            .filter(app_secrets::name.eq(name))
-            .filter(app_secrets::value.eq(value)),
-    )
-    .execute(conn)?;
+    let deleted = write(conn, |conn| {
+        diesel::delete(
+            app_secrets::table
+                .filter(app_secrets::name.eq(name))
+                .filter(app_secrets::value.eq(value)),
+        )
+        .execute(conn)
+    })?;
     Ok(deleted == 1)
 }

@@ -147,20 +147,30 @@ pub fn set_control(
     officer: OfficerId,
     at: chrono::NaiveDateTime,
 ) -> Result<(), DbError> {
-    write_transaction(conn, |conn| {
-        diesel::delete(survey_controls::table.find(survey.0)).execute(conn)?;
-        if let Some(control) = control {
-            diesel::insert_into(survey_controls::table)
-                .values((
-                    survey_controls::survey_id.eq(survey.0),
-                    survey_controls::state.eq(control.as_str()),
-                    survey_controls::officer_id.eq(officer.0),
-                    survey_controls::changed_at.eq(at),
-                ))
-                .execute(conn)?;
+    // Two administrators (or a double click) at once on PostgreSQL: both
+    // delete, one insert wins, the other meets the primary key and tries
+    // again, replacing it. The last decision stands.
+    let mut tries = 0;
+    loop {
+        let outcome = write_transaction(conn, |conn| {
+            diesel::delete(survey_controls::table.find(survey.0)).execute(conn)?;
+            if let Some(control) = control {
+                diesel::insert_into(survey_controls::table)
+                    .values((
+                        survey_controls::survey_id.eq(survey.0),
+                        survey_controls::state.eq(control.as_str()),
+                        survey_controls::officer_id.eq(officer.0),
+                        survey_controls::changed_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        });
+        match outcome {
+            Err(e) if is_unique_violation(&e) && tries < 3 => tries += 1,
+            other => return Ok(other?),
         }
-        Ok(())
-    })
+    }
 }
 
 /// Every survey's standing decision, with the administrator's email.

@@ -102,6 +102,22 @@ on_both_backends! {
         assert_eq!(start.attrs("form", "action"), [format!("/surveys/{SLUG}/start")]);
     }
 
+    async fn two_administrators_closing_at_once_both_succeed(app) {
+        let admin = app.signed_in("admin").await;
+        for _ in 0..5 {
+            let (a, b) = tokio::join!(
+                admin.post(STATE, &[("state", "closed")]),
+                admin.post(STATE, &[("state", "closed")]),
+            );
+            assert_eq!((a.status, b.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{} {}", a.body, b.body);
+            let (a, b) = tokio::join!(
+                admin.post(STATE, &[("state", "open")]),
+                admin.post(STATE, &[("state", "dates")]),
+            );
+            assert_eq!((a.status, b.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{} {}", a.body, b.body);
+        }
+    }
+
     async fn a_second_instance_on_the_same_database_follows_within_seconds(app) {
         let other = app.another_instance().await;
         let admin = app.signed_in("admin").await;
