@@ -92,6 +92,43 @@ fn csrf(page: &str) -> Option<String> {
     Some(page[at..].split('"').next()?.to_owned())
 }
 
+/// One GET (no form) or POST (a form), tried again after a refused
+/// connection or a 503: (status, Location, body).
+async fn send(
+    client: &reqwest::Client,
+    path: String,
+    form: Option<Vec<(&'static str, String)>>,
+) -> Result<(reqwest::StatusCode, Option<String>, String), Failure> {
+    let mut last = String::new();
+    for _ in 0..RETRIES {
+        SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let request = match &form {
+            Some(fields) => client.post(&path).form(fields),
+            None => client.get(&path),
+        };
+        match request.send().await {
+            Ok(r) if r.status().as_u16() != 503 => {
+                let status = r.status();
+                let location = r
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let body = r.text().await.map_err(|e| Failure::Http(e.to_string()))?;
+                return Ok((status, location, body));
+            }
+            Ok(r) => {
+                let method = if form.is_some() { "POST" } else { "GET" };
+                last = format!("{method} gave {}", r.status());
+            }
+            Err(e) => last = e.to_string(),
+        }
+        RETRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tokio::time::sleep(RETRY_PAUSE).await;
+    }
+    Err(Failure::Http(last))
+}
+
 /// One resident, start to confirmation. `Ok(true)` when the confirmation
 /// page was shown (the response is acknowledged).
 async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failure> {
@@ -103,55 +140,12 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
     // A request that cannot connect, or meets a 503 (the server restarting,
     // the database away), is tried again with the same cookie, as a person
     // would press refresh: the draft is resumed where it was.
-    let get = |path: String| {
-        let client = client.clone();
-        async move {
-            let mut last = String::new();
-            for _ in 0..RETRIES {
-                SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                match client.get(&path).send().await {
-                    Ok(r) if r.status().as_u16() != 503 => {
-                        let status = r.status();
-                        let location = r
-                            .headers()
-                            .get("location")
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned);
-                        let body = r.text().await.map_err(|e| Failure::Http(e.to_string()))?;
-                        return Ok::<_, Failure>((status, location, body));
-                    }
-                    Ok(r) => last = format!("GET gave {}", r.status()),
-                    Err(e) => last = e.to_string(),
-                }
-                RETRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                tokio::time::sleep(RETRY_PAUSE).await;
-            }
-            Err(Failure::Http(last))
-        }
-    };
+    let get = |path: String| send(&client, path, None);
     let post = |path: String, fields: Vec<(&'static str, String)>| {
-        let client = client.clone();
+        let client = &client;
         async move {
-            let mut last = String::new();
-            for _ in 0..RETRIES {
-                SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                match client.post(&path).form(&fields).send().await {
-                    Ok(r) if r.status().as_u16() != 503 => {
-                        let status = r.status();
-                        let location = r
-                            .headers()
-                            .get("location")
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned);
-                        return Ok::<_, Failure>((status, location));
-                    }
-                    Ok(r) => last = format!("POST gave {}", r.status()),
-                    Err(e) => last = e.to_string(),
-                }
-                RETRIED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                tokio::time::sleep(RETRY_PAUSE).await;
-            }
-            Err(Failure::Http(last))
+            let (status, location, _) = send(client, path, Some(fields)).await?;
+            Ok::<_, Failure>((status, location))
         }
     };
     let (_, _, start) = get(format!("{base}/surveys/csp-2019")).await?;
