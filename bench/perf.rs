@@ -19,9 +19,8 @@
 use std::process::{Child, Command, Stdio};
 
 use civic_survey::db::drafts;
-use civic_survey::domain::{
-    Answer, DraftAnswers, DraftToken, Entered, Submission, SurveyDefinition,
-};
+use civic_survey::domain::{Answer, DraftAnswers, DraftToken, Submission, SurveyDefinition};
+use civic_survey::web::form;
 
 use super::*;
 
@@ -236,9 +235,12 @@ fn storage_loop(database: &DatabaseUrl, n: usize) -> (f64, f64) {
         let mut next = definition.questions().first().map(|q| q.id().clone());
         while let Some(id) = next {
             let question = definition.question(id.as_str()).expect("a question");
-            let fields = fields_for(question.id().as_str(), i);
-            let entered =
-                Entered::from_fields(question, fields.iter().map(|(k, v)| (*k, v.as_str())));
+            let body: Vec<String> = fields_for(question.id().as_str(), i)
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            let form = form::parse_urlencoded(body.join("&").as_bytes()).expect("a form");
+            let entered = form::entered(question, &form);
             let answer = Answer::parse(question, &entered).expect("a valid answer");
             answers.record(&definition, question.id(), answer);
             assert!(

@@ -21,7 +21,6 @@ use civic_survey::config::{DatabaseUrl, Redacted};
 use civic_survey::db::{self, AnyConnection, bulk, surveys};
 use civic_survey::domain::answers::AnswerRow;
 use civic_survey::domain::{Filter, OptionId, QuestionId, SurveyDefinition};
-use civic_survey::results;
 use civic_survey::synthetic::{Fixture, plan_2019};
 use diesel::{Connection, RunQueryDsl};
 
@@ -56,6 +55,19 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The results page's figures: the counts from storage, broken down.
+fn full_results(
+    conn: &mut AnyConnection,
+    survey: &CurrentSurvey,
+    filters: &[Filter],
+) -> Result<civic_survey::stats::SurveyResults, civic_survey::db::DbError> {
+    let counts = civic_survey::db::results::load(conn, survey.id, filters)?;
+    Ok(civic_survey::stats::SurveyResults::from_counts(
+        &survey.definition,
+        counts,
+    ))
+}
+
 /// Exports the raw CSV to nowhere: (rows per second, peak RSS growth in KiB).
 fn export_csv(conn: &mut AnyConnection, survey: &CurrentSurvey) -> (f64, u64, u64) {
     use civic_survey::export::columns::Naming;
@@ -64,14 +76,20 @@ fn export_csv(conn: &mut AnyConnection, survey: &CurrentSurvey) -> (f64, u64, u6
     let mut peak = before;
     let start = Instant::now();
     let rows = write_responses(
-        conn,
-        survey.survey,
         &survey.definition,
-        &[],
         RawOptions {
             naming: Naming::Labels,
             bom: false,
             long: false,
+        },
+        |after| {
+            civic_survey::db::exports::page_of_responses(
+                conn,
+                survey.id,
+                &[],
+                after,
+                civic_survey::export::raw_csv::PAGE,
+            )
         },
         std::io::sink(),
         |_| peak = peak.max(rss_kib()),
@@ -89,7 +107,7 @@ fn read_pages(conn: &mut AnyConnection, survey: &CurrentSurvey) -> f64 {
     loop {
         let page = page_of_responses(
             conn,
-            survey.survey,
+            survey.id,
             &[],
             after,
             civic_survey::export::raw_csv::PAGE,
@@ -138,7 +156,7 @@ fn fill(conn: &mut AnyConnection, survey: &CurrentSurvey, n: usize, first_seed: 
                 at + chrono::Duration::minutes(((seed as usize * 420 + i) % (14 * 24 * 60)) as i64);
             batch.push((rows, when));
             if batch.len() == BATCH {
-                bulk::insert_responses(conn, survey.survey, survey.version, &batch)
+                bulk::insert_responses(conn, survey.id, survey.version, &batch)
                     .expect("bulk insert");
                 stored += batch.len();
                 bar.set_position(stored as u64);
@@ -146,8 +164,7 @@ fn fill(conn: &mut AnyConnection, survey: &CurrentSurvey, n: usize, first_seed: 
             }
         }
         if stored + batch.len() >= n && !batch.is_empty() {
-            bulk::insert_responses(conn, survey.survey, survey.version, &batch)
-                .expect("bulk insert");
+            bulk::insert_responses(conn, survey.id, survey.version, &batch).expect("bulk insert");
             stored += batch.len();
             bar.set_position(stored as u64);
             batch.clear();
@@ -239,13 +256,13 @@ fn results_beside_cli(
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let mut rows = Vec::new();
     for (what, filters) in [("unfiltered", &[][..]), ("two filters", filters)] {
-        let page = time(|| results::load(conn, survey, filters).expect("results"));
+        let page = time(|| full_results(conn, survey, filters).expect("results"));
         let client = if matches!(url, DatabaseUrl::Sqlite(_)) {
             "sqlite3"
         } else {
             "psql"
         };
-        match cli_group_by(url, survey.survey.0, filters) {
+        match cli_group_by(url, survey.id.0, filters) {
             Some(cli) => {
                 rows.push(format!(
                     "| {name} | {n} responses, {what}: the GROUP BY in `{client}` (baseline) | {:.1} ms | 1.00 |",
@@ -274,7 +291,7 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
     let definition = SurveyDefinition::load_file(&path).expect("csp-2019");
     let published = surveys::publish(&mut conn, &definition).expect("publish");
     let survey = CurrentSurvey {
-        survey: published.survey,
+        id: published.survey,
         version: published.version_id,
         version_number: published.version,
         definition: std::sync::Arc::new(definition),
@@ -304,7 +321,7 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
     page_rows.extend(results_beside_cli(
         name, url, &mut conn, &survey, &filters, n,
     ));
-    let sid = survey.survey.0;
+    let sid = survey.id.0;
     let baseline = time(|| {
         use civic_survey::db::AnyConnection as C;
         let sql = format!("SELECT COUNT(*) AS n FROM answers WHERE survey_id = {sid}");
@@ -320,9 +337,9 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
         .expect("count");
         rows[0].n
     });
-    let all = time(|| results::load(&mut conn, &survey, &[]).expect("results"));
-    let filtered = time(|| results::load(&mut conn, &survey, &filters).expect("results"));
-    let check = results::load(&mut conn, &survey, &[]).expect("results");
+    let all = time(|| full_results(&mut conn, &survey, &[]).expect("results"));
+    let filtered = time(|| full_results(&mut conn, &survey, &filters).expect("results"));
+    let check = full_results(&mut conn, &survey, &[]).expect("results");
     assert_eq!(check.completed as usize, n, "every response counted");
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();

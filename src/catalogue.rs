@@ -9,15 +9,15 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use crate::db::surveys::{self, Published, SurveyId, VersionId};
+use crate::db::surveys::{self, Published};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::control::{self, ControlRecord};
-use crate::domain::{Availability, DefinitionErrors, SurveyDefinition};
+use crate::domain::{Availability, DefinitionErrors, SurveyDefinition, SurveyId, VersionId};
 
 /// A survey as residents now see it.
 #[derive(Debug, Clone)]
 pub struct CurrentSurvey {
-    pub survey: SurveyId,
+    pub id: SurveyId,
     pub version: VersionId,
     pub version_number: i32,
     pub definition: Arc<SurveyDefinition>,
@@ -108,7 +108,7 @@ impl Catalogue {
             current.insert(
                 definition.slug().to_string(),
                 CurrentSurvey {
-                    survey,
+                    id: survey,
                     version: version_id,
                     version_number: version,
                     definition,
@@ -179,11 +179,7 @@ impl Catalogue {
     /// Whether `survey` accepts answers at `now`: an administrator's
     /// decision if there is one, else the definition's dates.
     pub fn availability(&self, survey: &CurrentSurvey, now: DateTime<Utc>) -> Availability {
-        control::availability(
-            &survey.definition,
-            self.control(survey.survey).as_ref(),
-            now,
-        )
+        control::availability(&survey.definition, self.control(survey.id).as_ref(), now)
     }
 
     /// The administrator's standing decision for a survey, if any.

@@ -1,12 +1,10 @@
 //! CSRF tokens for forms: an HMAC of the form's scope (a draft, an officer
 //! session, or a public start form) under the service's secret key. A token
 //! proves the form was served by us for that scope; checking is constant-time.
+//! The token travels in the form field [`crate::fields::CSRF`].
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-
-/// The hidden form field that carries the token.
-pub const FIELD: &str = "csrf";
 
 /// Signs and checks CSRF tokens with the service's secret key.
 #[derive(Clone)]

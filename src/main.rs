@@ -130,7 +130,13 @@ fn add_officer(settings: &Settings, email: &str, role: &str) -> anyhow::Result<(
     let hash = password.hash().map_err(anyhow::Error::msg)?;
     let pool = db::connect(&settings.database_url, 1)?;
     let mut conn = db::get(&pool)?;
-    officers::insert_officer(&mut conn, &email, &hash, role)?;
+    if officers::insert_officer(&mut conn, &email, &hash, role)? == officers::NewOfficer::EmailTaken
+    {
+        anyhow::bail!(
+            "an officer with the email address {} already exists",
+            email.as_str()
+        );
+    }
     println!("Added {} as {}.", email.as_str(), role.as_str());
     Ok(())
 }

@@ -1,10 +1,65 @@
-//! The public URLs of resident pages, in one place for handlers and views.
+//! Every URL of the service, in one place: the patterns the route table
+//! ([`crate::web::configure`]) registers, in [`route`], and the functions
+//! that build links and redirects to them. A test checks that each builder's
+//! URL matches its pattern, so a link cannot drift from its route.
+//!
+//! A `query` argument is a results query string (filters), without `?`;
+//! an empty one adds nothing.
 
 use crate::domain::{QuestionId, Slug};
 
+/// The route patterns, as `actix-web` reads them.
+pub mod route {
+    pub const HOME: &str = "/";
+    pub const HEALTH: &str = "/health";
+    pub const ASSET: &str = "/assets/{name}";
+
+    pub const OFFICERS: &str = "/officers";
+    pub const SIGN_IN: &str = "/officers/sign-in";
+    pub const SIGN_OUT: &str = "/officers/sign-out";
+    pub const SETUP: &str = "/officers/setup/{token}";
+
+    pub const ADMIN_OFFICERS: &str = "/admin/officers";
+    pub const ADMIN_EXPORTS: &str = "/admin/exports";
+    pub const ADMIN_API_TOKENS: &str = "/admin/api-tokens";
+    pub const ADMIN_SURVEY_STATE: &str = "/admin/surveys/{slug}/state";
+
+    pub const API_RESULTS: &str = "/api/surveys/{slug}/results";
+
+    pub const SURVEY_START: &str = "/surveys/{slug}";
+    pub const SURVEY_BEGIN: &str = "/surveys/{slug}/start";
+    pub const SURVEY_QUESTION: &str = "/surveys/{slug}/questions/{question}";
+    pub const SURVEY_CHECK: &str = "/surveys/{slug}/check";
+    pub const SURVEY_SUBMIT: &str = "/surveys/{slug}/submit";
+    pub const SURVEY_DONE: &str = "/surveys/{slug}/done";
+
+    pub const RESULTS: &str = "/surveys/{slug}/results";
+    pub const RESULTS_LIVE: &str = "/surveys/{slug}/results/live";
+    pub const EXPORT_RESPONSES: &str = "/surveys/{slug}/exports/responses.csv";
+    pub const EXPORT_RESPONSES_LONG: &str = "/surveys/{slug}/exports/responses-long.csv";
+    pub const EXPORT_SUMMARY_CSV: &str = "/surveys/{slug}/exports/summary.csv";
+    pub const EXPORT_SUMMARY_XLSX: &str = "/surveys/{slug}/exports/summary.xlsx";
+    pub const CHART: &str = "/surveys/{slug}/charts/{file}";
+    pub const REPORT: &str = "/surveys/{slug}/report";
+    pub const REPORT_DOCX: &str = "/surveys/{slug}/report.docx";
+}
+
+/// `path`, with `?query` when there is one.
+pub fn with_query(path: String, query: &str) -> String {
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+// Resident pages.
+
+/// A survey's start page.
 pub fn start(slug: &Slug) -> String {
     format!("/surveys/{slug}")
 }
+/// Where the start form posts.
 pub fn begin(slug: &Slug) -> String {
     format!("/surveys/{slug}/start")
 }
@@ -29,4 +84,182 @@ pub fn done(slug: &Slug) -> String {
 /// The path the draft cookie is limited to.
 pub fn cookie_path(slug: &Slug) -> String {
     format!("/surveys/{slug}")
+}
+
+// Shared.
+
+/// The service's root: the default survey's start page.
+pub fn home() -> &'static str {
+    route::HOME
+}
+/// A file from `assets/`.
+pub fn asset(name: &str) -> String {
+    format!("/assets/{name}")
+}
+
+// Officers.
+
+/// The survey list, where officers land.
+pub fn officers() -> &'static str {
+    route::OFFICERS
+}
+pub fn sign_in() -> &'static str {
+    route::SIGN_IN
+}
+/// Sign-in, then on to `next` (a path; percent-encoded here).
+pub fn sign_in_then(next: &str) -> String {
+    /// What must be escaped in a query value: all but RFC 3986's unreserved characters.
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    format!(
+        "{}?next={}",
+        route::SIGN_IN,
+        percent_encoding::utf8_percent_encode(next, QUERY_VALUE)
+    )
+}
+/// Sign-in, saying the officer has signed out.
+pub fn signed_out() -> String {
+    format!("{}?signed_out=1", route::SIGN_IN)
+}
+pub fn sign_out() -> &'static str {
+    route::SIGN_OUT
+}
+/// The one-time first-admin link.
+pub fn setup(token: &str) -> String {
+    format!("/officers/setup/{token}")
+}
+pub fn admin_officers() -> &'static str {
+    route::ADMIN_OFFICERS
+}
+pub fn admin_exports() -> &'static str {
+    route::ADMIN_EXPORTS
+}
+pub fn admin_api_tokens() -> &'static str {
+    route::ADMIN_API_TOKENS
+}
+/// Where an administrator opens or closes a survey.
+pub fn survey_state(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/state")
+}
+
+// Results and exports of one view (the query's filters go with them).
+
+pub fn results(slug: &str, query: &str) -> String {
+    with_query(format!("/surveys/{slug}/results"), query)
+}
+/// Only the figures, for the live refresh.
+pub fn results_partial(slug: &str, query: &str) -> String {
+    let partial = if query.is_empty() {
+        "partial=1".to_owned()
+    } else {
+        format!("{query}&partial=1")
+    };
+    results(slug, &partial)
+}
+/// The server-sent events that say a response arrived.
+pub fn results_live(slug: &str) -> String {
+    format!("/surveys/{slug}/results/live")
+}
+pub fn api_results(slug: &str, query: &str) -> String {
+    with_query(format!("/api/surveys/{slug}/results"), query)
+}
+/// The raw responses CSV: `long` for one row per chosen option.
+pub fn export_responses(slug: &str, long: bool, query: &str) -> String {
+    let file = if long {
+        "responses-long.csv"
+    } else {
+        "responses.csv"
+    };
+    with_query(format!("/surveys/{slug}/exports/{file}"), query)
+}
+pub fn export_summary_csv(slug: &str, query: &str) -> String {
+    with_query(format!("/surveys/{slug}/exports/summary.csv"), query)
+}
+pub fn export_summary_xlsx(slug: &str, query: &str) -> String {
+    with_query(format!("/surveys/{slug}/exports/summary.xlsx"), query)
+}
+/// A chart file: `file` is its name and extension (`where.svg`).
+pub fn chart(slug: &str, file: &str, query: &str) -> String {
+    with_query(format!("/surveys/{slug}/charts/{file}"), query)
+}
+pub fn report(slug: &str, query: &str) -> String {
+    with_query(format!("/surveys/{slug}/report"), query)
+}
+pub fn report_docx(slug: &str, query: &str) -> String {
+    with_query(format!("/surveys/{slug}/report.docx"), query)
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::dev::ResourceDef;
+
+    use super::*;
+
+    fn path_of(url: &str) -> &str {
+        url.split_once('?').map_or(url, |(path, _)| path)
+    }
+
+    #[test]
+    fn every_link_matches_its_route() {
+        let slug = Slug::parse("csp-2019").expect("slug");
+        let q = QuestionId::parse("where").expect("id");
+        let s = slug.as_str();
+        let cases: Vec<(&str, String)> = vec![
+            (route::HOME, home().to_owned()),
+            (route::ASSET, asset("civic.css")),
+            (route::OFFICERS, officers().to_owned()),
+            (route::SIGN_IN, sign_in().to_owned()),
+            (route::SIGN_IN, sign_in_then("/surveys/a?b=c")),
+            (route::SIGN_IN, signed_out()),
+            (route::SIGN_OUT, sign_out().to_owned()),
+            (route::SETUP, setup("abc")),
+            (route::ADMIN_OFFICERS, admin_officers().to_owned()),
+            (route::ADMIN_EXPORTS, admin_exports().to_owned()),
+            (route::ADMIN_API_TOKENS, admin_api_tokens().to_owned()),
+            (route::ADMIN_SURVEY_STATE, survey_state(s)),
+            (route::API_RESULTS, api_results(s, "where=dartford")),
+            (route::SURVEY_START, start(&slug)),
+            (route::SURVEY_START, cookie_path(&slug)),
+            (route::SURVEY_BEGIN, begin(&slug)),
+            (route::SURVEY_QUESTION, question(&slug, &q, false)),
+            (route::SURVEY_QUESTION, question(&slug, &q, true)),
+            (route::SURVEY_CHECK, check(&slug)),
+            (route::SURVEY_SUBMIT, submit(&slug)),
+            (route::SURVEY_DONE, done(&slug)),
+            (route::RESULTS, results(s, "")),
+            (route::RESULTS, results_partial(s, "where=dartford")),
+            (route::RESULTS_LIVE, results_live(s)),
+            (route::EXPORT_RESPONSES, export_responses(s, false, "ids=1")),
+            (route::EXPORT_RESPONSES_LONG, export_responses(s, true, "")),
+            (route::EXPORT_SUMMARY_CSV, export_summary_csv(s, "")),
+            (route::EXPORT_SUMMARY_XLSX, export_summary_xlsx(s, "")),
+            (route::CHART, chart(s, "where.svg", "")),
+            (route::REPORT, report(s, "")),
+            (route::REPORT_DOCX, report_docx(s, "where=dartford")),
+        ];
+        for (pattern, url) in cases {
+            assert!(
+                ResourceDef::new(pattern).is_match(path_of(&url)),
+                "{url} does not match {pattern}"
+            );
+        }
+    }
+
+    #[test]
+    fn queries_are_added_only_when_there_are_some() {
+        assert_eq!(results("s", ""), "/surveys/s/results");
+        assert_eq!(results("s", "a=b"), "/surveys/s/results?a=b");
+        assert_eq!(results_partial("s", ""), "/surveys/s/results?partial=1");
+        assert_eq!(
+            results_partial("s", "a=b"),
+            "/surveys/s/results?a=b&partial=1"
+        );
+        assert_eq!(
+            sign_in_then("/surveys/a?b=c"),
+            "/officers/sign-in?next=%2Fsurveys%2Fa%3Fb%3Dc"
+        );
+    }
 }

@@ -5,7 +5,7 @@
 //! respondents. One model, drawn as a print-ready HTML page and as DOCX.
 
 use crate::domain::SurveyDefinition;
-use crate::results::SurveyResults;
+use crate::stats::SurveyResults;
 use crate::stats::{OptionResult, QuestionResult, Shown};
 
 /// One row of the most-important table.

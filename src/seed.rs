@@ -4,11 +4,13 @@
 
 use chrono::NaiveDateTime;
 
-use crate::db::drafts::{self, Draft};
+use crate::db::drafts;
 use crate::db::responses::{self, SubmitOutcome};
-use crate::db::surveys::{SurveyId, VersionId};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::{Answer, DraftAnswers, DraftToken, Entered, Submission, SurveyDefinition};
+use crate::domain::draft::Draft;
+use crate::domain::{
+    Answer, DraftAnswers, DraftToken, Entered, Submission, SurveyDefinition, SurveyId, VersionId,
+};
 use crate::synthetic::{Fixture, plan_2019};
 
 /// When each seeded response was submitted: spread over the survey's
@@ -72,7 +74,7 @@ pub fn seed_2019(
                 specify: Default::default(),
             };
             let answer = Answer::parse(question, &entered)
-                .map_err(|e| SeedError::Plan(format!("{question_id}: {}", e.message)))?;
+                .map_err(|e| SeedError::Plan(format!("{question_id}: {}", e.message())))?;
             answers.record(definition, &question_id, answer);
         }
         let submission = Submission::from_draft(definition, &answers)

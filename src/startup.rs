@@ -12,19 +12,20 @@ use actix_web::dev::Server;
 use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
-use rand::RngCore;
 
 use crate::catalogue::{Catalogue, load_definitions};
 use crate::config::Settings;
 use crate::csrf::CsrfKey;
 use crate::db::{self, secrets};
-use crate::domain::DraftToken;
+use crate::domain::SetupToken;
+use crate::domain::draft::DraftLifetime;
+use crate::domain::token::random_hex;
+use crate::paths;
 use crate::web::auth::{DbSessionStore, SESSION_COOKIE, SignInThrottle};
 use crate::web::limits::{Limit, Limits};
-use crate::web::officer::SETUP_SECRET;
 use crate::web::results::LiveHub;
 use crate::web::{
-    AppState, configure, refuse_cross_site_posts, render_plain_errors, security_headers,
+    AppState, configure, on_pool, refuse_cross_site_posts, render_plain_errors, security_headers,
 };
 
 /// A built application, bound and ready to run.
@@ -36,7 +37,7 @@ pub struct Application {
     setup_path: Option<String>,
     server: Server,
     pool: db::Pool,
-    draft_lifetime: Duration,
+    draft_lifetime: DraftLifetime,
     state: web::Data<AppState>,
 }
 
@@ -46,13 +47,9 @@ const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// With no admin yet, a new one-time setup token (its hash stored, replacing
 /// any earlier one) and the path that uses it.
 fn first_admin_setup(conn: &mut db::AnyConnection) -> anyhow::Result<Option<String>> {
-    if db::officers::count_admins(conn)? > 0 {
-        secrets::delete(conn, SETUP_SECRET)?;
-        return Ok(None);
-    }
-    let token = DraftToken::generate();
-    secrets::put(conn, SETUP_SECRET, &token.hash())?;
-    Ok(Some(format!("/officers/setup/{}", token.expose())))
+    let token = SetupToken::generate();
+    let needed = db::officers::renew_setup_token(conn, &token.hash())?;
+    Ok(needed.then(|| paths::setup(token.expose())))
 }
 
 /// How often the database is asked for new responses while a live page is open.
@@ -67,9 +64,9 @@ async fn watch_for_responses(state: web::Data<AppState>) {
         if !state.live.has_listeners() {
             continue;
         }
-        let pool = state.pool.clone();
-        let latest = web::block(move || db::responses::latest_id(&mut *db::get(&pool)?)).await;
-        if let Ok(Ok(Some(id))) = latest {
+        let latest: anyhow::Result<_> =
+            on_pool(&state.pool, |c| Ok(db::responses::latest_id(c)?)).await;
+        if let Ok(Some(id)) = latest {
             state.live.notify(id);
         }
     }
@@ -87,16 +84,14 @@ async fn watch_survey_controls(state: web::Data<AppState>) {
     loop {
         every.tick().await;
         let shared = state.clone();
-        let refreshed = web::block(move || {
-            shared
-                .catalogue
-                .refresh_controls(&mut *db::get(&shared.pool)?)
+        let refreshed: anyhow::Result<()> = on_pool(&state.pool, move |c| {
+            Ok(shared.catalogue.refresh_controls(c)?)
         })
         .await;
         // Said once when it starts failing, not every second of an outage.
         match refreshed {
-            Ok(Ok(())) => failing = false,
-            Ok(Err(e)) if !failing => {
+            Ok(()) => failing = false,
+            Err(e) if !failing => {
                 failing = true;
                 tracing::warn!("could not read the surveys' open or closed state: {e}");
             }
@@ -107,9 +102,7 @@ async fn watch_survey_controls(state: web::Data<AppState>) {
 
 /// A new random secret key: 64 bytes, hex-encoded.
 fn generate_secret() -> String {
-    let mut bytes = [0u8; 64];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    random_hex(64)
 }
 
 impl Application {
@@ -136,7 +129,7 @@ impl Application {
             pool: pool.clone(),
             catalogue,
             csrf: CsrfKey::new(secret.as_bytes()),
-            draft_lifetime: settings.draft_lifetime,
+            draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             max_form_bytes: settings.max_form_bytes,
             live: LiveHub::default(),
             limits: Limits {
@@ -186,7 +179,7 @@ impl Application {
             setup_path,
             server,
             pool,
-            draft_lifetime: settings.draft_lifetime,
+            draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             state: poller_state,
         })
     }
@@ -229,25 +222,19 @@ impl Application {
             let mut every = tokio::time::interval(PURGE_EVERY);
             loop {
                 every.tick().await;
-                let pool = pool.clone();
-                let purged = web::block(move || {
-                    let mut conn = db::get(&pool)?;
-                    db::officers::purge_expired_sessions(&mut conn)?;
+                let purged: anyhow::Result<usize> = on_pool(&pool, move |conn| {
+                    db::officers::purge_expired_sessions(conn)?;
                     // An hour's grace past the lifetime: a request that found
                     // the draft alive just before it expired still finishes.
-                    let cutoff = chrono::Duration::from_std(lifetime + PURGE_EVERY)
-                        .ok()
-                        .and_then(|age| db::now().checked_sub_signed(age));
-                    match cutoff {
-                        Some(cutoff) => db::drafts::purge_abandoned(&mut conn, cutoff),
+                    match lifetime.purge_cutoff(db::now(), PURGE_EVERY) {
+                        Some(cutoff) => Ok(db::drafts::purge_abandoned(conn, cutoff)?),
                         None => Ok(0),
                     }
                 })
                 .await;
                 match purged {
-                    Ok(Ok(0)) => {}
-                    Ok(Ok(n)) => tracing::info!(drafts = n, "cleared abandoned drafts"),
-                    Ok(Err(e)) => tracing::warn!("could not clear abandoned drafts: {e}"),
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(drafts = n, "cleared abandoned drafts"),
                     Err(e) => tracing::warn!("could not clear abandoned drafts: {e}"),
                 }
             }

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::{OptionId, Question, QuestionId, QuestionKind, SurveyDefinition};
@@ -19,7 +20,13 @@ use crate::domain::{OptionId, Question, QuestionId, QuestionKind, SurveyDefiniti
 /// Counts read from storage, for one survey and one set of filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Complete responses.
+    /// Drafts started for the whole survey (drafts are not counted by answer).
+    pub started: u64,
+    /// Complete responses of the whole survey, whatever the filters.
+    pub completed_all: u64,
+    /// Complete responses matching the filters, per UTC day, oldest first.
+    pub per_day: Vec<(NaiveDate, u64)>,
+    /// Complete responses matching the filters.
     pub completed: u64,
     /// Responses that answered each question (chose at least one option).
     pub answered: HashMap<String, u64>,
@@ -202,6 +209,67 @@ pub fn breakdown(definition: &SurveyDefinition, counts: &Counts) -> Vec<Question
         .iter()
         .map(|q| question_result(q, counts))
         .collect()
+}
+
+/// Everything the results of one view show: the totals, and every
+/// question's figures. Built from [`Counts`] by [`SurveyResults::from_counts`];
+/// the results page, its JSON, the exports, the charts and the report all
+/// read this.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurveyResults {
+    /// Drafts started (not filtered: drafts are not counted by answer).
+    pub started: u64,
+    /// Complete responses matching the filters.
+    pub completed: u64,
+    /// Complete responses of the whole survey.
+    pub completed_all: u64,
+    /// Complete responses per UTC day, matching the filters.
+    pub per_day: Vec<(NaiveDate, u64)>,
+    pub questions: Vec<QuestionResult>,
+}
+
+impl SurveyResults {
+    /// Breaks the counts of one view of `definition` down, question by question.
+    pub fn from_counts(definition: &SurveyDefinition, counts: Counts) -> Self {
+        SurveyResults {
+            questions: breakdown(definition, &counts),
+            started: counts.started,
+            completed: counts.completed,
+            completed_all: counts.completed_all,
+            per_day: counts.per_day,
+        }
+    }
+
+    /// Completed as a percentage of started, for the whole survey.
+    pub fn completion_rate(&self) -> Option<f64> {
+        (self.started > 0).then(|| percent(self.completed_all, self.started))
+    }
+
+    pub fn question(&self, id: &QuestionId) -> Option<&QuestionResult> {
+        self.questions.iter().find(|q| &q.id == id)
+    }
+
+    /// The follow-up questions shown to those who chose `option` of `question`.
+    pub fn follow_ups<'a>(
+        &'a self,
+        question: &'a QuestionId,
+        option: &'a OptionId,
+    ) -> impl Iterator<Item = &'a QuestionResult> + 'a {
+        self.questions.iter().filter(move |q| {
+            q.parent
+                .as_ref()
+                .is_some_and(|p| &p.question == question && &p.option == option)
+        })
+    }
+
+    /// Questions that have follow-ups: the "most important issue" kind.
+    pub fn categories(&self) -> impl Iterator<Item = &QuestionResult> {
+        self.questions.iter().filter(|q| {
+            self.questions
+                .iter()
+                .any(|f| f.parent.as_ref().is_some_and(|p| p.question == q.id))
+        })
+    }
 }
 
 /// A percentage for display, with the precision of the table it sits in.

@@ -9,10 +9,10 @@
 use std::sync::LazyLock;
 
 use civic_survey::domain::{
-    Answer, DraftAnswers, DraftToken, Entered, OptionId, QuestionId, ResultsQuery, Submission,
+    Answer, DraftAnswers, DraftToken, OptionId, QuestionId, ResultsQuery, Submission,
     SurveyDefinition,
 };
-use civic_survey::web::form::parse_urlencoded;
+use civic_survey::web::form::{answer_error, entered, parse_urlencoded};
 use libfuzzer_sys::fuzz_target;
 
 static SURVEY: LazyLock<SurveyDefinition> = LazyLock::new(|| {
@@ -30,13 +30,20 @@ fuzz_target!(|body: &[u8]| {
     };
     let mut draft = DraftAnswers::default();
     for question in def.questions() {
-        let entered = Entered::from_fields(question, form.fields());
-        if let Ok(answer) = Answer::parse(question, &entered) {
-            // An accepted answer names only the question's own options.
-            for chosen in answer.chosen() {
-                assert!(question.option(chosen.as_str()).is_some());
+        match Answer::parse(question, &entered(question, &form)) {
+            Ok(answer) => {
+                // An accepted answer names only the question's own options.
+                for chosen in answer.chosen() {
+                    assert!(question.option(chosen.as_str()).is_some());
+                }
+                draft.record(def, question.id(), answer);
             }
-            draft.record(def, question.id(), answer);
+            Err(refused) => {
+                // A refusal is a 4xx at a field of the page.
+                let (status, error) = answer_error(&refused);
+                assert!(status.is_client_error());
+                assert!(!error.field.is_empty() && !error.message.is_empty());
+            }
         }
     }
     if let Ok(submission) = Submission::from_draft(def, &draft) {

@@ -48,9 +48,9 @@ impl Svg {
     pub fn drawn_at(&self) -> u32 {
         self.drawn_at
     }
-    fn with_drawn_at(self, k: u32) -> Svg {
+    fn with_drawn_at(self, scale: u32) -> Svg {
         Svg {
-            drawn_at: k,
+            drawn_at: scale,
             ..self
         }
     }
@@ -129,7 +129,7 @@ pub const PER_DAY: &str = "responses-per-day";
 /// multiple-choice or demographic one). `None` for an unknown name.
 pub fn named(
     definition: &crate::domain::SurveyDefinition,
-    results: &crate::results::SurveyResults,
+    results: &crate::stats::SurveyResults,
     name: &str,
     id: &str,
 ) -> Option<Result<Svg, ChartError>> {
@@ -139,14 +139,14 @@ pub fn named(
 /// How many times larger charts are drawn for print (see [`pie::pie_at`]).
 pub const PRINT_DRAWING_SCALE: u32 = 4;
 
-/// [`named`], drawn `k` times larger (pies only; bars are straight lines
+/// [`named`], drawn `scale` times larger (pies only; bars are straight lines
 /// and scale cleanly).
 pub fn named_at(
     definition: &crate::domain::SurveyDefinition,
-    results: &crate::results::SurveyResults,
+    results: &crate::stats::SurveyResults,
     name: &str,
     id: &str,
-    k: u32,
+    scale: u32,
 ) -> Option<Result<Svg, ChartError>> {
     if name == PER_DAY {
         return Some(bars::per_day(
@@ -161,7 +161,7 @@ pub fn named_at(
     Some(if question.demographic() {
         bars::bars(result, title, id, true)
     } else if result.is_single() {
-        pie::pie_at(result, title, id, k)
+        pie::pie_at(result, title, id, scale)
     } else {
         bars::bars(result, title, id, false)
     })

@@ -7,9 +7,9 @@ use diesel::prelude::*;
 
 use super::responses::NewAnswer;
 use super::schema::{answers, drafts, responses};
-use super::surveys::{SurveyId, VersionId};
 use super::{AnyConnection, DbError, write_transaction};
 use crate::domain::answers::AnswerRow;
+use crate::domain::{SurveyId, VersionId};
 
 #[derive(Insertable)]
 #[diesel(table_name = drafts)]

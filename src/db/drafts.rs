@@ -6,29 +6,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::drafts;
-use super::surveys::{SurveyId, VersionId};
 use super::{AnyConnection, DbError, now};
-
-use crate::domain::DraftAnswers;
-
-/// A stored draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DraftId(pub i64);
-
-/// A draft as read from the database.
-#[derive(Debug, Clone)]
-pub struct Draft {
-    pub id: DraftId,
-    pub survey: SurveyId,
-    pub version: VersionId,
-    pub answers: DraftAnswers,
-    /// Goes up by one on every change; a write names the revision it read,
-    /// so two tabs cannot overwrite each other unseen.
-    pub revision: i32,
-    pub started_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub completed_at: Option<NaiveDateTime>,
-}
+use crate::domain::draft::Draft;
+use crate::domain::{
+    Answer, DraftAnswers, DraftId, QuestionId, SurveyDefinition, SurveyId, VersionId,
+};
 
 type DraftRow = (
     i64,
@@ -124,6 +106,38 @@ pub fn save_answers(
             .execute(conn)
     })?;
     Ok(changed == 1)
+}
+
+/// How many times a write is retried when another request changed the draft.
+pub(super) const RETRIES: usize = 5;
+
+/// Records `answer` to `question` in `draft` (as the resident whose token
+/// has `token_hash` last read it), reading the draft again and re-applying
+/// the answer if another request changed it first. The draft's answers
+/// afterwards, or `None` when the draft was completed meanwhile.
+pub fn record_answer(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    mut draft: Draft,
+    definition: &SurveyDefinition,
+    question: &QuestionId,
+    answer: Answer,
+) -> Result<Option<DraftAnswers>, DbError> {
+    for _ in 0..RETRIES {
+        let mut answers = draft.answers.clone();
+        answers.record(definition, question, answer.clone());
+        if save_answers(conn, draft.id, draft.revision, &answers)? {
+            return Ok(Some(answers));
+        }
+        match find_draft(conn, token_hash)? {
+            Some(fresh) if fresh.completed_at.is_none() => draft = fresh,
+            _ => return Ok(None),
+        }
+    }
+    Err(DbError::Corrupt(format!(
+        "draft {:?} changed {RETRIES} times while saving one answer",
+        draft.id
+    )))
 }
 
 /// How many drafts were started for a survey.

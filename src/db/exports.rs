@@ -6,20 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::officers::OfficerId;
 use super::schema::{answers, export_log, officers, responses};
-use super::surveys::SurveyId;
 use super::{AnyConnection, DbError, now, responses_choosing, write};
-use crate::domain::Filter;
-
-/// One complete response with its chosen options.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseRow {
-    pub id: i64,
-    pub submitted_at: NaiveDateTime,
-    /// (question, option, "please specify" text), in no particular order.
-    pub answers: Vec<(String, String, Option<String>)>,
-}
+use crate::domain::audit::ExportEntry;
+use crate::domain::{Filter, OfficerId, ResponseRow, SurveyId};
 
 /// Up to `limit` complete responses with ids above `after`, oldest first,
 /// among those matching every filter. Two queries: the responses, then the
@@ -69,16 +59,6 @@ pub fn page_of_responses(
             answers: by_response.remove(&id).unwrap_or_default(),
         })
         .collect())
-}
-
-/// One logged export.
-#[derive(Debug, Clone)]
-pub struct ExportEntry {
-    pub officer_email: String,
-    pub survey_slug: String,
-    pub kind: String,
-    pub filters: String,
-    pub created_at: NaiveDateTime,
 }
 
 /// Records that `officer` exported `kind` of a survey with these filters.

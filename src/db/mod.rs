@@ -7,7 +7,11 @@
 //! they are opened. Migrations for each backend are embedded in the binary.
 //!
 //! Each business operation is one function taking `&mut AnyConnection` and
-//! owning its transaction; no diesel type is visible above this module.
+//! owning its transaction (and its retries, where another request may change
+//! a row first). Callers above this module hold an `AnyConnection` only to
+//! hand it back to these functions: what they return are domain and stats
+//! types, and [`DbError`] says what went wrong without a diesel type. No
+//! module outside `db` names diesel (`tests/api/architecture.rs` checks).
 
 pub mod bulk;
 pub mod drafts;
@@ -71,26 +75,52 @@ pub enum AnyConnection {
 /// A pool of connections to the configured database.
 pub type Pool = r2d2::Pool<Manager>;
 
-/// Why a storage operation failed.
+/// Why a storage operation failed. Callers above this module see what
+/// happened (away, busy, a bug, a bad row), never a diesel type.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    /// No connection could be had: the database is down or unreachable.
+    /// No connection could be had, or the one in use was lost: the database
+    /// is down, restarting or unreachable. Try again later.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// SQLite's write lock could not be had in time ("database is locked"):
+    /// the service is busy, the request not wrong. Try again later.
+    #[error("the database is busy: {0}")]
+    Busy(String),
+    /// A query failed for another reason: a bug, or a constraint the
+    /// operation did not expect.
     #[error(transparent)]
-    Query(diesel::result::Error),
+    Query(QueryError),
     /// A stored value could not be read back (a bug or a hand-edited row).
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
 }
 
+/// A query that failed for a reason other than a lost or busy database.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct QueryError(diesel::result::Error);
+
 impl From<diesel::result::Error> for DbError {
-    /// Every query error passes here, so a lost connection seen anywhere
-    /// (a page, the session store, a background task) makes the pool check
-    /// its connections for the next minute.
+    /// Every query error passes here and is sorted by what it means. A lost
+    /// connection seen anywhere (a page, the session store, a background
+    /// task) also makes the pool check its connections for the next minute.
     fn from(e: diesel::result::Error) -> Self {
-        is_connection_lost(&e);
-        DbError::Query(e)
+        if is_connection_lost(&e) {
+            note_connection_lost();
+            DbError::Unavailable(e.to_string())
+        } else if is_busy(&e) {
+            DbError::Busy(e.to_string())
+        } else {
+            DbError::Query(QueryError(e))
+        }
+    }
+}
+
+impl DbError {
+    /// Whether the failure was a UNIQUE constraint (a row that raced in).
+    fn is_unique_violation(&self) -> bool {
+        matches!(self, DbError::Query(QueryError(e)) if is_unique_violation(e))
     }
 }
 
@@ -239,6 +269,12 @@ pub fn get(pool: &Pool) -> Result<r2d2::PooledConnection<Manager>, DbError> {
     pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
 }
 
+/// Whether the database answers now: a connection from the pool answers a ping.
+pub fn is_reachable(pool: &Pool) -> bool {
+    use diesel::r2d2::R2D2Connection;
+    get(pool).is_ok_and(|mut conn| conn.ping().is_ok())
+}
+
 /// SQLite lets one connection write at a time. A writer that finds the lock
 /// taken sleeps in SQLite's busy handler (1, 2, 5, 10, … 100 ms between
 /// tries), so under many concurrent residents the database sat idle between
@@ -342,24 +378,19 @@ pub fn now() -> chrono::NaiveDateTime {
     chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
 }
 
+/// Makes the pool ping every connection it hands out for the next minute
+/// (see [`Manager`]'s `is_valid`), after a query found its connection lost.
+fn note_connection_lost() {
+    LOST_AT.store(
+        STARTED.elapsed().as_secs().max(1),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
 /// True when a query failed because the connection to the database was
 /// lost (the server restarted or went away): the database is unavailable,
 /// not the request wrong.
-///
-/// Seeing one also makes the pool ping every connection it hands out for the
-/// next minute (see [`Manager`]'s `is_valid`).
-pub fn is_connection_lost(e: &diesel::result::Error) -> bool {
-    let lost = connection_lost(e);
-    if lost {
-        LOST_AT.store(
-            STARTED.elapsed().as_secs().max(1),
-            std::sync::atomic::Ordering::Relaxed,
-        );
-    }
-    lost
-}
-
-fn connection_lost(e: &diesel::result::Error) -> bool {
+fn is_connection_lost(e: &diesel::result::Error) -> bool {
     use diesel::result::DatabaseErrorKind::{ClosedConnection, UnableToSendCommand};
     match e {
         diesel::result::Error::DatabaseError(ClosedConnection | UnableToSendCommand, _) => true,
@@ -378,7 +409,7 @@ fn connection_lost(e: &diesel::result::Error) -> bool {
 
 /// True when SQLite gave up waiting for the write lock ("database is
 /// locked"): the service is busy, the request not wrong.
-pub fn is_busy(e: &diesel::result::Error) -> bool {
+fn is_busy(e: &diesel::result::Error) -> bool {
     matches!(e, diesel::result::Error::DatabaseError(_, info)
         if info.message().contains("database is locked")
             || info.message().contains("database table is locked"))
@@ -395,6 +426,32 @@ pub(crate) fn is_unique_violation(e: &diesel::result::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn query_error(kind: DatabaseErrorKind, message: &str) -> DbError {
+        Error::DatabaseError(kind, Box::new(message.to_owned())).into()
+    }
+
+    #[test]
+    fn query_errors_are_sorted_by_what_they_mean() {
+        for lost in [
+            query_error(DatabaseErrorKind::ClosedConnection, "closed"),
+            query_error(
+                DatabaseErrorKind::Unknown,
+                "terminating connection due to administrator command",
+            ),
+        ] {
+            assert!(matches!(lost, DbError::Unavailable(_)), "{lost:?}");
+        }
+        assert!(recently_lost(), "a lost connection makes the pool check");
+        assert!(matches!(
+            query_error(DatabaseErrorKind::Unknown, "database is locked"),
+            DbError::Busy(_)
+        ));
+        let taken = query_error(DatabaseErrorKind::UniqueViolation, "duplicate key");
+        assert!(taken.is_unique_violation());
+        assert!(matches!(taken, DbError::Query(_)));
+    }
 
     /// Answers stored before `first_choice` existed get it from the
     /// migration: one row per response and question, so SUM(first_choice)
@@ -423,8 +480,7 @@ mod tests {
         c.run_pending_migrations(SQLITE_MIGRATIONS)
             .expect("the rest of the migrations");
         let mut conn = AnyConnection::Sqlite(c);
-        let (counts, _) =
-            results::count_results(&mut conn, surveys::SurveyId(1), &[]).expect("results");
+        let counts = results::load(&mut conn, crate::domain::SurveyId(1), &[]).expect("results");
         assert_eq!(counts.answered.get("where"), Some(&2));
         assert_eq!(counts.answered.get("concerns"), Some(&2));
         assert_eq!(

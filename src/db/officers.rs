@@ -4,23 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{api_tokens, officer_sessions, officers};
-use super::{AnyConnection, DbError, is_unique_violation, now, write, write_transaction};
-use crate::domain::officer::{Email, Role};
-
-/// A stored officer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct OfficerId(pub i64);
-
-/// An officer as read from the database.
-#[derive(Debug, Clone)]
-pub struct Officer {
-    pub id: OfficerId,
-    pub email: String,
-    pub password_hash: String,
-    pub role: Role,
-    pub created_at: NaiveDateTime,
-    pub disabled: bool,
-}
+use super::{AnyConnection, DbError, is_unique_violation, now, secrets, write, write_transaction};
+use crate::domain::OfficerId;
+use crate::domain::officer::{Email, Officer, Role};
 
 type OfficerRow = (
     i64,
@@ -56,14 +42,17 @@ macro_rules! officer_columns {
     };
 }
 
-/// Why an officer could not be added.
-#[derive(Debug, thiserror::Error)]
-pub enum AddOfficerError {
-    #[error("an officer with that email address already exists")]
+/// What became of adding an officer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum NewOfficer {
+    Added(OfficerId),
+    /// An officer with that email address already exists; nothing changed.
     EmailTaken,
-    #[error(transparent)]
-    Db(#[from] DbError),
 }
+
+/// Where the first-admin setup token's hash is kept, while there is no admin.
+const SETUP_TOKEN: &str = "admin_setup_token";
 
 /// Adds an officer with an already hashed password.
 pub fn insert_officer(
@@ -71,7 +60,7 @@ pub fn insert_officer(
     email: &Email,
     password_hash: &str,
     role: Role,
-) -> Result<OfficerId, AddOfficerError> {
+) -> Result<NewOfficer, DbError> {
     let inserted = write(conn, |conn| {
         diesel::insert_into(officers::table)
             .values((
@@ -84,10 +73,49 @@ pub fn insert_officer(
             .get_result(conn)
     });
     match inserted {
-        Ok(id) => Ok(OfficerId(id)),
-        Err(e) if is_unique_violation(&e) => Err(AddOfficerError::EmailTaken),
-        Err(e) => Err(AddOfficerError::Db(e.into())),
+        Ok(id) => Ok(NewOfficer::Added(OfficerId(id))),
+        Err(e) if is_unique_violation(&e) => Ok(NewOfficer::EmailTaken),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// With no admin yet, stores the hash of a new first-admin setup token
+/// (replacing any earlier one) and says true; with an admin, forgets any
+/// setup token and says false.
+pub fn renew_setup_token(conn: &mut AnyConnection, token_hash: &str) -> Result<bool, DbError> {
+    if count_admins(conn)? > 0 {
+        secrets::delete(conn, SETUP_TOKEN)?;
+        return Ok(false);
+    }
+    secrets::put(conn, SETUP_TOKEN, token_hash)?;
+    Ok(true)
+}
+
+/// Whether `token_hash` is the current setup token's and no admin exists yet.
+pub fn setup_token_is_current(conn: &mut AnyConnection, token_hash: &str) -> Result<bool, DbError> {
+    Ok(count_admins(conn)? == 0 && secrets::get(conn, SETUP_TOKEN)?.as_deref() == Some(token_hash))
+}
+
+/// Creates the first admin with the setup token, in one transaction that
+/// claims the token: of a double click, one creates the admin and the other
+/// finds the token used (`None`).
+pub fn create_first_admin(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    email: &Email,
+    password_hash: &str,
+) -> Result<Option<OfficerId>, DbError> {
+    write_transaction(conn, |conn| {
+        if !secrets::delete_if(conn, SETUP_TOKEN, token_hash)? {
+            return Ok(None);
+        }
+        Ok(
+            match insert_officer(conn, email, password_hash, Role::Admin)? {
+                NewOfficer::Added(id) => Some(id),
+                NewOfficer::EmailTaken => None,
+            },
+        )
+    })
 }
 
 pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> Result<Option<Officer>, DbError> {

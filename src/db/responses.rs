@@ -2,25 +2,49 @@
 
 use diesel::prelude::*;
 
-use super::drafts::Draft;
 use super::schema::{answers, drafts, responses};
-use super::surveys::SurveyId;
 use super::{AnyConnection, DbError, write_transaction};
-use crate::domain::Submission;
-
-/// A stored response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ResponseId(pub i64);
+use crate::domain::draft::Draft;
+use crate::domain::{ResponseId, Submission, SurveyDefinition, SurveyId, Unanswered};
 
 /// What became of a submission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
     /// Stored now, in one transaction with the draft's completion.
     Stored(ResponseId),
     /// The draft was completed before (a double click or a retry): nothing new stored.
     AlreadySubmitted,
     /// The draft changed since it was read: read it again and retry.
+    /// From [`submit_draft`], it kept changing through every retry.
     Stale,
+    /// From [`submit_draft`]: the draft, as read at the last try, leaves
+    /// these required questions unanswered; nothing stored.
+    Incomplete(Vec<Unanswered>),
+}
+
+/// Stores the response of `draft` (as the resident whose token has
+/// `token_hash` last read it), reading the draft again if another request
+/// changed it first, so what is stored is what the draft holds at commit.
+pub fn submit_draft(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    mut draft: Draft,
+    definition: &SurveyDefinition,
+) -> Result<SubmitOutcome, DbError> {
+    for _ in 0..super::drafts::RETRIES {
+        let submission = match Submission::from_draft(definition, &draft.answers) {
+            Ok(s) => s,
+            Err(missing) => return Ok(SubmitOutcome::Incomplete(missing)),
+        };
+        match insert_submission(conn, &draft, &submission, super::now())? {
+            SubmitOutcome::Stale => match super::drafts::find_draft(conn, token_hash)? {
+                Some(fresh) => draft = fresh,
+                None => return Ok(SubmitOutcome::Stale),
+            },
+            done => return Ok(done),
+        }
+    }
+    Ok(SubmitOutcome::Stale)
 }
 
 /// One answer row to insert.

@@ -2,30 +2,49 @@
 //! `answers_by_option` index, filtered by other answers of the same response
 //! with `response_id IN (SELECT response_id … WHERE question_id = ? AND
 //! option_id = ?)`, one sub-select per filter. Nothing is loaded row by row.
+//! The counts become percentages in [`crate::stats::SurveyResults::from_counts`].
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::responses_choosing;
 use super::schema::{answers, responses};
-use super::surveys::SurveyId;
-use super::{AnyConnection, DbError};
-use crate::domain::Filter;
+use super::{AnyConnection, DbError, drafts};
+use crate::domain::{Filter, SurveyId};
 use crate::stats::Counts;
+
+/// Everything one view of a survey's results counts: the figures among the
+/// responses matching every filter, and the survey's started and completed
+/// totals.
+pub fn load(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    filters: &[Filter],
+) -> Result<Counts, DbError> {
+    let mut counts = count_results(conn, survey, filters)?;
+    counts.completed_all = if filters.is_empty() {
+        counts.completed
+    } else {
+        super::responses::count_completed(conn, survey)?.unsigned_abs()
+    };
+    counts.started = drafts::count_started(conn, survey)?.unsigned_abs();
+    Ok(counts)
+}
 
 /// Responses, answered questions and chosen options of a survey, among the
 /// responses that match every filter, with the complete responses per UTC
-/// day (oldest first) that the completed count is the sum of.
+/// day (oldest first) that the completed count is the sum of. Leaves the
+/// survey-wide totals (`started`, `completed_all`) to [`load`].
 ///
 /// Two queries: one GROUP BY (question, option) over the answers index gives
 /// every option's count and, as `SUM(first_choice)` (one row per response and
 /// question carries 1), every question's respondents; one GROUP BY day over
 /// the responses index gives the days and the completed count.
-pub fn count_results(
+fn count_results(
     conn: &mut AnyConnection,
     survey: SurveyId,
     filters: &[Filter],
-) -> Result<(Counts, Vec<(NaiveDate, u64)>), DbError> {
+) -> Result<Counts, DbError> {
     let mut chosen_query = answers::table
         .filter(answers::survey_id.eq(survey.0))
         .group_by((answers::question_id, answers::option_id))
@@ -44,17 +63,18 @@ pub fn count_results(
     let per_day = count_per_day(conn, survey, filters)?;
     let mut counts = Counts {
         completed: per_day.iter().map(|(_, n)| n).sum(),
+        per_day,
         ..Counts::default()
     };
     for (question, option, n, first) in chosen {
         *counts.answered.entry(question.clone()).or_default() += first.unwrap_or(0).unsigned_abs();
         counts.chosen.insert((question, option), n.unsigned_abs());
     }
-    Ok((counts, per_day))
+    Ok(counts)
 }
 
 /// Complete responses per UTC day, oldest first, among those matching the filters.
-pub fn count_per_day(
+fn count_per_day(
     conn: &mut AnyConnection,
     survey: SurveyId,
     filters: &[Filter],
@@ -73,4 +93,21 @@ pub fn count_per_day(
         .into_iter()
         .map(|(d, n)| (d, n.unsigned_abs()))
         .collect())
+}
+
+/// Drafts started and responses completed for each of `surveys`, in order:
+/// the survey list's figures.
+pub fn count_progress(
+    conn: &mut AnyConnection,
+    surveys: &[SurveyId],
+) -> Result<Vec<(i64, i64)>, DbError> {
+    surveys
+        .iter()
+        .map(|&survey| {
+            Ok((
+                drafts::count_started(conn, survey)?,
+                super::responses::count_completed(conn, survey)?,
+            ))
+        })
+        .collect()
 }

@@ -1,20 +1,10 @@
 //! Publishing survey definitions as frozen versions, and reading them back.
 
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
-use super::officers::OfficerId;
 use super::schema::{officers, survey_controls, survey_versions, surveys};
 use super::{AnyConnection, DbError, is_unique_violation, now, write_transaction};
-use crate::domain::{Control, ControlRecord, SurveyDefinition};
-
-/// A stored survey.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SurveyId(pub i64);
-
-/// One frozen version of a survey's definition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct VersionId(pub i64);
+use crate::domain::{Control, ControlRecord, OfficerId, SurveyDefinition, SurveyId, VersionId};
 
 /// The version of a survey that residents now answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +17,6 @@ pub struct Published {
     pub is_new: bool,
 }
 
-fn content_hash(frozen: &str) -> String {
-    hex::encode(Sha256::digest(frozen.as_bytes()))
-}
-
 /// Stores `definition` as the survey's current version, unless the latest
 /// stored version is already identical. Earlier versions are never changed,
 /// so answers always keep the meaning they were given under.
@@ -41,7 +27,7 @@ pub fn publish(
     // Two instances starting together may race to insert the same survey or
     // version; the loser sees a unique violation and reads the winner's row.
     match publish_once(conn, definition) {
-        Err(DbError::Query(e)) if is_unique_violation(&e) => publish_once(conn, definition),
+        Err(e) if e.is_unique_violation() => publish_once(conn, definition),
         other => other,
     }
 }
@@ -51,7 +37,7 @@ fn publish_once(
     definition: &SurveyDefinition,
 ) -> Result<Published, DbError> {
     let frozen = definition.to_frozen_json();
-    let hash = content_hash(&frozen);
+    let hash = crate::domain::token::sha256_hex(&frozen);
     let slug = definition.slug().as_str();
     write_transaction(conn, |conn| {
         let existing: Option<i64> = surveys::table

@@ -1,5 +1,5 @@
-//! A resident's answers: parsing one question's form fields into an
-//! [`Answer`], keeping a draft's answers as they move through the survey
+//! A resident's answers: parsing what was entered for one question into an
+//! [`Answer`] (or an [`AnswerError`] that says what to fix), keeping a draft's answers as they move through the survey
 //! ([`DraftAnswers`]), and turning a finished draft into a [`Submission`].
 //!
 //! Parse, don't validate: a form becomes an `Answer` only if it is a valid
@@ -15,14 +15,6 @@ use validator::ValidateLength;
 use super::definition::{Question, QuestionKind, SurveyDefinition};
 use super::ids::{OptionId, QuestionId};
 
-/// The form field that carries the chosen option ids.
-pub const ANSWER_FIELD: &str = "answer";
-
-/// The form field for an option's "please specify" text.
-pub fn specify_field(option: &OptionId) -> String {
-    format!("specify-{option}")
-}
-
 /// What a resident typed and ticked for one question, exactly as sent, so the
 /// page can be shown again with it after an error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,28 +24,6 @@ pub struct Entered {
 }
 
 impl Entered {
-    /// Picks this question's fields out of a posted form.
-    pub fn from_fields<'a>(
-        question: &Question,
-        fields: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Self {
-        let mut entered = Entered::default();
-        for (name, value) in fields {
-            if name == ANSWER_FIELD {
-                if !value.is_empty() && !entered.chosen.iter().any(|c| c == value) {
-                    entered.chosen.push(value.to_owned());
-                }
-            } else if let Some(option) = name.strip_prefix("specify-")
-                && question
-                    .option(option)
-                    .is_some_and(|o| o.specify().is_some())
-            {
-                entered.specify.insert(option.to_owned(), value.to_owned());
-            }
-        }
-        entered
-    }
-
     /// Whether the option with this id is ticked.
     pub fn is_chosen(&self, option: &str) -> bool {
         self.chosen.iter().any(|c| c == option)
@@ -99,43 +69,28 @@ impl Answer {
     }
 
     /// Parses what was entered for `question`, or says what to fix.
-    pub fn parse(question: &Question, entered: &Entered) -> Result<Answer, FieldError> {
+    pub fn parse(question: &Question, entered: &Entered) -> Result<Answer, AnswerError> {
         let mut chosen = Vec::with_capacity(entered.chosen.len());
         for value in &entered.chosen {
             match question.option(value) {
                 Some(option) => chosen.push(option.id().clone()),
-                None => {
-                    return Err(FieldError::malformed(
-                        first_input_id(),
-                        "Select one of the options listed",
-                    ));
-                }
+                None => return Err(AnswerError::NotAnOption),
             }
         }
         chosen.sort_by_key(|id| question.options().iter().position(|o| o.id() == id));
 
         if chosen.is_empty() && question.required() {
-            return Err(FieldError::invalid(
-                first_input_id(),
-                question.required_message(),
-            ));
+            return Err(AnswerError::Required {
+                message: question.required_message().to_owned(),
+            });
         }
         match question.kind() {
-            QuestionKind::Single if chosen.len() > 1 => {
-                return Err(FieldError::malformed(
-                    first_input_id(),
-                    "Select only one option",
-                ));
-            }
+            QuestionKind::Single if chosen.len() > 1 => return Err(AnswerError::MoreThanOne),
             QuestionKind::Multiple { max_selections } if chosen.len() > max_selections.get() => {
-                return Err(FieldError::invalid(
-                    first_input_id(),
-                    format!(
-                        "Select no more than {} options; you selected {}",
-                        max_selections,
-                        chosen.len()
-                    ),
-                ));
+                return Err(AnswerError::TooMany {
+                    max: max_selections.get(),
+                    chosen: chosen.len(),
+                });
             }
             _ => {}
         }
@@ -148,23 +103,19 @@ impl Answer {
             let Some(text) = entered.specify.get(option.id().as_str()) else {
                 continue;
             };
-            let field = specify_field(option.id());
             if text.chars().any(char::is_control) {
-                return Err(FieldError::invalid(
-                    field,
-                    format!("{} must not contain control characters", boxed.label),
-                ));
+                return Err(AnswerError::ControlCharacters {
+                    option: option.id().clone(),
+                    label: boxed.label.clone(),
+                });
             }
             if !text.validate_length(None, Some(boxed.max_length as u64), None) {
-                return Err(FieldError::invalid(
-                    field,
-                    format!(
-                        "{} must be {} characters or fewer; you entered {}",
-                        boxed.label,
-                        boxed.max_length,
-                        text.chars().count()
-                    ),
-                ));
+                return Err(AnswerError::TooLong {
+                    option: option.id().clone(),
+                    label: boxed.label.clone(),
+                    max: boxed.max_length,
+                    entered: text.chars().count(),
+                });
             }
             if !text.trim().is_empty() {
                 specify.insert(option.id().clone(), text.clone());
@@ -174,34 +125,59 @@ impl Answer {
     }
 }
 
-/// The id of a question's first input, where an error summary link points.
-pub fn first_input_id() -> String {
-    ANSWER_FIELD.to_owned()
-}
-
-/// What is wrong with one field: the input it belongs to, what to do about
-/// it, and whether the request was malformed (400, no browser sends it) or
-/// merely invalid (422, a person can fix it).
+/// Why what was entered is not an answer to its question.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-    pub malformed: bool,
+pub enum AnswerError {
+    /// A chosen value is not one of the question's options (no page offers
+    /// one: the request was made by hand).
+    NotAnOption,
+    /// Two options of a single-choice question (radios cannot send that).
+    MoreThanOne,
+    /// Nothing chosen for a required question.
+    Required { message: String },
+    /// More options than the question allows.
+    TooMany { max: usize, chosen: usize },
+    /// A "please specify" text with control characters.
+    ControlCharacters { option: OptionId, label: String },
+    /// A "please specify" text over its length limit.
+    TooLong {
+        option: OptionId,
+        label: String,
+        max: usize,
+        entered: usize,
+    },
 }
 
-impl FieldError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-            malformed: false,
+impl AnswerError {
+    /// What the resident is told, next to the input.
+    pub fn message(&self) -> String {
+        match self {
+            AnswerError::NotAnOption => "Select one of the options listed".to_owned(),
+            AnswerError::MoreThanOne => "Select only one option".to_owned(),
+            AnswerError::Required { message } => message.clone(),
+            AnswerError::TooMany { max, chosen } => {
+                format!("Select no more than {max} options; you selected {chosen}")
+            }
+            AnswerError::ControlCharacters { label, .. } => {
+                format!("{label} must not contain control characters")
+            }
+            AnswerError::TooLong {
+                label,
+                max,
+                entered,
+                ..
+            } => format!("{label} must be {max} characters or fewer; you entered {entered}"),
         }
     }
-    pub fn malformed(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-            malformed: true,
+
+    /// The option whose "please specify" box is wrong; `None` when the
+    /// choice itself is.
+    pub fn specify_box(&self) -> Option<&OptionId> {
+        match self {
+            AnswerError::ControlCharacters { option, .. } | AnswerError::TooLong { option, .. } => {
+                Some(option)
+            }
+            _ => None,
         }
     }
 }
@@ -227,17 +203,6 @@ impl DraftAnswers {
             .map(|q| q.id().clone())
             .collect();
         self.0.retain(|id, _| applicable.contains(id));
-    }
-
-    /// Whether `question` is shown, given the answers so far.
-    pub fn is_applicable(&self, question: &Question) -> bool {
-        match question.show_if() {
-            None => true,
-            Some(condition) => self
-                .0
-                .get(&condition.question)
-                .is_some_and(|a| a.has(&condition.option)),
-        }
     }
 
     /// The questions shown to this resident, in order. Conditions point only
@@ -291,6 +256,16 @@ impl DraftAnswers {
         self.applicable(definition)
             .find(|q| !self.0.contains_key(q.id()))
     }
+}
+
+/// One complete response as stored, with its chosen options: what the raw
+/// exports write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRow {
+    pub id: i64,
+    pub submitted_at: chrono::NaiveDateTime,
+    /// (question, option, "please specify" text), in no particular order.
+    pub answers: Vec<(String, String, Option<String>)>,
 }
 
 /// One stored row: a chosen option, with its "please specify" text if any.
@@ -431,27 +406,12 @@ options = [{ id = "young", label = "Young" }, { id = "old", label = "Old" }]
     }
 
     #[test]
-    fn form_fields_are_picked_for_the_question_and_deduplicated() {
-        let def = survey();
-        let q = def.question("a-detail").expect("question");
-        let fields = [
-            ("csrf", "t"),
-            ("answer", "x"),
-            ("answer", "x"),
-            ("answer", "other"),
-            ("specify-other", "Bins"),
-            ("specify-x", "ignored: x has no box"),
-        ];
-        let e = Entered::from_fields(q, fields);
-        assert_eq!(e, entered(&["x", "other"], &[("other", "Bins")]));
-    }
-
-    #[test]
     fn a_missing_required_answer_says_what_to_do() {
         let def = survey();
         let err = Answer::parse(def.question("where").expect("q"), &Entered::default())
             .expect_err("required");
-        assert_eq!(err, FieldError::invalid("answer", "Select where you live"));
+        assert_eq!(err.message(), "Select where you live");
+        assert_eq!(err.specify_box(), None);
     }
 
     #[test]
@@ -466,8 +426,8 @@ options = [{ id = "young", label = "Young" }, { id = "old", label = "Old" }]
         let def = survey();
         let err = Answer::parse(def.question("topic").expect("q"), &entered(&["nope"], &[]))
             .expect_err("unknown");
-        assert!(err.malformed);
-        assert_eq!(err.message, "Select one of the options listed");
+        assert_eq!(err, AnswerError::NotAnOption);
+        assert_eq!(err.message(), "Select one of the options listed");
     }
 
     #[test]
@@ -478,14 +438,17 @@ options = [{ id = "young", label = "Young" }, { id = "old", label = "Old" }]
             &entered(&["x", "y", "z"], &[]),
         )
         .expect_err("too many");
-        assert!(!err.malformed);
-        assert_eq!(err.message, "Select no more than 2 options; you selected 3");
+        assert_eq!(err, AnswerError::TooMany { max: 2, chosen: 3 });
+        assert_eq!(
+            err.message(),
+            "Select no more than 2 options; you selected 3"
+        );
         let err = Answer::parse(
             def.question("topic").expect("q"),
             &entered(&["a", "b"], &[]),
         )
         .expect_err("two radios");
-        assert!(err.malformed);
+        assert_eq!(err, AnswerError::MoreThanOne);
     }
 
     #[test]
@@ -498,14 +461,17 @@ options = [{ id = "young", label = "Young" }, { id = "old", label = "Old" }]
 
         let err = Answer::parse(q, &entered(&["other"], &[("other", "ééééééééééé")]))
             .expect_err("11 characters");
-        assert_eq!(err.field, "specify-other");
         assert_eq!(
-            err.message,
+            err.specify_box(),
+            Some(&OptionId::parse("other").expect("id"))
+        );
+        assert_eq!(
+            err.message(),
             "Other concern must be 10 characters or fewer; you entered 11"
         );
         let err = Answer::parse(q, &entered(&["other"], &[("other", "a\0b")])).expect_err("nul");
         assert_eq!(
-            err.message,
+            err.message(),
             "Other concern must not contain control characters"
         );
         // Text for an option that is not chosen is not kept.

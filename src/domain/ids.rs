@@ -1,6 +1,9 @@
-//! Identifiers that appear in URLs, form fields and stored answers.
+//! Identifiers: the ones that appear in URLs, form fields and stored answers
+//! ([`Slug`], [`QuestionId`], [`OptionId`]), and the numbers storage gives
+//! its records ([`SurveyId`], [`VersionId`], [`DraftId`], [`ResponseId`],
+//! [`OfficerId`]).
 //!
-//! All three share one shape: 1 to 64 characters of lower-case ASCII letters,
+//! The first three share one shape: 1 to 64 characters of lower-case ASCII letters,
 //! digits and hyphens, starting with a letter or digit. That keeps them safe
 //! in a URL path, an HTML id and a CSV header without escaping.
 
@@ -83,6 +86,35 @@ id_type!(
 id_type!(
     /// An answer option's stable id within its question.
     OptionId
+);
+
+macro_rules! record_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub i64);
+    };
+}
+
+record_id!(
+    /// A stored survey: one per slug, across all its versions.
+    SurveyId
+);
+record_id!(
+    /// One frozen version of a survey's definition.
+    VersionId
+);
+record_id!(
+    /// A resident's draft: their answers in progress.
+    DraftId
+);
+record_id!(
+    /// A complete response.
+    ResponseId
+);
+record_id!(
+    /// An officer's account.
+    OfficerId
 );
 
 #[cfg(test)]

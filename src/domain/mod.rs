@@ -1,19 +1,24 @@
-//! Domain types: survey definitions, ids, answers and draft tokens. Each type
-//! holds only valid values; nothing here does I/O beyond reading a file.
+//! Domain types: survey definitions, ids, answers, drafts, officers and
+//! tokens. Each type holds only valid values; nothing here does I/O beyond
+//! reading a definition file, and nothing here knows about HTTP or storage.
 
 pub mod answers;
+pub mod audit;
 pub mod control;
 pub mod definition;
+pub mod draft;
 pub mod filters;
 pub mod ids;
 pub mod officer;
 pub mod token;
 
-pub use answers::{Answer, DraftAnswers, Entered, FieldError, Submission, Unanswered};
+pub use answers::{
+    Answer, AnswerError, DraftAnswers, Entered, ResponseRow, Submission, Unanswered,
+};
 pub use control::{Control, ControlRecord};
 pub use definition::{
     AnswerOption, Availability, DefinitionErrors, Question, QuestionKind, SurveyDefinition,
 };
 pub use filters::{Filter, ResultsQuery};
-pub use ids::{OptionId, QuestionId, Slug};
-pub use token::DraftToken;
+pub use ids::{DraftId, OfficerId, OptionId, QuestionId, ResponseId, Slug, SurveyId, VersionId};
+pub use token::{ApiToken, CsrfSecret, DraftToken, SetupToken};

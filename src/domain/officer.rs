@@ -1,4 +1,5 @@
-//! Officers: email addresses, roles and passwords, each valid by construction.
+//! Officers: accounts, email addresses, roles and passwords, each valid by
+//! construction.
 //!
 //! Passwords are hashed with Argon2id (the `argon2` crate, RustCrypto, with
 //! its default OWASP parameters: 19 MiB, 2 passes) and a random salt per
@@ -8,6 +9,8 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use validator::ValidateEmail;
+
+use super::ids::OfficerId;
 
 /// What an officer may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -104,13 +107,29 @@ pub fn verify_password(stored_hash: &str, candidate: &str) -> bool {
     })
 }
 
+/// An officer's account.
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub id: OfficerId,
+    pub email: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub created_at: chrono::NaiveDateTime,
+    pub disabled: bool,
+}
+
+impl Officer {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
 /// A hash of a random password, verified against when the email is unknown
 /// so that a wrong email takes as long as a wrong password.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
-        let random = crate::domain::DraftToken::generate();
-        NewPassword(random.expose().to_owned())
+        NewPassword(super::token::random_hex(32))
             .hash()
             .unwrap_or_default()
     })

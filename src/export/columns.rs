@@ -2,8 +2,7 @@
 //! one per option of a multiple-choice question (1/0), one per "please
 //! specify" box, after the response number and submission time.
 
-use crate::db::exports::ResponseRow;
-use crate::domain::{QuestionKind, SurveyDefinition};
+use crate::domain::{QuestionKind, ResponseRow, SurveyDefinition};
 
 /// Labels for people, or stable ids for scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Exports for the strategy document and for analysts: writers over a
-//! `Write` (CSV, XLSX, DOCX) and the SVG-to-PNG renderer. Pure except for the
-//! raw response CSV, which pages through storage so memory stays flat.
+//! `Write` (CSV, XLSX, DOCX) and the SVG-to-PNG renderer. Pure: the raw
+//! response CSV is handed its responses page by page by the caller, so this
+//! module never opens a connection.
 //!
 //! Crates: `csv` (RFC 4180 quoting), `rust_xlsxwriter` (XLSX with number
 //! formats, no Excel needed), `docx-rs` (Word tables and images), `resvg`

@@ -1,16 +1,14 @@
 //! The raw responses as CSV, wide (one row per response) or long (one row
-//! per chosen option), streamed page by page from storage.
+//! per chosen option), written page by page as a source (storage, in the
+//! service) hands them over, so memory stays flat whatever their number.
 
 use std::io::Write;
 
 use super::columns::{Naming, cell, columns, header};
 use super::{BOM, neutralise};
-use crate::db::exports::page_of_responses;
-use crate::db::surveys::SurveyId;
-use crate::db::{AnyConnection, DbError};
-use crate::domain::{Filter, SurveyDefinition};
+use crate::domain::{ResponseRow, SurveyDefinition};
 
-/// Responses read from storage at a time.
+/// Responses asked of the source at a time.
 pub const PAGE: i64 = 2_000;
 
 /// The shape of a raw export.
@@ -27,25 +25,30 @@ pub struct RawOptions {
 /// Why an export stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error(transparent)]
-    Db(#[from] DbError),
+    /// The source of the responses failed.
+    #[error("reading the responses failed: {0}")]
+    Read(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("writing the export failed: {0}")]
     Write(#[from] csv::Error),
     #[error("writing the export failed: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// Writes the complete responses matching `filters` to `out`, reading
-/// [`PAGE`] responses at a time; calls `progress` with the rows written so far.
-pub fn write_responses<W: Write>(
-    conn: &mut AnyConnection,
-    survey: SurveyId,
+/// Writes the responses that `next_page` hands over to `out`. `next_page`
+/// is asked for up to [`PAGE`] responses with ids above the last one
+/// written (0 at first), oldest first, until it gives none. Calls
+/// `progress` with the rows written so far.
+pub fn write_responses<W, E>(
     definition: &SurveyDefinition,
-    filters: &[Filter],
     options: RawOptions,
+    mut next_page: impl FnMut(i64) -> Result<Vec<ResponseRow>, E>,
     mut out: W,
     mut progress: impl FnMut(u64),
-) -> Result<u64, ExportError> {
+) -> Result<u64, ExportError>
+where
+    W: Write,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     if options.bom {
         out.write_all(BOM)?;
     }
@@ -73,7 +76,7 @@ pub fn write_responses<W: Write>(
     let mut after = 0;
     let mut rows = 0u64;
     loop {
-        let page = page_of_responses(conn, survey, filters, after, PAGE)?;
+        let page = next_page(after).map_err(|e| ExportError::Read(e.into()))?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for response in &page {

@@ -8,8 +8,8 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::neutralise;
 use crate::domain::SurveyDefinition;
-use crate::results::SurveyResults;
 use crate::stats::QuestionResult;
+use crate::stats::SurveyResults;
 
 /// The summary tables as CSV: one row per option of every question, with
 /// the question's denominator, the count, the percentage as the page shows

@@ -2,6 +2,8 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::{fields, paths};
+
 /// The name of the service, in the header and page titles.
 pub const SERVICE_NAME: &str = "civic-survey";
 
@@ -20,14 +22,16 @@ pub struct Layout<'a> {
     /// Use the full width (results tables and charts).
     pub wide: bool,
     /// Officer pages: the navigation, with the sign-out form.
-    pub officer: Option<OfficerNav<'a>>,
+    pub officer: Option<&'a Viewer>,
 }
 
-/// What the officer navigation needs.
-#[derive(Debug, Clone, Copy)]
-pub struct OfficerNav<'a> {
-    pub email: &'a str,
-    pub csrf: &'a str,
+/// The signed-in officer an officer page is for: what the navigation and
+/// the forms need, and nothing else.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub email: String,
+    /// The CSRF token for forms on the page.
+    pub csrf: String,
     pub is_admin: bool,
 }
 
@@ -51,23 +55,23 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                link rel="stylesheet" href="/assets/civic.css";
-                link rel="icon" href="/assets/favicon.svg" type="image/svg+xml";
+                link rel="stylesheet" href=(paths::asset("civic.css"));
+                link rel="icon" href=(paths::asset("favicon.svg")) type="image/svg+xml";
             }
             body {
                 a.skip-link href="#main-content" { "Skip to main content" }
                 header.header {
                     div.width-container.header__bar {
-                        a.header__link href=(layout.header_href.unwrap_or("/")) { (header) }
+                        a.header__link href=(layout.header_href.unwrap_or(paths::home())) { (header) }
                         @if let Some(nav) = layout.officer {
                             nav.header__nav aria-label="Officer menu" {
-                                a.header__nav-link href="/officers" { "Surveys" }
+                                a.header__nav-link href=(paths::officers()) { "Surveys" }
                                 @if nav.is_admin {
-                                    a.header__nav-link href="/admin/officers" { "Officers" }
-                                    a.header__nav-link href="/admin/exports" { "Exports" }
+                                    a.header__nav-link href=(paths::admin_officers()) { "Officers" }
+                                    a.header__nav-link href=(paths::admin_exports()) { "Exports" }
                                 }
-                                form.header__sign-out method="post" action="/officers/sign-out" {
-                                    (csrf_field(nav.csrf))
+                                form.header__sign-out method="post" action=(paths::sign_out()) {
+                                    (csrf_field(&nav.csrf))
                                     button.header__nav-button type="submit" {
                                         "Sign out" span.visually-hidden { " " (nav.email) }
                                     }
@@ -101,6 +105,23 @@ pub struct SummaryItem {
     pub href: String,
 }
 
+impl SummaryItem {
+    /// An error at the input with id `field` on this page.
+    pub fn at(field: &str, message: impl Into<String>) -> Self {
+        SummaryItem {
+            message: message.into(),
+            href: format!("#{field}"),
+        }
+    }
+}
+
+/// What is wrong with one input of a form: its id, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 /// The error summary at the top of a page with errors; it takes focus on load
 /// so screen-reader and keyboard users land on it.
 pub fn error_summary(items: &[SummaryItem]) -> Markup {
@@ -120,7 +141,7 @@ pub fn error_summary(items: &[SummaryItem]) -> Markup {
 
 /// A form's hidden CSRF field.
 pub fn csrf_field(token: &str) -> Markup {
-    html! { input type="hidden" name=(crate::csrf::FIELD) value=(token); }
+    html! { input type="hidden" name=(fields::CSRF) value=(token); }
 }
 
 /// The honeypot: a field the stylesheet hides from everyone (so no person
@@ -128,8 +149,8 @@ pub fn csrf_field(token: &str) -> Markup {
 pub fn honeypot() -> Markup {
     html! {
         div.honeypot {
-            label for="website" { "Leave this empty" }
-            input #website type="text" name="website" value="" autocomplete="off" tabindex="-1";
+            label for=(fields::HONEYPOT) { "Leave this empty" }
+            input id=(fields::HONEYPOT) type="text" name=(fields::HONEYPOT) value="" autocomplete="off" tabindex="-1";
         }
     }
 }

@@ -9,4 +9,4 @@ pub mod report;
 pub mod resident;
 pub mod results;
 
-pub use layout::{Layout, page};
+pub use layout::{FieldError, Layout, SummaryItem, Viewer, page};

@@ -3,23 +3,20 @@
 
 use maud::{Markup, html};
 
-use super::layout::{OfficerNav, SummaryItem, csrf_field, error_summary};
+use super::layout::{SummaryItem, Viewer, csrf_field, error_summary};
 use super::resident::long_date;
 use super::{Layout, page};
-use crate::db::officers::Officer;
+use crate::domain::audit::ExportEntry;
+use crate::domain::officer::Officer;
 use crate::domain::{Availability, Control, ControlRecord};
-use crate::web::auth::SignedIn;
+use crate::paths;
 
 /// The layout for a signed-in officer's page.
-pub fn officer_layout<'a>(title: &'a str, who: &'a SignedIn) -> Layout<'a> {
+pub fn officer_layout<'a>(title: &'a str, who: &'a Viewer) -> Layout<'a> {
     Layout {
         title,
-        header_href: Some("/officers"),
-        officer: Some(OfficerNav {
-            email: &who.officer.email,
-            csrf: &who.csrf,
-            is_admin: who.is_admin(),
-        }),
+        header_href: Some(paths::officers()),
+        officer: Some(who),
         ..Layout::default()
     }
 }
@@ -66,7 +63,7 @@ pub fn sign_in_page(
         }
         h1.heading-l { "Sign in" }
         p.body { "For officers of the partnership. Residents do not need to sign in." }
-        form method="post" action="/officers/sign-in" novalidate {
+        form method="post" action=(paths::sign_in()) novalidate {
             (csrf_field(csrf))
             input type="hidden" name="next" value=(next);
             (text_input("email", "Email address", "email", email, "username", error_for(errors, "email")))
@@ -77,7 +74,7 @@ pub fn sign_in_page(
     page(
         &Layout {
             title: "Sign in",
-            header_href: Some("/officers"),
+            header_href: Some(paths::officers()),
             has_errors: !errors.is_empty(),
             ..Layout::default()
         },
@@ -136,10 +133,10 @@ pub fn status_text(availability: Availability, control: Option<&ControlRecord>) 
 }
 
 /// The signed-in officer's home: every survey with its counts.
-pub fn dashboard_page(who: &SignedIn, surveys: &[SurveySummary]) -> Markup {
+pub fn dashboard_page(who: &Viewer, surveys: &[SurveySummary]) -> Markup {
     let body = html! {
         h1.heading-l { "Surveys" }
-        @if who.is_admin() {
+        @if who.is_admin {
             p.body { "Closing a survey stops residents starting or submitting it at once, on every instance, whatever dates its definition gives; answers already submitted are kept. Opening it accepts answers again." }
         }
         table.table {
@@ -155,11 +152,11 @@ pub fn dashboard_page(who: &SignedIn, surveys: &[SurveySummary]) -> Markup {
             tbody {
                 @for s in surveys {
                     tr {
-                        td { a href=(format!("/surveys/{}/results", s.slug)) { (s.title) } }
+                        td { a href=(paths::results(&s.slug, "")) { (s.title) } }
                         td {
                             span.survey-status { (status_text(s.availability, s.control.as_ref())) }
-                            @if who.is_admin() {
-                                form.survey-state method="post" action=(format!("/admin/surveys/{}/state", s.slug)) {
+                            @if who.is_admin {
+                                form.survey-state method="post" action=(paths::survey_state(&s.slug)) {
                                     (csrf_field(&who.csrf))
                                     @if s.availability == Availability::Open {
                                         button.button.button--warning.button--small type="submit" name="state" value="closed" {
@@ -191,7 +188,7 @@ pub fn dashboard_page(who: &SignedIn, surveys: &[SurveySummary]) -> Markup {
 /// The officer accounts page: who has access, adding an officer, and
 /// issuing an API token.
 pub fn officers_page(
-    who: &SignedIn,
+    who: &Viewer,
     officers: &[Officer],
     form_email: &str,
     errors: &[SummaryItem],
@@ -221,7 +218,7 @@ pub fn officers_page(
             }
         }
         h2.heading-m { "Add an officer" }
-        form method="post" action="/admin/officers" novalidate {
+        form method="post" action=(paths::admin_officers()) novalidate {
             (csrf_field(&who.csrf))
             (text_input("email", "Email address", "email", form_email, "off", error_for(errors, "email")))
             (text_input("password", "Initial password (at least 12 characters; give it to them securely)", "password", "", "new-password", error_for(errors, "password")))
@@ -244,7 +241,7 @@ pub fn officers_page(
         }
         h2.heading-m { "API tokens" }
         p.body { "A token lets a script read the results endpoint as you. It is shown once." }
-        form method="post" action="/admin/api-tokens" novalidate {
+        form method="post" action=(paths::admin_api_tokens()) novalidate {
             (csrf_field(&who.csrf))
             (text_input("label", "What the token is for", "text", "", "off", error_for(errors, "label")))
             button.button type="submit" { "Create API token" }
@@ -256,7 +253,7 @@ pub fn officers_page(
 }
 
 /// The export log, newest first.
-pub fn export_log_page(who: &SignedIn, entries: &[crate::db::exports::ExportEntry]) -> Markup {
+pub fn export_log_page(who: &Viewer, entries: &[ExportEntry]) -> Markup {
     let body = html! {
         h1.heading-l { "Exports" }
         p.body { "Every export of survey data: who made it, when, and with which filters." }

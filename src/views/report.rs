@@ -3,15 +3,15 @@
 
 use maud::{Markup, html};
 
+use super::layout::Viewer;
 use super::officer::officer_layout;
 use super::page;
 use crate::charts::Svg;
 use crate::report::Report;
-use crate::web::auth::SignedIn;
 
 /// The report page: a short note for the screen, then the section itself.
 pub fn report_page(
-    who: &SignedIn,
+    who: &Viewer,
     survey_title: &str,
     report: &Report,
     pie: Option<Svg>,

@@ -5,13 +5,13 @@
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::layout::{SummaryItem, csrf_field, error_summary, honeypot};
+use super::layout::{FieldError, SummaryItem, csrf_field, error_summary, honeypot};
 use super::{Layout, page};
-use crate::domain::answers::{ANSWER_FIELD, specify_field};
+use crate::domain::draft::DraftProblem;
 use crate::domain::{
-    Availability, DraftAnswers, Entered, FieldError, Question, QuestionKind, SurveyDefinition,
+    Availability, DraftAnswers, Entered, Question, QuestionKind, SurveyDefinition,
 };
-use crate::paths;
+use crate::{fields, paths};
 
 fn layout<'a>(def: &'a SurveyDefinition, title: &'a str, start_href: &'a str) -> Layout<'a> {
     Layout {
@@ -108,16 +108,6 @@ pub struct QuestionPage<'a> {
     pub csrf: &'a str,
 }
 
-/// The id of the input for the option at `index`: the first is `answer`, so
-/// an error summary can always link to it.
-fn input_id(index: usize) -> String {
-    if index == 0 {
-        ANSWER_FIELD.to_owned()
-    } else {
-        format!("{ANSWER_FIELD}-{}", index + 1)
-    }
-}
-
 /// One question on its own page, as radios or checkboxes in a fieldset whose
 /// legend is the page heading.
 pub fn question_page(p: &QuestionPage) -> Markup {
@@ -131,7 +121,7 @@ pub fn question_page(p: &QuestionPage) -> Markup {
             href: format!("#{}", e.field),
         });
     }
-    let group_error = p.error.filter(|e| e.field == ANSWER_FIELD);
+    let group_error = p.error.filter(|e| e.field == fields::ANSWER);
     let hint_id = format!("{}-hint", q.id());
     let described_by = {
         let mut ids = Vec::new();
@@ -165,10 +155,10 @@ pub fn question_page(p: &QuestionPage) -> Markup {
                     }
                     div class=(if multiple { "checkboxes" } else { "radios" }) {
                         @for (index, option) in q.options().iter().enumerate() {
-                            @let id = input_id(index);
+                            @let id = fields::answer_input(index);
                             @let option_hint = format!("{id}-hint");
                             div.choice {
-                                input.choice__input id=(id) name=(ANSWER_FIELD) type=(input_type)
+                                input.choice__input id=(id) name=(fields::ANSWER) type=(input_type)
                                     value=(option.id()) checked[p.entered.is_chosen(option.id().as_str())]
                                     aria-describedby=[option.hint().map(|_| option_hint.as_str())];
                                 label.choice__label for=(id) { (option.label()) }
@@ -177,7 +167,7 @@ pub fn question_page(p: &QuestionPage) -> Markup {
                                 }
                             }
                             @if let Some(specify) = option.specify() {
-                                @let field = specify_field(option.id());
+                                @let field = fields::specify(option.id().as_str());
                                 @let error = p.error.filter(|e| e.field == field);
                                 div.choice__conditional.form-group--error[error.is_some()] {
                                     label.label for=(field) { (specify.label) }
@@ -309,15 +299,6 @@ pub fn closed_page(def: &SurveyDefinition, availability: Availability) -> Markup
         p.body { a href=(start) { "About this survey" } }
     };
     page(&layout(def, title, &start), body)
-}
-
-/// Why a resident's draft could not be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DraftProblem {
-    /// The cookie names no draft we know (forged, or from another database).
-    NotRecognised,
-    /// The draft was left longer than the draft lifetime.
-    Expired,
 }
 
 /// The page for a draft that is gone, with a way to start again.

@@ -6,13 +6,14 @@
 
 use maud::{Markup, html};
 
+use super::layout::Viewer;
 use super::officer::officer_layout;
 use super::page;
 use crate::charts::{self, bars};
 use crate::domain::{QuestionKind, ResultsQuery, SurveyDefinition};
-use crate::results::SurveyResults;
+use crate::paths;
+use crate::stats::SurveyResults;
 use crate::stats::{QuestionResult, Shown};
-use crate::web::auth::SignedIn;
 
 /// One group of a comparison: its heading and its results.
 #[derive(Debug)]
@@ -32,10 +33,6 @@ pub struct ResultsPage<'a> {
     pub groups: &'a [Group],
 }
 
-fn results_url(survey: &SurveyDefinition) -> String {
-    format!("/surveys/{}/results", survey.slug())
-}
-
 /// How a question's percentages are shown: demographics to one decimal
 /// place (as 2019 did), everything else in whole percent.
 fn shown(demographic: bool, option: &crate::stats::OptionResult) -> Shown {
@@ -53,58 +50,48 @@ fn is_demographic(survey: &SurveyDefinition, question: &QuestionResult) -> bool 
 }
 
 /// The whole page.
-pub fn results_page(who: &SignedIn, p: &ResultsPage) -> Markup {
+pub fn results_page(who: &Viewer, p: &ResultsPage) -> Markup {
     let title = format!("Results: {}", p.survey.title());
     let query_string = p.query.to_query_string();
-    let suffix = if query_string.is_empty() {
-        String::new()
-    } else {
-        format!("?{query_string}")
-    };
-    let partial = if query_string.is_empty() {
-        format!("{}?partial=1", results_url(p.survey))
-    } else {
-        format!("{}?{query_string}&partial=1", results_url(p.survey))
-    };
+    let slug = p.survey.slug().as_str();
     let body = html! {
         h1.heading-l { (title) }
         (filter_form(p))
         p.body #live-status role="status" aria-live="polite" {
             "These figures update by themselves as responses arrive."
         }
-        (downloads(p.survey, &suffix))
-        div #results data-live=(format!("{}/live", results_url(p.survey))) data-partial=(partial) {
+        (downloads(slug, &query_string))
+        div #results data-live=(paths::results_live(slug)) data-partial=(paths::results_partial(slug, &query_string)) {
             (results_body(p))
         }
-        script src="/assets/live.js" defer {}
+        script src=(paths::asset("live.js")) defer {}
     };
     let mut layout = officer_layout(&title, who);
     layout.wide = true;
     page(&layout, body)
 }
 
-/// Links to every export of this view (the filters go with them).
-fn downloads(survey: &SurveyDefinition, suffix: &str) -> Markup {
-    let slug = survey.slug();
+/// Links to every export of this view (the filters, `query`, go with them).
+fn downloads(slug: &str, query: &str) -> Markup {
     let with = |extra: &str| {
-        if suffix.is_empty() {
-            format!("?{extra}")
+        if query.is_empty() {
+            extra.to_owned()
         } else {
-            format!("{suffix}&{extra}")
+            format!("{query}&{extra}")
         }
     };
     html! {
         details.details {
             summary { "Download these figures" }
             ul.list.list--bullet {
-                li { a href=(format!("/surveys/{slug}/report{suffix}")) { "The report section, ready to print" } " or "
-                     a href=(format!("/surveys/{slug}/report.docx{suffix}")) { "as a Word document" } }
-                li { a href=(format!("/surveys/{slug}/exports/summary.xlsx{suffix}")) { "Summary tables (Excel)" } " or "
-                     a href=(format!("/surveys/{slug}/exports/summary.csv{suffix}")) { "as CSV" } }
-                li { a href=(format!("/surveys/{slug}/exports/responses.csv{}", with("bom=1"))) { "Every response (CSV for Excel)" } ", "
-                     a href=(format!("/surveys/{slug}/exports/responses.csv{}", with("ids=1"))) { "with ids" } ", "
-                     a href=(format!("/surveys/{slug}/exports/responses-long.csv{suffix}")) { "one row per answer" } }
-                li { a href=(format!("/api/surveys/{slug}/results{suffix}")) { "These figures as JSON" } }
+                li { a href=(paths::report(slug, query)) { "The report section, ready to print" } " or "
+                     a href=(paths::report_docx(slug, query)) { "as a Word document" } }
+                li { a href=(paths::export_summary_xlsx(slug, query)) { "Summary tables (Excel)" } " or "
+                     a href=(paths::export_summary_csv(slug, query)) { "as CSV" } }
+                li { a href=(paths::export_responses(slug, false, &with("bom=1"))) { "Every response (CSV for Excel)" } ", "
+                     a href=(paths::export_responses(slug, false, &with("ids=1"))) { "with ids" } ", "
+                     a href=(paths::export_responses(slug, true, query)) { "one row per answer" } }
+                li { a href=(paths::api_results(slug, query)) { "These figures as JSON" } }
             }
         }
     }
@@ -119,7 +106,7 @@ fn filter_form(p: &ResultsPage) -> Markup {
         .filter(|q| q.kind() == QuestionKind::Single)
         .collect();
     html! {
-        form.filters method="get" action=(results_url(p.survey)) {
+        form.filters method="get" action=(paths::results(p.survey.slug().as_str(), "")) {
             fieldset.fieldset {
                 legend.fieldset__legend { h2.heading-m { "Filter and compare" } }
                 div.filters__row {
@@ -149,7 +136,7 @@ fn filter_form(p: &ResultsPage) -> Markup {
                 button.button type="submit" { "Apply" }
                 @if !p.query.filters.is_empty() || p.query.compare.is_some() {
                     " "
-                    a.filters__clear href=(results_url(p.survey)) { "Clear filters" }
+                    a.filters__clear href=(paths::results(p.survey.slug().as_str(), "")) { "Clear filters" }
                 }
             }
         }
@@ -339,18 +326,13 @@ fn question_section(
 
 /// Download links for a chart, as SVG and as PNG for print.
 fn chart_links(survey: &SurveyDefinition, name: &str, query: &str) -> Markup {
-    let base = format!("/surveys/{}/charts/{name}", survey.slug());
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{query}")
-    };
+    let slug = survey.slug().as_str();
     html! {
         p.chart-links {
             "Download this chart: "
-            a href=(format!("{base}.svg{query}")) download { "SVG" span.visually-hidden { " (" (name) ")" } }
+            a href=(paths::chart(slug, &format!("{name}.svg"), query)) download { "SVG" span.visually-hidden { " (" (name) ")" } }
             ", "
-            a href=(format!("{base}.png{query}")) download { "PNG for print" span.visually-hidden { " (" (name) ")" } }
+            a href=(paths::chart(slug, &format!("{name}.png"), query)) download { "PNG for print" span.visually-hidden { " (" (name) ")" } }
         }
     }
 }

@@ -16,31 +16,22 @@ use actix_session::{Session, SessionExt};
 use actix_web::cookie::time;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
-use sha2::{Digest, Sha256};
 
-use super::AppState;
-use crate::db::officers::{self, Officer, OfficerId};
+use super::{AppState, on_pool, with_db};
+use crate::db::officers;
 use crate::db::{self, Pool};
-use crate::domain::officer::Role;
+use crate::domain::officer::Officer;
+use crate::domain::token::sha256_hex;
+use crate::domain::{ApiToken, CsrfSecret, OfficerId};
 use crate::error::AppError;
-
-/// What must be escaped in a query value: all but RFC 3986's unreserved characters.
-const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+use crate::paths;
+use crate::views::Viewer;
 
 /// The officer session cookie's name.
 pub const SESSION_COOKIE: &str = "civic_officer";
 /// Session keys: the officer, and the secret that scopes their CSRF tokens.
 const OFFICER_ID: &str = "officer_id";
 const CSRF_SECRET: &str = "csrf";
-
-/// The stored form of a session key or API token.
-pub fn hash_token(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
-}
 
 fn expiry(ttl: &time::Duration) -> chrono::NaiveDateTime {
     db::now() + chrono::Duration::seconds(ttl.whole_seconds())
@@ -62,14 +53,13 @@ impl DbSessionStore {
         &self,
         f: impl FnOnce(&mut db::AnyConnection) -> Result<T, db::DbError> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let pool = self.pool.clone();
-        Ok(web::block(move || f(&mut *db::get(&pool)?)).await??)
+        on_pool(&self.pool, move |conn| Ok(f(conn)?)).await
     }
 }
 
 impl SessionStore for DbSessionStore {
     async fn load(&self, key: &SessionKey) -> Result<Option<HashMap<String, String>>, LoadError> {
-        let hash = hash_token(key.as_ref());
+        let hash = sha256_hex(key.as_ref());
         let state = self
             .run(move |c| officers::load_session(c, &hash))
             .await
@@ -85,7 +75,7 @@ impl SessionStore for DbSessionStore {
         ttl: &time::Duration,
     ) -> Result<SessionKey, SaveError> {
         let key = generate_session_key();
-        let hash = hash_token(key.as_ref());
+        let hash = sha256_hex(key.as_ref());
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let expires = expiry(ttl);
         self.run(move |c| officers::save_session(c, &hash, &json, expires))
@@ -100,7 +90,7 @@ impl SessionStore for DbSessionStore {
         state: HashMap<String, String>,
         ttl: &time::Duration,
     ) -> Result<SessionKey, UpdateError> {
-        let hash = hash_token(key.as_ref());
+        let hash = sha256_hex(key.as_ref());
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let expires = expiry(ttl);
@@ -111,14 +101,14 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn update_ttl(&self, key: &SessionKey, ttl: &time::Duration) -> anyhow::Result<()> {
-        let hash = hash_token(key.as_ref());
+        let hash = sha256_hex(key.as_ref());
         let expires = expiry(ttl);
         self.run(move |c| officers::touch_session(c, &hash, expires))
             .await
     }
 
     async fn delete(&self, key: &SessionKey) -> anyhow::Result<()> {
-        let hash = hash_token(key.as_ref());
+        let hash = sha256_hex(key.as_ref());
         self.run(move |c| officers::delete_session(c, &hash)).await
     }
 }
@@ -135,15 +125,29 @@ pub struct SignedIn {
 
 impl SignedIn {
     /// Whether a posted form carries this session's CSRF token (checked in
-    /// constant time by [`crate::csrf::CsrfKey::verify`]).
-    pub fn sent(&self, key: &crate::csrf::CsrfKey, form: &super::form::Form) -> bool {
+    /// constant time by [`crate::csrf::CsrfKey::verify`]). An API token's
+    /// officer posts no forms: never.
+    pub fn form_has_session_token(
+        &self,
+        key: &crate::csrf::CsrfKey,
+        form: &super::form::Form,
+    ) -> bool {
         self.csrf_scope
             .as_deref()
-            .is_some_and(|scope| key.verify(scope, form.get(crate::csrf::FIELD)))
+            .is_some_and(|scope| key.verify(scope, form.csrf()))
     }
 
     pub fn is_admin(&self) -> bool {
-        self.officer.role == Role::Admin
+        self.officer.is_admin()
+    }
+
+    /// What an officer page shows of the officer.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            email: self.officer.email.clone(),
+            csrf: self.csrf.clone(),
+            is_admin: self.is_admin(),
+        }
     }
 }
 
@@ -175,13 +179,7 @@ impl ResponseError for AuthError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            AuthError::SignInRequired { next } => {
-                let target = format!(
-                    "/officers/sign-in?next={}",
-                    percent_encoding::utf8_percent_encode(next, QUERY_VALUE)
-                );
-                super::redirect(&target)
-            }
+            AuthError::SignInRequired { next } => super::redirect(&paths::sign_in_then(next)),
             AuthError::Unauthorized => HttpResponse::Unauthorized()
                 .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
                 .json(serde_json::json!({
@@ -194,7 +192,7 @@ impl ResponseError for AuthError {
                     &[
                         "Only administrators can use this page. Ask an administrator if you need it.",
                     ],
-                    Some(("/officers", "Go to your surveys")),
+                    Some((paths::officers(), "Go to your surveys")),
                 ),
             ),
             AuthError::App(e) => e.error_response(),
@@ -213,9 +211,7 @@ async fn from_session(
     let Ok(Some(csrf_secret)) = session.get::<String>(CSRF_SECRET) else {
         return Ok(None);
     };
-    let pool = state.pool.clone();
-    let found =
-        web::block(move || officers::find_by_id(&mut *db::get(&pool)?, OfficerId(id))).await??;
+    let found = with_db(state, move |c| officers::find_by_id(c, OfficerId(id))).await?;
     let scope = format!("officer:{csrf_secret}");
     Ok(found.filter(|o| !o.disabled).map(|officer| SignedIn {
         officer,
@@ -229,7 +225,7 @@ async fn from_bearer(
     state: &web::Data<AppState>,
     req: &HttpRequest,
 ) -> Result<Option<SignedIn>, AppError> {
-    let Some(token) = req
+    let Some(sent) = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -237,21 +233,17 @@ async fn from_bearer(
     else {
         return Ok(None);
     };
-    let hash = hash_token(token.trim());
-    let pool = state.pool.clone();
-    let found =
-        web::block(move || officers::find_by_api_token(&mut *db::get(&pool)?, &hash)).await??;
+    // A value that is not even shaped like a token was never issued.
+    let Some(token) = ApiToken::parse(sent.trim()) else {
+        return Ok(None);
+    };
+    let hash = token.hash();
+    let found = with_db(state, move |c| officers::find_by_api_token(c, &hash)).await?;
     Ok(found.map(|officer| SignedIn {
         officer,
         csrf: String::new(),
         csrf_scope: None,
     }))
-}
-
-fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AuthError> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AuthError::App(anyhow::anyhow!("application state missing").into()))
 }
 
 type AuthFuture<T> = Pin<Box<dyn Future<Output = Result<T, AuthError>>>>;
@@ -266,14 +258,14 @@ impl FromRequest for OfficerPage {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = app_state(&req)?;
+            let state = super::app_state(&req)?;
             match from_session(&state, &req.get_session()).await? {
                 Some(officer) => Ok(OfficerPage(officer)),
                 None => Err(AuthError::SignInRequired {
                     next: req
                         .uri()
                         .path_and_query()
-                        .map_or("/officers", |p| p.as_str())
+                        .map_or(paths::officers(), |p| p.as_str())
                         .to_owned(),
                 }),
             }
@@ -311,7 +303,7 @@ impl FromRequest for OfficerApi {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = app_state(&req)?;
+            let state = super::app_state(&req)?;
             if let Some(officer) = from_bearer(&state, &req).await? {
                 return Ok(OfficerApi(officer));
             }
@@ -329,7 +321,7 @@ pub fn sign_in(session: &Session, officer: OfficerId) -> Result<(), AppError> {
     session.renew();
     session
         .insert(OFFICER_ID, officer.0)
-        .and_then(|()| session.insert(CSRF_SECRET, crate::domain::DraftToken::generate().expose()))
+        .and_then(|()| session.insert(CSRF_SECRET, CsrfSecret::generate().expose()))
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the session: {e}")))
 }
 

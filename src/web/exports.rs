@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use tokio::sync::mpsc;
 
 use super::auth::{AdminPage, OfficerPage, SignedIn};
-use super::results::{parse_query, query_pairs};
+use super::results::{load_results, query_pairs, requested_view};
 use super::{AppState, html, with_db};
 use crate::catalogue::CurrentSurvey;
 use crate::charts::Svg;
@@ -16,35 +16,11 @@ use crate::db::{self, exports};
 use crate::domain::ResultsQuery;
 use crate::error::AppError;
 use crate::export::columns::Naming;
-use crate::export::raw_csv::{ExportError, RawOptions, write_responses};
+use crate::export::raw_csv::{ExportError, PAGE, RawOptions, write_responses};
 use crate::export::{docx, png, summary};
+use crate::paths;
 use crate::report::Report;
-use crate::results::{self, SurveyResults};
-
-/// The survey and the view asked for, or the response that refuses it.
-fn view(
-    state: &AppState,
-    req: &HttpRequest,
-    slug: &str,
-) -> Result<Result<(CurrentSurvey, ResultsQuery), HttpResponse>, AppError> {
-    let survey = state
-        .catalogue
-        .current(slug)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
-    let query = query_pairs(req).and_then(|pairs| parse_query(&survey, &pairs));
-    Ok(match query {
-        Ok(query) => Ok((survey, query)),
-        Err(message) => Err(html(
-            StatusCode::BAD_REQUEST,
-            crate::views::errors::error_page(
-                "Those filters cannot be used",
-                &[&message],
-                Some((&format!("/surveys/{slug}/results"), "See all the results")),
-            ),
-        )),
-    })
-}
+use crate::stats::SurveyResults;
 
 /// Records the export: who, what, which survey and filters.
 async fn log(
@@ -117,10 +93,7 @@ async fn stream_responses(
     who: SignedIn,
     long: bool,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query) = match view(&state, &req, &slug)? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(refusal),
-    };
+    let (survey, query) = requested_view(&state, &req, &slug)?;
     let options = RawOptions {
         naming: if flag(&req, "ids") {
             Naming::Ids
@@ -144,15 +117,21 @@ async fn stream_responses(
             sender: sender.clone(),
         };
         let outcome = db::get(&pool)
-            .map_err(ExportError::from)
+            .map_err(|e| ExportError::Read(e.into()))
             .and_then(|mut conn| {
                 let mut writer = writer;
                 let rows = write_responses(
-                    &mut conn,
-                    survey.survey,
                     &survey.definition,
-                    &query.filters,
                     options,
+                    |after| {
+                        exports::page_of_responses(
+                            &mut conn,
+                            survey.id,
+                            &query.filters,
+                            after,
+                            PAGE,
+                        )
+                    },
                     &mut writer,
                     |_| {},
                 )?;
@@ -197,27 +176,25 @@ pub async fn responses_long_csv(
     stream_responses(state, req, slug.into_inner(), who, true).await
 }
 
-async fn results_for(
-    state: &web::Data<AppState>,
-    survey: &CurrentSurvey,
-    query: &ResultsQuery,
-) -> Result<SurveyResults, AppError> {
-    let (current, filters) = (survey.clone(), query.filters.clone());
-    with_db(state, move |c| results::load(c, &current, &filters)).await
-}
-
 /// The view asked for and its results, or the refusal of bad filters.
 async fn view_results(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     slug: &str,
-) -> Result<Result<(CurrentSurvey, ResultsQuery, SurveyResults), HttpResponse>, AppError> {
-    let (survey, query) = match view(state, req, slug)? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let results = results_for(state, &survey, &query).await?;
-    Ok(Ok((survey, query, results)))
+) -> Result<(CurrentSurvey, ResultsQuery, SurveyResults), AppError> {
+    let (survey, query) = requested_view(state, req, slug)?;
+    let results = results_of(state, &survey, &query).await?;
+    Ok((survey, query, results))
+}
+
+/// The results of `survey` for the view `query`.
+async fn results_of(
+    state: &web::Data<AppState>,
+    survey: &CurrentSurvey,
+    query: &ResultsQuery,
+) -> Result<SurveyResults, AppError> {
+    let (current, filters) = (survey.clone(), query.filters.clone());
+    with_db(state, move |c| load_results(c, &current, &filters)).await
 }
 
 /// GET `/surveys/{slug}/exports/summary.csv`.
@@ -227,10 +204,7 @@ pub async fn summary_csv(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query, results) = match view_results(&state, &req, &slug).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(refusal),
-    };
+    let (survey, query, results) = view_results(&state, &req, &slug).await?;
     let mut body = Vec::new();
     summary::write_summary_csv(
         &survey.definition,
@@ -254,10 +228,7 @@ pub async fn summary_xlsx(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query, results) = match view_results(&state, &req, &slug).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(refusal),
-    };
+    let (survey, query, results) = view_results(&state, &req, &slug).await?;
     let body = summary::summary_xlsx(&survey.definition, &results, &query.to_query_string())
         .map_err(|e| {
             AppError::Unexpected(anyhow::anyhow!("the workbook could not be written: {e}"))
@@ -293,21 +264,18 @@ pub async fn chart(
     if extension != "svg" && extension != "png" {
         return Err(AppError::NotFound);
     }
-    let (survey, query) = match view(&state, &req, &slug)? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(refusal),
-    };
+    let (survey, query) = requested_view(&state, &req, &slug)?;
     if name != crate::charts::PER_DAY && survey.definition.question(name).is_none() {
         return Err(AppError::NotFound);
     }
-    let results = results_for(&state, &survey, &query).await?;
+    let results = results_of(&state, &survey, &query).await?;
     // For print, pies are drawn larger so their edge stays smooth at 300 dpi.
-    let k = if extension == "png" {
+    let scale = if extension == "png" {
         crate::charts::PRINT_DRAWING_SCALE
     } else {
         1
     };
-    let svg = crate::charts::named_at(&survey.definition, &results, name, "chart", k)
+    let svg = crate::charts::named_at(&survey.definition, &results, name, "chart", scale)
         .ok_or(AppError::NotFound)?
         .map_err(|e| AppError::Unexpected(e.into()))?;
     log(&state, &who, &slug, &format!("chart {file}"), &query).await?;
@@ -337,47 +305,31 @@ pub async fn report_html(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (query, report, pie, title) = match report_for(&state, &req, &slug, 1).await? {
-        Ok(parts) => parts,
-        Err(refusal) => return Ok(refusal),
-    };
+    let (query, report, pie, title) = report_for(&state, &req, &slug, 1).await?;
     log(&state, &who, &slug, "report", &query).await?;
-    let qs = query.to_query_string();
-    let docx_href = if qs.is_empty() {
-        format!("/surveys/{slug}/report.docx")
-    } else {
-        format!("/surveys/{slug}/report.docx?{qs}")
-    };
+    let docx_href = paths::report_docx(&slug, &query.to_query_string());
     Ok(html(
         StatusCode::OK,
-        crate::views::report::report_page(&who, &title, &report, pie, &docx_href),
+        crate::views::report::report_page(&who.viewer(), &title, &report, pie, &docx_href),
     ))
 }
 
-/// The report of the view asked for, with its pie chart drawn `k` times
+/// The report of the view asked for, with its pie chart drawn `scale` times
 /// larger (for print), and the survey's title; or the refusal of bad filters.
 async fn report_for(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     slug: &str,
-    k: u32,
-) -> Result<Result<(ResultsQuery, Report, Option<Svg>, String), HttpResponse>, AppError> {
-    let (survey, query, results) = match view_results(state, req, slug).await? {
-        Ok(v) => v,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
+    scale: u32,
+) -> Result<(ResultsQuery, Report, Option<Svg>, String), AppError> {
+    let (survey, query, results) = view_results(state, req, slug).await?;
     let report = crate::report::build(&survey.definition, &results);
     let pie = report
         .pie_question
         .as_deref()
-        .and_then(|q| crate::charts::named_at(&survey.definition, &results, q, "report-pie", k))
+        .and_then(|q| crate::charts::named_at(&survey.definition, &results, q, "report-pie", scale))
         .and_then(Result::ok);
-    Ok(Ok((
-        query,
-        report,
-        pie,
-        survey.definition.title().to_owned(),
-    )))
+    Ok((query, report, pie, survey.definition.title().to_owned()))
 }
 
 /// GET `/surveys/{slug}/report.docx`.
@@ -387,11 +339,8 @@ pub async fn report_docx(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let k = crate::charts::PRINT_DRAWING_SCALE;
-    let (query, report, svg, _) = match report_for(&state, &req, &slug, k).await? {
-        Ok(parts) => parts,
-        Err(refusal) => return Ok(refusal),
-    };
+    let scale = crate::charts::PRINT_DRAWING_SCALE;
+    let (query, report, svg, _) = report_for(&state, &req, &slug, scale).await?;
     let body = web::block(move || {
         let png = svg.and_then(|svg| png::chart_to_png(&svg).ok());
         docx::report_docx(&report, png.as_deref())
@@ -414,6 +363,6 @@ pub async fn export_log(
     let entries = with_db(&state, |c| exports::list_exports(c, 500)).await?;
     Ok(html(
         StatusCode::OK,
-        crate::views::officer::export_log_page(&who, &entries),
+        crate::views::officer::export_log_page(&who.viewer(), &entries),
     ))
 }

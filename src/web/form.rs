@@ -2,11 +2,20 @@
 //! checked before and while reading, and UTF-8 both in the raw bytes and
 //! after percent-decoding. A problem becomes a [`FormError`] that the handler
 //! shows on the page the form came from, never a bare error.
+//!
+//! Also what a question's form means: which fields are its answer
+//! ([`entered`]), and how an answer the domain refused is shown and with
+//! which status ([`answer_error`]): 400 for what no browser sends, 422 for
+//! what a person can fix.
 
 use actix_web::HttpRequest;
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::web;
 use futures_util::StreamExt;
+
+use crate::domain::{AnswerError, Entered, Question};
+use crate::fields;
+use crate::views::FieldError;
 
 /// A posted form: its fields in order, repeated names kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,6 +31,58 @@ impl Form {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
+
+    /// The CSRF token the form carries, if any.
+    pub fn csrf(&self) -> Option<&str> {
+        self.get(fields::CSRF)
+    }
+
+    /// Whether a bot filled in the honeypot field.
+    pub fn filled_honeypot(&self) -> bool {
+        self.get(fields::HONEYPOT).is_some_and(|v| !v.is_empty())
+    }
+}
+
+/// Picks `question`'s fields out of a posted form: the chosen options (each
+/// once, in the order sent) and the "please specify" texts of options that
+/// have a box.
+pub fn entered(question: &Question, form: &Form) -> Entered {
+    let mut entered = Entered::default();
+    for (name, value) in form.fields() {
+        if name == fields::ANSWER {
+            if !value.is_empty() && !entered.chosen.iter().any(|c| c == value) {
+                entered.chosen.push(value.to_owned());
+            }
+        } else if let Some(option) = fields::specified_option(name)
+            && question
+                .option(option)
+                .is_some_and(|o| o.specify().is_some())
+        {
+            entered.specify.insert(option.to_owned(), value.to_owned());
+        }
+    }
+    entered
+}
+
+/// How a refused answer is shown: at the input it concerns, with 400 when no
+/// browser could have sent it (an option that is not offered, two radios)
+/// and 422 when a person can fix it.
+pub fn answer_error(error: &AnswerError) -> (StatusCode, FieldError) {
+    let status = match error {
+        AnswerError::NotAnOption | AnswerError::MoreThanOne => StatusCode::BAD_REQUEST,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let field = error.specify_box().map_or_else(
+        || fields::ANSWER.to_owned(),
+        |o| fields::specify(o.as_str()),
+    );
+    (
+        status,
+        FieldError {
+            field,
+            message: error.message(),
+        },
+    )
 }
 
 /// Why a body could not be read as a form.
@@ -38,8 +99,7 @@ pub enum FormError {
 }
 
 impl FormError {
-    pub fn status(self) -> actix_web::http::StatusCode {
-        use actix_web::http::StatusCode;
+    pub fn status(self) -> StatusCode {
         match self {
             FormError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             FormError::WrongContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -139,6 +199,63 @@ fn decode(component: &str) -> Result<String, FormError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::SurveyDefinition;
+
+    /// The shipped 2019 survey.
+    fn survey() -> SurveyDefinition {
+        let file =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys/csp-2019.toml");
+        SurveyDefinition::load_file(&file).expect("csp-2019 is valid")
+    }
+
+    #[test]
+    fn form_fields_are_picked_for_the_question_and_deduplicated() {
+        let def = survey();
+        let q = def.question("asb-concerns").expect("question");
+        let form = parse_urlencoded(
+            b"csrf=t&answer=drugs&answer=drugs&answer=other&specify-other=Bins&specify-drugs=no+box",
+        )
+        .expect("valid");
+        let e = entered(q, &form);
+        assert_eq!(e.chosen, ["drugs", "other"]);
+        assert_eq!(e.specify.len(), 1);
+        assert_eq!(e.specify.get("other").map(String::as_str), Some("Bins"));
+    }
+
+    #[test]
+    fn what_no_browser_sends_is_a_400_and_what_a_person_can_fix_a_422() {
+        let def = survey();
+        let (where_, detail) = (
+            def.question("borough").expect("q"),
+            def.question("asb-concerns").expect("q"),
+        );
+        let refused = |q: &Question, body: &[u8]| {
+            let form = parse_urlencoded(body).expect("valid");
+            crate::domain::Answer::parse(q, &entered(q, &form)).expect_err("refused")
+        };
+        let (status, error) = answer_error(&refused(where_, b"answer=nope"));
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(error.field, "answer");
+        let (status, _) = answer_error(&refused(where_, b"answer=dartford&answer=gravesham"));
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, error) = answer_error(&refused(where_, b""));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            error,
+            FieldError {
+                field: "answer".to_owned(),
+                message: "Select Dartford or Gravesham".to_owned()
+            }
+        );
+        let (status, _) = answer_error(&refused(
+            detail,
+            b"answer=drugs&answer=graffiti&answer=fly-tipping&answer=street-drinking",
+        ));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, error) = answer_error(&refused(detail, b"answer=other&specify-other=%07"));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error.field, "specify-other");
+    }
 
     #[test]
     fn fields_decode_with_repeats_kept() {

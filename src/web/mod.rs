@@ -1,5 +1,17 @@
-//! The HTTP layer: one route table, shared state, thin handlers, and the
+//! The HTTP layer: one route table, shared state, the handlers, and the
 //! middleware every response passes through (security headers, error pages).
+//!
+//! A handler reads like its route's story: extractors find what the request
+//! is about and refuse what cannot go on (a signed-in officer in [`auth`], an
+//! open survey or an active draft in [`resident`]); the handler parses the
+//! form ([`form`]), calls the domain, storage through [`with_db`], and a view,
+//! and answers. Rules live in `domain`, storage work (transactions, retries)
+//! in `db`, figures in `stats`, markup in `views`. What is still thick, and
+//! why: the streamed CSV export (`exports::stream_responses`) pumps storage
+//! pages into the response body on a blocking thread, which only the HTTP
+//! layer can own; and sign-in (`officer::submit_sign_in`) orders the
+//! throttle, the lookup and the constant-time password check, an order that
+//! is itself the security rule.
 
 pub mod assets;
 pub mod auth;
@@ -17,9 +29,12 @@ use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse};
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, CurrentSurvey};
 use crate::csrf::CsrfKey;
-use crate::db::Pool;
+use crate::db::{AnyConnection, DbError, Pool};
+use crate::domain::draft::DraftLifetime;
+use crate::error::{AppError, Refusal};
+use crate::paths::{self, route};
 
 /// What every handler can reach.
 #[derive(Debug)]
@@ -27,92 +42,91 @@ pub struct AppState {
     pub pool: Pool,
     pub catalogue: Catalogue,
     pub csrf: CsrfKey,
-    pub draft_lifetime: std::time::Duration,
+    pub draft_lifetime: DraftLifetime,
     pub max_form_bytes: usize,
     pub throttle: auth::SignInThrottle,
     pub live: results::LiveHub,
     pub limits: limits::Limits,
 }
 
+impl AppState {
+    /// The current version of the survey with this slug, or 404.
+    pub fn survey(&self, slug: &str) -> Result<CurrentSurvey, AppError> {
+        self.catalogue
+            .current(slug)
+            .cloned()
+            .ok_or(AppError::NotFound)
+    }
+}
+
 /// The one route table, used by the server and by tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(resident::home))
-        .route("/health", web::get().to(health))
-        .route("/assets/{name}", web::get().to(assets::serve))
-        .route("/officers", web::get().to(officer::dashboard))
-        .route("/officers/sign-in", web::get().to(officer::show_sign_in))
-        .route("/officers/sign-in", web::post().to(officer::submit_sign_in))
-        .route("/officers/sign-out", web::post().to(officer::sign_out))
+    cfg.route(route::HOME, web::get().to(resident::home))
+        .route(route::HEALTH, web::get().to(health))
+        .route(route::ASSET, web::get().to(assets::serve))
+        .route(route::OFFICERS, web::get().to(officer::dashboard))
+        .route(route::SIGN_IN, web::get().to(officer::show_sign_in))
+        .route(route::SIGN_IN, web::post().to(officer::submit_sign_in))
+        .route(route::SIGN_OUT, web::post().to(officer::sign_out))
+        .route(route::SETUP, web::get().to(officer::show_setup))
+        .route(route::SETUP, web::post().to(officer::create_first_admin))
+        .route(route::ADMIN_OFFICERS, web::get().to(officer::list_officers))
+        .route(route::ADMIN_OFFICERS, web::post().to(officer::add_officer))
+        .route(route::ADMIN_EXPORTS, web::get().to(exports::export_log))
         .route(
-            "/officers/setup/{token}",
-            web::get().to(officer::show_setup),
-        )
-        .route(
-            "/officers/setup/{token}",
-            web::post().to(officer::create_first_admin),
-        )
-        .route("/admin/officers", web::get().to(officer::list_officers))
-        .route("/admin/exports", web::get().to(exports::export_log))
-        .route(
-            "/admin/surveys/{slug}/state",
+            route::ADMIN_SURVEY_STATE,
             web::post().to(officer::set_survey_state),
         )
-        .route("/admin/officers", web::post().to(officer::add_officer))
         .route(
-            "/admin/api-tokens",
+            route::ADMIN_API_TOKENS,
             web::post().to(officer::create_api_token),
         )
+        .route(route::API_RESULTS, web::get().to(results::results_json))
+        .route(route::SURVEY_START, web::get().to(resident::show_start))
+        .route(route::SURVEY_BEGIN, web::post().to(resident::begin_survey))
         .route(
-            "/api/surveys/{slug}/results",
-            web::get().to(results::results_json),
+            route::SURVEY_QUESTION,
+            web::get().to(resident::show_question),
         )
-        .service(
-            web::scope("/surveys/{slug}")
-                .route("", web::get().to(resident::show_start))
-                .route("/start", web::post().to(resident::begin_survey))
-                .route(
-                    "/questions/{question}",
-                    web::get().to(resident::show_question),
-                )
-                .route(
-                    "/questions/{question}",
-                    web::post().to(resident::save_answer),
-                )
-                .route("/check", web::get().to(resident::show_check))
-                .route("/submit", web::post().to(resident::submit_response))
-                .route("/done", web::get().to(resident::show_done))
-                .route("/results", web::get().to(results::show_results))
-                .route("/results/live", web::get().to(results::live))
-                .route(
-                    "/exports/responses.csv",
-                    web::get().to(exports::responses_csv),
-                )
-                .route(
-                    "/exports/responses-long.csv",
-                    web::get().to(exports::responses_long_csv),
-                )
-                .route("/exports/summary.csv", web::get().to(exports::summary_csv))
-                .route(
-                    "/exports/summary.xlsx",
-                    web::get().to(exports::summary_xlsx),
-                )
-                .route("/charts/{file}", web::get().to(exports::chart))
-                .route("/report", web::get().to(exports::report_html))
-                .route("/report.docx", web::get().to(exports::report_docx)),
-        );
+        .route(
+            route::SURVEY_QUESTION,
+            web::post().to(resident::save_answer),
+        )
+        .route(route::SURVEY_CHECK, web::get().to(resident::show_check))
+        .route(
+            route::SURVEY_SUBMIT,
+            web::post().to(resident::submit_response),
+        )
+        .route(route::SURVEY_DONE, web::get().to(resident::show_done))
+        .route(route::RESULTS, web::get().to(results::show_results))
+        .route(route::RESULTS_LIVE, web::get().to(results::live))
+        .route(
+            route::EXPORT_RESPONSES,
+            web::get().to(exports::responses_csv),
+        )
+        .route(
+            route::EXPORT_RESPONSES_LONG,
+            web::get().to(exports::responses_long_csv),
+        )
+        .route(
+            route::EXPORT_SUMMARY_CSV,
+            web::get().to(exports::summary_csv),
+        )
+        .route(
+            route::EXPORT_SUMMARY_XLSX,
+            web::get().to(exports::summary_xlsx),
+        )
+        .route(route::CHART, web::get().to(exports::chart))
+        .route(route::REPORT, web::get().to(exports::report_html))
+        .route(route::REPORT_DOCX, web::get().to(exports::report_docx));
 }
 
 /// GET `/health`: 200 when the database answers, 503 when it does not.
 async fn health(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
-    let ok = web::block(move || {
-        crate::db::get(&pool).is_ok_and(|mut conn| {
-            use diesel::r2d2::R2D2Connection;
-            conn.ping().is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false);
+    let ok = web::block(move || crate::db::is_reachable(&pool))
+        .await
+        .unwrap_or(false);
     if ok {
         HttpResponse::Ok().content_type("text/plain").body("ok")
     } else {
@@ -122,14 +136,45 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Runs a storage operation on a pooled connection, off the async threads.
-pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, crate::error::AppError>
+/// Runs a storage operation on a connection from `pool`, off the async
+/// threads: the one way the HTTP layer (handlers, extractors, the session
+/// store, background tasks) reaches the database.
+pub async fn on_pool<T, E, F>(pool: &Pool, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut crate::db::AnyConnection) -> Result<T, crate::db::DbError> + Send + 'static,
+    F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + From<actix_web::error::BlockingError> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || f(&mut *crate::db::get(&pool)?)).await?
+}
+
+/// [`on_pool`] on the service's pool, for handlers.
+pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = state.pool.clone();
-    Ok(web::block(move || f(&mut *crate::db::get(&pool)?)).await??)
+    on_pool(&state.pool, move |conn| Ok(f(conn)?)).await
+}
+
+/// The application state, for extractors (handlers take `web::Data<AppState>`).
+pub fn app_state(req: &actix_web::HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("application state missing").into())
+}
+
+/// The refusal of a results view whose filters cannot be used.
+pub fn bad_filters(slug: &str, message: &str) -> Refusal {
+    Refusal::page(
+        StatusCode::BAD_REQUEST,
+        crate::views::errors::error_page(
+            "Those filters cannot be used",
+            &[message],
+            Some((&paths::results(slug, ""), "See all the results")),
+        ),
+    )
 }
 
 /// An HTML page with a status.
@@ -199,7 +244,7 @@ pub async fn refuse_cross_site_posts(
         let page = crate::views::errors::error_page(
             "This form came from another website",
             &["Nothing has been saved. Open the survey or service directly and try again."],
-            Some(("/", "Go to the start page")),
+            Some((paths::home(), "Go to the start page")),
         );
         let response = html(StatusCode::FORBIDDEN, page);
         return Ok(req.into_response(response).map_into_right_body());

@@ -6,27 +6,24 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::auth::{AdminPage, OfficerPage, Throttle, sign_in};
+use super::auth::{AdminPage, OfficerPage, SignedIn, Throttle, sign_in};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
-use crate::db::officers::{self, AddOfficerError};
-use crate::db::{self, drafts, responses, secrets};
+use crate::db::officers::{self, NewOfficer};
+use crate::db::{self, results};
 use crate::domain::officer::{Email, NewPassword, Role, decoy_hash, verify_password};
-use crate::domain::{Control, DraftToken};
+use crate::domain::{ApiToken, Control, SetupToken};
 use crate::error::AppError;
-use crate::views::layout::SummaryItem;
+use crate::paths;
+use crate::views::SummaryItem;
 use crate::views::officer as view;
 
-/// Where the first-admin setup token's hash is kept.
-pub const SETUP_SECRET: &str = "admin_setup_token";
 const SIGN_IN_SCOPE: &str = "sign-in";
 const SETUP_SCOPE: &str = "setup";
 
-fn item(field: &str, message: impl Into<String>) -> SummaryItem {
-    SummaryItem {
-        message: message.into(),
-        href: format!("#{field}"),
-    }
+/// An error at the form input with id `field`.
+fn error_at(field: &str, message: impl Into<String>) -> SummaryItem {
+    SummaryItem::at(field, message)
 }
 
 /// Only same-site paths are followed after sign-in: a single leading slash,
@@ -41,7 +38,7 @@ fn safe_next(next: Option<&str>) -> String {
         {
             n.to_owned()
         }
-        _ => "/officers".to_owned(),
+        _ => paths::officers().to_owned(),
     }
 }
 
@@ -84,10 +81,10 @@ pub async fn submit_sign_in(
     let form = match read_form(&req, payload, state.max_form_bytes).await {
         Ok(form) => form,
         Err(e) => {
-            let errors = [item("email", e.message())];
+            let errors = [error_at("email", e.message())];
             return Ok(html(
                 e.status(),
-                view::sign_in_page("", "/officers", &errors, None, &csrf),
+                view::sign_in_page("", paths::officers(), &errors, None, &csrf),
             ));
         }
     };
@@ -99,13 +96,10 @@ pub async fn submit_sign_in(
             view::sign_in_page(&email_text, &next, errors, None, &csrf),
         )
     };
-    if !state
-        .csrf
-        .verify(SIGN_IN_SCOPE, form.get(crate::csrf::FIELD))
-    {
+    if !state.csrf.verify(SIGN_IN_SCOPE, form.csrf()) {
         return Ok(again(
             StatusCode::FORBIDDEN,
-            &[item("email", "This page had expired. Sign in again")],
+            &[error_at("email", "This page had expired. Sign in again")],
         ));
     }
     let email = match Email::parse(&email_text) {
@@ -113,7 +107,7 @@ pub async fn submit_sign_in(
         Err(message) => {
             return Ok(again(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &[item("email", message)],
+                &[error_at("email", message)],
             ));
         }
     };
@@ -121,7 +115,7 @@ pub async fn submit_sign_in(
     if password.is_empty() {
         return Ok(again(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &[item("password", "Enter your password")],
+            &[error_at("password", "Enter your password")],
         ));
     }
     match state.throttle.begin(email.as_str()) {
@@ -133,7 +127,7 @@ pub async fn submit_sign_in(
             );
             return Ok(again(
                 StatusCode::TOO_MANY_REQUESTS,
-                &[item("email", message)],
+                &[error_at("email", message)],
             ));
         }
         Throttle::Allow(delay) => tokio::time::sleep(delay).await,
@@ -156,7 +150,7 @@ pub async fn submit_sign_in(
             // The attempt was counted as a failure when it began.
             Ok(again(
                 StatusCode::UNAUTHORIZED,
-                &[item("email", "Email address or password is not right")],
+                &[error_at("email", "Email address or password is not right")],
             ))
         }
     }
@@ -173,18 +167,18 @@ pub async fn sign_out(
     let form = read_form(&req, payload, state.max_form_bytes)
         .await
         .unwrap_or_default();
-    if !who.sent(&state.csrf, &form) {
+    if !who.form_has_session_token(&state.csrf, &form) {
         return Ok(html(
             StatusCode::FORBIDDEN,
             crate::views::errors::error_page(
                 "This page had expired",
                 &["Go back, reload the page and select Sign out again."],
-                Some(("/officers", "Go to your surveys")),
+                Some((paths::officers(), "Go to your surveys")),
             ),
         ));
     }
     session.purge();
-    Ok(redirect("/officers/sign-in?signed_out=1"))
+    Ok(redirect(&paths::signed_out()))
 }
 
 /// GET `/officers`: every survey with its counts.
@@ -193,36 +187,25 @@ pub async fn dashboard(
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
     let now = chrono::Utc::now();
-    let surveys: Vec<_> = state
-        .catalogue
-        .all()
-        .map(|s| {
-            (
-                s.survey,
-                s.definition.slug().to_string(),
-                s.definition.title().to_owned(),
-                state.catalogue.availability(s, now),
-                state.catalogue.control(s.survey),
-            )
+    let surveys: Vec<_> = state.catalogue.all().cloned().collect();
+    let ids: Vec<_> = surveys.iter().map(|s| s.id).collect();
+    let progress = with_db(&state, move |c| results::count_progress(c, &ids)).await?;
+    let summaries: Vec<_> = surveys
+        .iter()
+        .zip(progress)
+        .map(|(s, (started, completed))| view::SurveySummary {
+            slug: s.definition.slug().to_string(),
+            title: s.definition.title().to_owned(),
+            started,
+            completed,
+            availability: state.catalogue.availability(s, now),
+            control: state.catalogue.control(s.id),
         })
         .collect();
-    let summaries = with_db(&state, move |c| {
-        surveys
-            .into_iter()
-            .map(|(id, slug, title, availability, control)| {
-                Ok(view::SurveySummary {
-                    slug,
-                    title,
-                    started: drafts::count_started(c, id)?,
-                    completed: responses::count_completed(c, id)?,
-                    availability,
-                    control,
-                })
-            })
-            .collect::<Result<Vec<_>, db::DbError>>()
-    })
-    .await?;
-    Ok(html(StatusCode::OK, view::dashboard_page(&who, &summaries)))
+    Ok(html(
+        StatusCode::OK,
+        view::dashboard_page(&who.viewer(), &summaries),
+    ))
 }
 
 /// POST `/admin/surveys/{slug}/state`: an administrator opens or closes a
@@ -235,16 +218,12 @@ pub async fn set_survey_state(
     slug: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let survey = state
-        .catalogue
-        .current(&slug)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
+    let survey = state.survey(&slug)?;
     let form = match read_form(&req, payload, state.max_form_bytes).await {
         Ok(form) => form,
         Err(e) => return Ok(state_refused(e.status(), &e.message())),
     };
-    if !who.sent(&state.csrf, &form) {
+    if !who.form_has_session_token(&state.csrf, &form) {
         return Ok(state_refused(
             StatusCode::FORBIDDEN,
             "This page had expired, so the survey was not changed. Go back to the survey list and try again.",
@@ -254,7 +233,7 @@ pub async fn set_survey_state(
         Ok(control) => control,
         Err(message) => return Ok(state_refused(StatusCode::BAD_REQUEST, &message)),
     };
-    let (officer, survey_id) = (who.officer.id, survey.survey);
+    let (officer, survey_id) = (who.officer.id, survey.id);
     let shared = state.clone();
     with_db(&state, move |c| {
         db::surveys::set_control(c, survey_id, control, officer, db::now())?;
@@ -267,7 +246,7 @@ pub async fn set_survey_state(
         by = %who.officer.email,
         "survey state changed"
     );
-    Ok(redirect("/officers"))
+    Ok(redirect(paths::officers()))
 }
 
 /// Why a change of survey state was not made, with the way back.
@@ -277,26 +256,18 @@ fn state_refused(status: StatusCode, message: &str) -> HttpResponse {
         crate::views::errors::error_page(
             "The survey was not changed",
             &[message],
-            Some(("/officers", "Back to the survey list")),
+            Some((paths::officers(), "Back to the survey list")),
         ),
     )
 }
 
-fn setup_action(token: &str) -> String {
-    format!("/officers/setup/{token}")
-}
-
 /// Whether `token` is the current setup token and no admin exists yet.
 async fn setup_allowed(state: &web::Data<AppState>, token: &str) -> Result<bool, AppError> {
-    let Some(token) = DraftToken::parse(token) else {
+    let Some(token) = SetupToken::parse(token) else {
         return Ok(false);
     };
     let hash = token.hash();
-    with_db(state, move |c| {
-        Ok(officers::count_admins(c)? == 0
-            && secrets::get(c, SETUP_SECRET)?.as_deref() == Some(hash.as_str()))
-    })
-    .await
+    with_db(state, move |c| officers::setup_token_is_current(c, &hash)).await
 }
 
 fn setup_gone() -> HttpResponse {
@@ -308,7 +279,7 @@ fn setup_gone() -> HttpResponse {
                 "It has been used already, or the service was restarted and printed a new one.",
                 "An administrator can add officers; the command civic-survey officer add also does.",
             ],
-            Some(("/officers/sign-in", "Sign in")),
+            Some((paths::sign_in(), "Sign in")),
         ),
     )
 }
@@ -324,7 +295,7 @@ pub async fn show_setup(
     Ok(html(
         StatusCode::OK,
         view::setup_page(
-            &setup_action(&token),
+            &paths::setup(&token),
             "",
             &[],
             &state.csrf.token(SETUP_SCOPE),
@@ -350,9 +321,9 @@ pub async fn create_first_admin(
             return Ok(html(
                 e.status(),
                 view::setup_page(
-                    &setup_action(&token),
+                    &paths::setup(&token),
                     "",
-                    &[item("email", e.message())],
+                    &[error_at("email", e.message())],
                     &csrf,
                 ),
             ));
@@ -360,43 +331,32 @@ pub async fn create_first_admin(
     };
     let email_text = form.get("email").unwrap_or_default();
     let mut errors = Vec::new();
-    if !state.csrf.verify(SETUP_SCOPE, form.get(crate::csrf::FIELD)) {
-        errors.push(item("email", "This page had expired. Fill it in again"));
+    if !state.csrf.verify(SETUP_SCOPE, form.csrf()) {
+        errors.push(error_at("email", "This page had expired. Fill it in again"));
     }
     let email = Email::parse(email_text)
-        .map_err(|m| errors.push(item("email", m)))
+        .map_err(|m| errors.push(error_at("email", m)))
         .ok();
     let password = NewPassword::parse(form.get("password").unwrap_or_default())
-        .map_err(|m| errors.push(item("password", m)))
+        .map_err(|m| errors.push(error_at("password", m)))
         .ok();
     if form.get("password") != form.get("confirm") {
-        errors.push(item("confirm", "The two passwords do not match"));
+        errors.push(error_at("confirm", "The two passwords do not match"));
     }
     let (Some(email), Some(password), true) = (email, password, errors.is_empty()) else {
         return Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            view::setup_page(&setup_action(&token), email_text, &errors, &csrf),
+            view::setup_page(&paths::setup(&token), email_text, &errors, &csrf),
         ));
     };
     let hash = web::block(move || password.hash())
         .await?
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
-    let token_hash = DraftToken::parse(&token)
+    let token_hash = SetupToken::parse(&token)
         .map(|t| t.hash())
         .unwrap_or_default();
     let created = with_db(&state, move |c| {
-        // Claim the token and create the admin in one transaction, so a
-        // double-click creates one admin and the second click finds it used.
-        db::write_transaction(c, |c| {
-            if !secrets::delete_if(c, SETUP_SECRET, &token_hash)? {
-                return Ok(None);
-            }
-            match officers::insert_officer(c, &email, &hash, Role::Admin) {
-                Ok(id) => Ok(Some(id)),
-                Err(AddOfficerError::Db(e)) => Err(e),
-                Err(AddOfficerError::EmailTaken) => Ok(None),
-            }
-        })
+        officers::create_first_admin(c, &token_hash, &email, &hash)
     })
     .await?;
     let Some(id) = created else {
@@ -404,12 +364,12 @@ pub async fn create_first_admin(
     };
     sign_in(&session, id)?;
     tracing::info!(officer = id.0, "first administrator created");
-    Ok(redirect("/officers"))
+    Ok(redirect(paths::officers()))
 }
 
 async fn render_officers(
     state: &web::Data<AppState>,
-    who: &super::auth::SignedIn,
+    who: &SignedIn,
     status: StatusCode,
     email: &str,
     errors: &[SummaryItem],
@@ -418,7 +378,7 @@ async fn render_officers(
     let all = with_db(state, officers::list_officers).await?;
     Ok(html(
         status,
-        view::officers_page(who, &all, email, errors, new_token),
+        view::officers_page(&who.viewer(), &all, email, errors, new_token),
     ))
 }
 
@@ -445,15 +405,15 @@ pub async fn add_officer(
                 &who,
                 e.status(),
                 "",
-                &[item("email", e.message())],
+                &[error_at("email", e.message())],
                 None,
             )
             .await;
         }
     };
     let email_text = form.get("email").unwrap_or_default().to_owned();
-    if !who.sent(&state.csrf, &form) {
-        let errors = [item("email", "This page had expired. Fill it in again")];
+    if !who.form_has_session_token(&state.csrf, &form) {
+        let errors = [error_at("email", "This page had expired. Fill it in again")];
         return render_officers(
             &state,
             &who,
@@ -466,13 +426,13 @@ pub async fn add_officer(
     }
     let mut errors = Vec::new();
     let email = Email::parse(&email_text)
-        .map_err(|m| errors.push(item("email", m)))
+        .map_err(|m| errors.push(error_at("email", m)))
         .ok();
     let password = NewPassword::parse(form.get("password").unwrap_or_default())
-        .map_err(|m| errors.push(item("password", m)))
+        .map_err(|m| errors.push(error_at("password", m)))
         .ok();
     let role = Role::parse(form.get("role").unwrap_or("analyst"))
-        .map_err(|m| errors.push(item("role", m)))
+        .map_err(|m| errors.push(error_at("role", m)))
         .ok();
     let (Some(email), Some(password), Some(role)) = (email, password, role) else {
         return render_officers(
@@ -488,18 +448,14 @@ pub async fn add_officer(
     let hash = web::block(move || password.hash())
         .await?
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
-    let added = {
-        let pool = state.pool.clone();
-        web::block(move || {
-            let mut conn = db::get(&pool).map_err(AddOfficerError::Db)?;
-            officers::insert_officer(&mut conn, &email, &hash, role)
-        })
-        .await?
-    };
+    let added = with_db(&state, move |c| {
+        officers::insert_officer(c, &email, &hash, role)
+    })
+    .await?;
     match added {
-        Ok(_) => Ok(redirect("/admin/officers")),
-        Err(AddOfficerError::EmailTaken) => {
-            let errors = [item(
+        NewOfficer::Added(_) => Ok(redirect(paths::admin_officers())),
+        NewOfficer::EmailTaken => {
+            let errors = [error_at(
                 "email",
                 "An officer with that email address already exists",
             )];
@@ -513,7 +469,6 @@ pub async fn add_officer(
             )
             .await
         }
-        Err(AddOfficerError::Db(e)) => Err(e.into()),
     }
 }
 
@@ -528,13 +483,13 @@ pub async fn create_api_token(
     let form = read_form(&req, payload, state.max_form_bytes)
         .await
         .unwrap_or_default();
-    if !who.sent(&state.csrf, &form) {
-        let errors = [item("label", "This page had expired. Try again")];
+    if !who.form_has_session_token(&state.csrf, &form) {
+        let errors = [error_at("label", "This page had expired. Try again")];
         return render_officers(&state, &who, StatusCode::FORBIDDEN, "", &errors, None).await;
     }
     let label = form.get("label").unwrap_or_default().trim().to_owned();
     if label.is_empty() || label.chars().count() > 100 || label.chars().any(char::is_control) {
-        let errors = [item(
+        let errors = [error_at(
             "label",
             "Say what the token is for, in 100 characters or fewer",
         )];
@@ -548,8 +503,8 @@ pub async fn create_api_token(
         )
         .await;
     }
-    let token = DraftToken::generate();
-    let hash = super::auth::hash_token(token.expose());
+    let token = ApiToken::generate();
+    let hash = token.hash();
     let officer = who.officer.id;
     with_db(&state, move |c| {
         officers::insert_api_token(c, officer, &hash, &label)

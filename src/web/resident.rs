@@ -1,54 +1,45 @@
 //! Resident handlers: parse the request, call the domain and storage, render.
 //!
 //! A resident's answers in progress live in a draft found by the token in
-//! the `civic_draft` cookie. Every page first works out where the resident
-//! stands ([`Standing`]): no draft yet, a draft we cannot use, a completed
-//! draft, or an active one.
+//! the `civic_draft` cookie. Where the resident stands (no draft yet, a draft
+//! they cannot use, a completed draft, or an active one) is the domain's
+//! [`draft::standing`]; the extractors below find the survey, refuse it when
+//! it is closed, and resolve the standing before a handler begins:
+//! [`OpenSurvey`] for the start form, [`ActiveDraft`] for every page that
+//! needs a draft in progress.
 
-use std::ops::ControlFlow;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use maud::Markup;
 use serde::Deserialize;
 
 use super::form::{Form, FormError, read_form};
-use super::{AppState, html, redirect};
+use super::{AppState, html, redirect, with_db};
 use crate::catalogue::CurrentSurvey;
-use crate::db::drafts::{self, Draft};
+use crate::db::drafts;
 use crate::db::responses::{self, SubmitOutcome};
-use crate::db::{AnyConnection, DbError};
-use crate::domain::answers::ANSWER_FIELD;
+use crate::domain::draft::{self, Draft, DraftProblem, Standing};
 use crate::domain::{
-    Answer, Availability, DraftAnswers, DraftToken, Entered, FieldError, Question, QuestionId,
-    Submission, SurveyDefinition,
+    Answer, Availability, DraftAnswers, DraftToken, Entered, Question, SurveyDefinition, Unanswered,
 };
-use crate::error::AppError;
-use crate::paths;
-use crate::views::layout::SummaryItem;
-use crate::views::resident::{self as view, DraftProblem, QuestionPage};
+use crate::error::{AppError, Refusal};
+use crate::views::resident::{self as view, QuestionPage};
+use crate::views::{FieldError, SummaryItem};
+use crate::{fields, paths};
 
 /// The cookie that holds the draft token, and nothing else.
 pub const DRAFT_COOKIE: &str = "civic_draft";
 
-/// How many times a write is retried when another request changed the draft.
-const RETRIES: usize = 5;
-
-/// Where a resident stands with a survey.
-enum Standing {
-    NoDraft,
-    Problem(DraftProblem),
-    Completed,
-    Active(Active),
-}
-
+/// An active draft: its token, the draft, and the frozen version of the
+/// survey it was started under.
 struct Active {
     token: DraftToken,
     draft: Draft,
-    /// The frozen version the draft was started under.
     definition: Arc<SurveyDefinition>,
 }
 
@@ -64,24 +55,6 @@ impl ChangeQuery {
     }
 }
 
-/// Runs a storage operation on a pooled connection, off the async threads.
-async fn db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut AnyConnection, &AppState) -> Result<T, DbError> + Send + 'static,
-    T: Send + 'static,
-{
-    let shared = state.clone();
-    super::with_db(state, move |conn| f(conn, &shared)).await
-}
-
-fn survey(state: &AppState, slug: &str) -> Result<CurrentSurvey, AppError> {
-    state
-        .catalogue
-        .current(slug)
-        .cloned()
-        .ok_or(AppError::NotFound)
-}
-
 fn start_scope(survey: &SurveyDefinition) -> String {
     format!("start:{}", survey.slug())
 }
@@ -90,11 +63,13 @@ fn draft_scope(token: &DraftToken) -> String {
     format!("draft:{}", token.expose())
 }
 
+/// Where the resident who sent `req` stands with `survey`, reading the draft
+/// their cookie names and the survey version it was started under.
 async fn standing(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     survey: &CurrentSurvey,
-) -> Result<Standing, AppError> {
+) -> Result<Standing<Active>, AppError> {
     let Some(cookie) = req.cookie(DRAFT_COOKIE) else {
         return Ok(Standing::NoDraft);
     };
@@ -102,73 +77,101 @@ async fn standing(
         return Ok(Standing::Problem(DraftProblem::NotRecognised));
     };
     let hash = token.hash();
-    let found = db(state, move |conn, state| {
+    let shared = state.clone();
+    let found = with_db(state, move |conn| {
         let Some(draft) = drafts::find_draft(conn, &hash)? else {
             return Ok(None);
         };
-        let definition = state.catalogue.version(conn, draft.version)?;
+        let definition = shared.catalogue.version(conn, draft.version)?;
         Ok(Some((draft, definition)))
     })
     .await?;
-    let lifetime =
-        chrono::Duration::from_std(state.draft_lifetime).unwrap_or(chrono::Duration::MAX);
-    Ok(match found {
-        None => Standing::Problem(DraftProblem::NotRecognised),
-        Some((draft, _)) if draft.survey != survey.survey => {
-            Standing::Problem(DraftProblem::NotRecognised)
-        }
-        Some((draft, _)) if draft.completed_at.is_some() => Standing::Completed,
-        Some((draft, _)) if Utc::now().naive_utc() - draft.updated_at > lifetime => {
-            Standing::Problem(DraftProblem::Expired)
-        }
-        Some((draft, Some(definition))) => Standing::Active(Active {
-            token,
-            draft,
-            definition,
-        }),
-        Some((draft, None)) => {
-            return Err(anyhow::anyhow!(
-                "draft {:?} names survey version {:?}, which is not stored",
-                draft.id,
-                draft.version
-            )
-            .into());
-        }
-    })
+    Ok(
+        match draft::standing(
+            found,
+            survey.id,
+            state.draft_lifetime,
+            Utc::now().naive_utc(),
+        ) {
+            Standing::NoDraft => Standing::NoDraft,
+            Standing::Problem(problem) => Standing::Problem(problem),
+            Standing::Completed => Standing::Completed,
+            Standing::Active((draft, Some(definition))) => Standing::Active(Active {
+                token,
+                draft,
+                definition,
+            }),
+            Standing::Active((draft, None)) => {
+                return Err(anyhow::anyhow!(
+                    "draft {:?} names survey version {:?}, which is not stored",
+                    draft.id,
+                    draft.version
+                )
+                .into());
+            }
+        },
+    )
 }
 
-/// Goes on with an active draft, or breaks with the response for any other
-/// standing: no draft goes to the start page, a completed one to the
-/// confirmation, a lost or expired one to a page that offers a new start.
-fn unless_active(
-    state: &AppState,
-    survey: &CurrentSurvey,
-    standing: Standing,
-) -> ControlFlow<HttpResponse, Active> {
-    let def = &survey.definition;
-    match standing {
-        Standing::Active(active) => ControlFlow::Continue(active),
-        Standing::NoDraft => ControlFlow::Break(redirect(&paths::start(def.slug()))),
-        Standing::Completed => ControlFlow::Break(redirect(&paths::done(def.slug()))),
-        Standing::Problem(problem) => {
-            let status = match problem {
-                DraftProblem::NotRecognised => StatusCode::FORBIDDEN,
-                DraftProblem::Expired => StatusCode::GONE,
-            };
-            let csrf = state.csrf.token(&start_scope(def));
-            ControlFlow::Break(html(status, view::draft_problem_page(def, problem, &csrf)))
-        }
+/// The application state, the survey named by the path's `{slug}`, and the
+/// refusal of a survey that does not accept answers now.
+fn open_survey(req: &HttpRequest) -> Result<(web::Data<AppState>, CurrentSurvey), AppError> {
+    let state = super::app_state(req)?;
+    let survey = state.survey(req.match_info().get("slug").unwrap_or_default())?;
+    match state.catalogue.availability(&survey, Utc::now()) {
+        Availability::Open => Ok((state, survey)),
+        closed => Err(Refusal::page(
+            StatusCode::FORBIDDEN,
+            view::closed_page(&survey.definition, closed),
+        )
+        .into()),
     }
 }
 
-/// A closed or not-yet-open survey refuses answers with a page that says so.
-fn refuse_if_not_open(state: &AppState, survey: &CurrentSurvey) -> Option<HttpResponse> {
-    match state.catalogue.availability(survey, Utc::now()) {
-        Availability::Open => None,
-        closed => Some(html(
-            StatusCode::FORBIDDEN,
-            view::closed_page(&survey.definition, closed),
-        )),
+type Extracting<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// The survey of the path, open to answers now; a closed or not-yet-open
+/// survey is refused with a page that says so.
+pub struct OpenSurvey(pub CurrentSurvey);
+
+impl FromRequest for OpenSurvey {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(open_survey(req).map(|(_, survey)| OpenSurvey(survey)))
+    }
+}
+
+/// A resident with a draft in progress of the path's survey, which is open.
+/// Any other standing is refused: no draft goes to the start page, a
+/// completed one to the confirmation, a lost or expired one to a page that
+/// offers a new start.
+pub struct ActiveDraft(Active);
+
+impl FromRequest for ActiveDraft {
+    type Error = AppError;
+    type Future = Extracting<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (state, survey) = open_survey(&req)?;
+            let def = &survey.definition;
+            match standing(&state, &req, &survey).await? {
+                Standing::Active(active) => Ok(ActiveDraft(active)),
+                Standing::NoDraft => Err(Refusal::see_other(paths::start(def.slug())).into()),
+                Standing::Completed => Err(Refusal::see_other(paths::done(def.slug())).into()),
+                Standing::Problem(problem) => {
+                    let status = match problem {
+                        DraftProblem::NotRecognised => StatusCode::FORBIDDEN,
+                        DraftProblem::Expired => StatusCode::GONE,
+                    };
+                    let csrf = state.csrf.token(&start_scope(def));
+                    Err(Refusal::page(status, view::draft_problem_page(def, problem, &csrf)).into())
+                }
+            }
+        })
     }
 }
 
@@ -184,14 +187,6 @@ fn is_shown(def: &SurveyDefinition, answers: &DraftAnswers, question: &Question)
     answers.applicable(def).any(|q| q.id() == question.id())
 }
 
-/// The honeypot field: hidden from people by the stylesheet, filled in by
-/// form-filling bots.
-pub const HONEYPOT: &str = "website";
-
-fn is_bot(form: &Form) -> bool {
-    form.get(HONEYPOT).is_some_and(|v| !v.is_empty())
-}
-
 /// What a form that filled the honeypot gets: a refusal, and nothing stored.
 fn bot_refused() -> HttpResponse {
     html(
@@ -201,9 +196,21 @@ fn bot_refused() -> HttpResponse {
             &[
                 "A field that should stay empty was filled in. Go back to the start page and try again.",
             ],
-            Some(("/", "Go to the start page")),
+            Some((paths::home(), "Go to the start page")),
         ),
     )
+}
+
+/// Required questions left unanswered, as error summary items that link to
+/// each question (which returns to the check page afterwards).
+fn unanswered_items(def: &SurveyDefinition, missing: Vec<Unanswered>) -> Vec<SummaryItem> {
+    missing
+        .into_iter()
+        .map(|m| SummaryItem {
+            href: paths::question(def.slug(), &m.question, true),
+            message: m.message,
+        })
+        .collect()
 }
 
 /// `/`: the default survey's start page, or a list of surveys.
@@ -235,7 +242,7 @@ pub async fn show_start(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let survey = survey(&state, &slug)?;
+    let survey = state.survey(&slug)?;
     Ok(render_start(&state, &survey))
 }
 
@@ -244,28 +251,20 @@ pub async fn show_start(
 pub async fn begin_survey(
     state: web::Data<AppState>,
     req: HttpRequest,
-    slug: web::Path<String>,
+    OpenSurvey(survey): OpenSurvey,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
-        return Ok(refusal);
-    }
     if let Err(wait) = state.limits.submissions.check(&req) {
         return Ok(super::limits::too_many(wait));
     }
     let def = Arc::clone(&survey.definition);
     let form = read_form(&req, payload, state.max_form_bytes).await;
-    if let Ok(form) = &form
-        && is_bot(form)
-    {
+    if form.as_ref().is_ok_and(Form::filled_honeypot) {
         return Ok(bot_refused());
     }
-    let csrf_ok = form.as_ref().is_ok_and(|f| {
-        state
-            .csrf
-            .verify(&start_scope(&def), f.get(crate::csrf::FIELD))
-    });
+    let csrf_ok = form
+        .as_ref()
+        .is_ok_and(|f| state.csrf.verify(&start_scope(&def), f.csrf()));
     if !csrf_ok {
         let status = form.err().map_or(StatusCode::FORBIDDEN, FormError::status);
         return Ok(html(
@@ -285,15 +284,20 @@ pub async fn begin_survey(
     }
     let token = DraftToken::generate();
     let hash = token.hash();
-    let (survey_id, version) = (survey.survey, survey.version);
-    db(&state, move |conn, _| {
+    let (survey_id, version) = (survey.id, survey.version);
+    with_db(&state, move |conn| {
         drafts::insert_draft(conn, &hash, survey_id, version, crate::db::now())
     })
     .await?;
     let first = resume_url(&def, &DraftAnswers::default());
     let mut response = redirect(&first);
     response
-        .add_cookie(&draft_cookie(&req, &def, &token, state.draft_lifetime))
+        .add_cookie(&draft_cookie(
+            &req,
+            &def,
+            &token,
+            state.draft_lifetime.as_std(),
+        ))
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot set the draft cookie: {e}")))?;
     Ok(response)
 }
@@ -340,17 +344,19 @@ impl QuestionView<'_> {
             }
         };
         let action = paths::question(slug, self.question.id(), self.change);
-        let markup: Markup = view::question_page(&QuestionPage {
-            survey: self.def,
-            question: self.question,
-            entered,
-            error,
-            elsewhere,
-            back_href: &back,
-            action: &action,
-            csrf: &self.csrf,
-        });
-        html(status, markup)
+        html(
+            status,
+            view::question_page(&QuestionPage {
+                survey: self.def,
+                question: self.question,
+                entered,
+                error,
+                elsewhere,
+                back_href: &back,
+                action: &action,
+                csrf: &self.csrf,
+            }),
+        )
     }
 
     fn saved(&self) -> Entered {
@@ -364,19 +370,11 @@ impl QuestionView<'_> {
 /// GET `/surveys/{slug}/questions/{question}`: one question, with the saved answer.
 pub async fn show_question(
     state: web::Data<AppState>,
-    req: HttpRequest,
     path: web::Path<(String, String)>,
     query: web::Query<ChangeQuery>,
+    ActiveDraft(active): ActiveDraft,
 ) -> Result<HttpResponse, AppError> {
-    let (slug, question_id) = path.into_inner();
-    let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
-        return Ok(refusal);
-    }
-    let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {
-        ControlFlow::Continue(active) => active,
-        ControlFlow::Break(response) => return Ok(response),
-    };
+    let (_, question_id) = path.into_inner();
     let def = &active.definition;
     let question = def.question(&question_id).ok_or(AppError::NotFound)?;
     if !is_shown(def, &active.draft.answers, question) {
@@ -399,17 +397,10 @@ pub async fn save_answer(
     req: HttpRequest,
     path: web::Path<(String, String)>,
     query: web::Query<ChangeQuery>,
+    ActiveDraft(active): ActiveDraft,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let (slug, question_id) = path.into_inner();
-    let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
-        return Ok(refusal);
-    }
-    let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {
-        ControlFlow::Continue(active) => active,
-        ControlFlow::Break(response) => return Ok(response),
-    };
+    let (_, question_id) = path.into_inner();
     let def = Arc::clone(&active.definition);
     let question = def.question(&question_id).ok_or(AppError::NotFound)?;
     let view = QuestionView {
@@ -448,32 +439,29 @@ pub async fn save_answer(
     let form: Form = match read_form(&req, payload, state.max_form_bytes).await {
         Ok(form) => form,
         Err(e) => {
-            let error = FieldError::malformed(ANSWER_FIELD, e.message());
+            let error = FieldError {
+                field: fields::ANSWER.to_owned(),
+                message: e.message(),
+            };
             return Ok(view.render(e.status(), &view.saved(), Some(&error), None));
         }
     };
-    if is_bot(&form) {
+    if form.filled_honeypot() {
         return Ok(bot_refused());
     }
-    let entered = Entered::from_fields(question, form.fields());
-    if !state
-        .csrf
-        .verify(&draft_scope(&active.token), form.get(crate::csrf::FIELD))
-    {
-        let error = FieldError::malformed(
-            ANSWER_FIELD,
-            "This page had expired. Check your answer and select Continue again",
-        );
+    let entered = super::form::entered(question, &form);
+    if !state.csrf.verify(&draft_scope(&active.token), form.csrf()) {
+        let error = FieldError {
+            field: fields::ANSWER.to_owned(),
+            message: "This page had expired. Check your answer and select Continue again"
+                .to_owned(),
+        };
         return Ok(view.render(StatusCode::FORBIDDEN, &entered, Some(&error), None));
     }
     let answer = match Answer::parse(question, &entered) {
         Ok(answer) => answer,
-        Err(error) => {
-            let status = if error.malformed {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+        Err(refused) => {
+            let (status, error) = super::form::answer_error(&refused);
             return Ok(view.render(status, &entered, Some(&error), None));
         }
     };
@@ -483,8 +471,8 @@ pub async fn save_answer(
     let draft = active.draft;
     let question_id = question.id().clone();
     let saved_def = Arc::clone(&def);
-    let saved = db(&state, move |conn, _| {
-        save_with_retry(conn, &hash, draft, &saved_def, &question_id, answer)
+    let saved = with_db(&state, move |conn| {
+        drafts::record_answer(conn, &hash, draft, &saved_def, &question_id, answer)
     })
     .await?;
     let Some(answers) = saved else {
@@ -502,33 +490,6 @@ pub async fn save_answer(
     Ok(redirect(&next.unwrap_or_else(|| paths::check(def.slug()))))
 }
 
-/// Records `answer` in the draft, re-reading it if another request changed
-/// it first. `None` when the draft was completed meanwhile.
-fn save_with_retry(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-    mut draft: Draft,
-    def: &SurveyDefinition,
-    question: &QuestionId,
-    answer: Answer,
-) -> Result<Option<DraftAnswers>, DbError> {
-    for _ in 0..RETRIES {
-        let mut answers = draft.answers.clone();
-        answers.record(def, question, answer.clone());
-        if drafts::save_answers(conn, draft.id, draft.revision, &answers)? {
-            return Ok(Some(answers));
-        }
-        match drafts::find_draft(conn, token_hash)? {
-            Some(fresh) if fresh.completed_at.is_none() => draft = fresh,
-            _ => return Ok(None),
-        }
-    }
-    Err(DbError::Corrupt(format!(
-        "draft {:?} changed {RETRIES} times while saving one answer",
-        draft.id
-    )))
-}
-
 fn last_question_url(def: &SurveyDefinition, answers: &DraftAnswers) -> String {
     match answers.applicable(def).last() {
         Some(q) => paths::question(def.slug(), q.id(), false),
@@ -539,17 +500,8 @@ fn last_question_url(def: &SurveyDefinition, answers: &DraftAnswers) -> String {
 /// GET `/surveys/{slug}/check`: check your answers.
 pub async fn show_check(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    slug: web::Path<String>,
+    ActiveDraft(active): ActiveDraft,
 ) -> Result<HttpResponse, AppError> {
-    let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
-        return Ok(refusal);
-    }
-    let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {
-        ControlFlow::Continue(active) => active,
-        ControlFlow::Break(response) => return Ok(response),
-    };
     let def = &active.definition;
     let answers = &active.draft.answers;
     let csrf = state.csrf.token(&draft_scope(&active.token));
@@ -563,17 +515,9 @@ pub async fn show_check(
 pub async fn submit_response(
     state: web::Data<AppState>,
     req: HttpRequest,
-    slug: web::Path<String>,
+    ActiveDraft(active): ActiveDraft,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let survey = survey(&state, &slug)?;
-    if let Some(refusal) = refuse_if_not_open(&state, &survey) {
-        return Ok(refusal);
-    }
-    let active = match unless_active(&state, &survey, standing(&state, &req, &survey).await?) {
-        ControlFlow::Continue(active) => active,
-        ControlFlow::Break(response) => return Ok(response),
-    };
     if let Err(wait) = state.limits.submissions.check(&req) {
         return Ok(super::limits::too_many(wait));
     }
@@ -588,17 +532,10 @@ pub async fn submit_response(
     };
     let form_problem = match read_form(&req, payload, state.max_form_bytes).await {
         Err(e) => Some((e.status(), e.message())),
-        Ok(form)
-            if !state
-                .csrf
-                .verify(&draft_scope(&active.token), form.get(crate::csrf::FIELD)) =>
-        {
-            Some((
-                StatusCode::FORBIDDEN,
-                "This page had expired. Check your answers and select Submit response again"
-                    .to_owned(),
-            ))
-        }
+        Ok(form) if !state.csrf.verify(&draft_scope(&active.token), form.csrf()) => Some((
+            StatusCode::FORBIDDEN,
+            "This page had expired. Check your answers and select Submit response again".to_owned(),
+        )),
         Ok(_) => None,
     };
     if let Some((status, message)) = form_problem {
@@ -608,68 +545,26 @@ pub async fn submit_response(
         };
         return Ok(check_with(status, &[item]));
     }
-    if let Err(missing) = Submission::from_draft(&def, &active.draft.answers) {
-        let items: Vec<SummaryItem> = missing
-            .into_iter()
-            .map(|m| SummaryItem {
-                href: paths::question(def.slug(), &m.question, true),
-                message: m.message,
-            })
-            .collect();
-        return Ok(check_with(StatusCode::UNPROCESSABLE_ENTITY, &items));
-    }
 
     let hash = active.token.hash();
     let draft = active.draft.clone();
     let stored_def = Arc::clone(&def);
-    let outcome = db(&state, move |conn, _| {
-        submit_with_retry(conn, &hash, draft, &stored_def)
+    let outcome = with_db(&state, move |conn| {
+        responses::submit_draft(conn, &hash, draft, &stored_def)
     })
     .await?;
     match outcome {
-        Ok(SubmitOutcome::Stored(id)) => {
+        SubmitOutcome::Stored(id) => {
             state.live.notify(id.0);
             Ok(redirect(&paths::done(def.slug())))
         }
-        Ok(SubmitOutcome::AlreadySubmitted) => Ok(redirect(&paths::done(def.slug()))),
-        Ok(SubmitOutcome::Stale) => {
-            Err(anyhow::anyhow!("draft kept changing during submit").into())
-        }
-        Err(missing) => {
-            let items: Vec<SummaryItem> = missing
-                .into_iter()
-                .map(|m| SummaryItem {
-                    href: paths::question(def.slug(), &m.question, true),
-                    message: m.message,
-                })
-                .collect();
-            Ok(check_with(StatusCode::UNPROCESSABLE_ENTITY, &items))
-        }
+        SubmitOutcome::AlreadySubmitted => Ok(redirect(&paths::done(def.slug()))),
+        SubmitOutcome::Stale => Err(anyhow::anyhow!("draft kept changing during submit").into()),
+        SubmitOutcome::Incomplete(missing) => Ok(check_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &unanswered_items(&def, missing),
+        )),
     }
-}
-
-/// Stores the draft's response, re-reading the draft if another request
-/// changed it first, so what is stored is what the draft holds at commit.
-fn submit_with_retry(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-    mut draft: Draft,
-    def: &SurveyDefinition,
-) -> Result<Result<SubmitOutcome, Vec<crate::domain::Unanswered>>, DbError> {
-    for _ in 0..RETRIES {
-        let submission = match Submission::from_draft(def, &draft.answers) {
-            Ok(s) => s,
-            Err(missing) => return Ok(Err(missing)),
-        };
-        match responses::insert_submission(conn, &draft, &submission, crate::db::now())? {
-            SubmitOutcome::Stale => match drafts::find_draft(conn, token_hash)? {
-                Some(fresh) => draft = fresh,
-                None => return Ok(Ok(SubmitOutcome::Stale)),
-            },
-            done => return Ok(Ok(done)),
-        }
-    }
-    Ok(Ok(SubmitOutcome::Stale))
 }
 
 /// GET `/surveys/{slug}/done`: the confirmation, for a draft that is stored.
@@ -678,7 +573,7 @@ pub async fn show_done(
     req: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let survey = survey(&state, &slug)?;
+    let survey = state.survey(&slug)?;
     Ok(match standing(&state, &req, &survey).await? {
         Standing::Completed => html(StatusCode::OK, view::done_page(&survey.definition)),
         Standing::Active(_) => redirect(&paths::check(survey.definition.slug())),

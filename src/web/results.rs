@@ -11,12 +11,12 @@ use tokio::sync::watch;
 
 use super::auth::{OfficerApi, OfficerPage};
 use super::form::parse_urlencoded;
-use super::{AppState, html, with_db};
+use super::{AppState, bad_filters, html, with_db};
 use crate::catalogue::CurrentSurvey;
-use crate::db::DbError;
+use crate::db::{self, DbError};
 use crate::domain::{Filter, ResultsQuery};
-use crate::error::AppError;
-use crate::results::{self, SurveyResults};
+use crate::error::{AppError, Refusal};
+use crate::stats::SurveyResults;
 use crate::views::results::{Group, ResultsPage, results_body, results_page};
 
 /// Tells live streams that responses arrived: holds the newest response id
@@ -60,14 +60,6 @@ impl LiveHub {
 /// How long a quiet stream waits before a keep-alive comment.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-fn survey(state: &AppState, slug: &str) -> Result<CurrentSurvey, AppError> {
-    state
-        .catalogue
-        .current(slug)
-        .cloned()
-        .ok_or(AppError::NotFound)
-}
-
 /// The query string's pairs, strictly decoded.
 pub(crate) fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, String> {
     parse_urlencoded(req.query_string().as_bytes())
@@ -87,6 +79,31 @@ pub(crate) fn parse_query(
         &survey.definition,
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )
+}
+
+/// The survey of the path and the view its query string asks for, or the
+/// refusal of filters that cannot be used.
+pub(crate) fn requested_view(
+    state: &AppState,
+    req: &HttpRequest,
+    slug: &str,
+) -> Result<(CurrentSurvey, ResultsQuery), AppError> {
+    let survey = state.survey(slug)?;
+    let query = query_pairs(req)
+        .and_then(|pairs| parse_query(&survey, &pairs))
+        .map_err(|message| bad_filters(slug, &message))?;
+    Ok((survey, query))
+}
+
+/// The survey's results among the responses matching `filters`: the counts
+/// from storage, broken down.
+pub(crate) fn load_results(
+    conn: &mut db::AnyConnection,
+    survey: &CurrentSurvey,
+    filters: &[Filter],
+) -> Result<SurveyResults, DbError> {
+    let counts = db::results::load(conn, survey.id, filters)?;
+    Ok(SurveyResults::from_counts(&survey.definition, counts))
 }
 
 /// The results for the view, and for each group when comparing.
@@ -118,31 +135,20 @@ async fn load(
     };
     let (current, filters) = (survey.clone(), query.filters.clone());
     with_db(state, move |conn| {
-        let all = results::load(conn, &current, &filters)?;
+        let all = load_results(conn, &current, &filters)?;
         let groups = groups
             .into_iter()
             .map(|(label, query, filters)| {
                 Ok(Group {
                     label,
                     query,
-                    results: results::load(conn, &current, &filters)?,
+                    results: load_results(conn, &current, &filters)?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
         Ok((all, groups))
     })
     .await
-}
-
-fn bad_filter(message: &str, slug: &str) -> HttpResponse {
-    html(
-        StatusCode::BAD_REQUEST,
-        crate::views::errors::error_page(
-            "Those filters cannot be used",
-            &[message],
-            Some((&format!("/surveys/{slug}/results"), "See all the results")),
-        ),
-    )
 }
 
 /// GET `/surveys/{slug}/results`: the page, or with `partial=1` only the
@@ -153,15 +159,9 @@ pub async fn show_results(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let survey = survey(&state, &slug)?;
-    let pairs = match query_pairs(&req) {
-        Ok(pairs) => pairs,
-        Err(message) => return Ok(bad_filter(&message, &slug)),
-    };
-    let query = match parse_query(&survey, &pairs) {
-        Ok(query) => query,
-        Err(message) => return Ok(bad_filter(&message, &slug)),
-    };
+    let survey = state.survey(&slug)?;
+    let pairs = query_pairs(&req).map_err(|message| bad_filters(&slug, &message))?;
+    let query = parse_query(&survey, &pairs).map_err(|message| bad_filters(&slug, &message))?;
     let (results, groups) = load(&state, &survey, &query).await?;
     let page = ResultsPage {
         survey: &survey.definition,
@@ -175,7 +175,7 @@ pub async fn show_results(
         if partial {
             results_body(&page)
         } else {
-            results_page(&who, &page)
+            results_page(&who.viewer(), &page)
         },
     ))
 }
@@ -212,15 +212,12 @@ pub async fn results_json(
     slug: web::Path<String>,
     _officer: OfficerApi,
 ) -> Result<HttpResponse, AppError> {
-    let Some(survey) = state.catalogue.current(&slug).cloned() else {
-        return Ok(HttpResponse::NotFound().json(serde_json::json!({ "error": "no such survey" })));
-    };
-    let query = match query_pairs(&req).and_then(|pairs| parse_query(&survey, &pairs)) {
-        Ok(query) => query,
-        Err(message) => {
-            return Ok(HttpResponse::BadRequest().json(serde_json::json!({ "error": message })));
-        }
-    };
+    let survey = state
+        .survey(&slug)
+        .map_err(|_| Refusal::json(StatusCode::NOT_FOUND, "no such survey"))?;
+    let query = query_pairs(&req)
+        .and_then(|pairs| parse_query(&survey, &pairs))
+        .map_err(|message| Refusal::json(StatusCode::BAD_REQUEST, &message))?;
     let (results, _) = load(
         &state,
         &survey,
@@ -257,7 +254,7 @@ pub async fn live(
     slug: web::Path<String>,
     _officer: OfficerApi,
 ) -> Result<HttpResponse, AppError> {
-    survey(&state, &slug)?;
+    state.survey(&slug)?;
     let mut receiver = state.live.subscribe();
     receiver.mark_unchanged();
     let events = stream::unfold((receiver, true), |(mut receiver, first)| async move {

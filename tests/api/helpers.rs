@@ -260,10 +260,13 @@ impl TestApp {
             .hash()
             .expect("hash");
         let email = Email::parse(email).expect("valid");
-        self.with_conn(|c| {
+        let added = self.with_conn(|c| {
             db::officers::insert_officer(c, &email, &hash, Role::parse(role).expect("role"))
-        })
-        .expect("officer added");
+        });
+        assert!(
+            matches!(added, Ok(db::officers::NewOfficer::Added(_))),
+            "officer added: {added:?}"
+        );
     }
 
     /// A browser signed in as a new officer with this role.
@@ -283,7 +286,7 @@ impl TestApp {
         f(&mut conn)
     }
 
-    fn survey_id(&self, slug: &str) -> db::surveys::SurveyId {
+    fn survey_id(&self, slug: &str) -> civic_survey::domain::SurveyId {
         self.with_conn(|c| db::surveys::find_survey_id(c, slug))
             .expect("query")
             .expect("survey is published")

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod architecture;
 mod bad_input;
 mod exports;
 mod hostile;

@@ -230,3 +230,47 @@ async fn sign_in_never_redirects_off_site_even_with_hidden_characters() {
         );
     }
 }
+
+/// `civic-survey officer add EMAIL --role ROLE`, the password on standard
+/// input, against the SQLite database at `database`.
+fn officer_add(database: &std::path::Path, email: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_civic-survey"))
+        .args(["officer", "add", email, "--role", "admin"])
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("RUST_LOG", "warn")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the civic-survey binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"correct horse battery staple\n")
+        .expect("password written");
+    child.wait_with_output().expect("it finishes")
+}
+
+#[test]
+fn the_command_line_adds_an_officer_once_and_refuses_a_taken_email() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let database = folder.path().join("cli.db");
+    let first = officer_add(&database, "admin@example.gov.uk");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Added admin@example.gov.uk as admin"));
+    let again = officer_add(&database, "ADMIN@example.gov.uk");
+    assert!(!again.status.success(), "a taken email fails");
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already exists"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("Added"));
+}

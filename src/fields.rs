@@ -1,0 +1,49 @@
+//! The names of form fields: one place for the views that write forms and
+//! the handlers that read them.
+
+/// The hidden field that carries a form's CSRF token.
+pub const CSRF: &str = "csrf";
+
+/// The honeypot: a text field the stylesheet hides from people, which
+/// form-filling bots fill in. A form with it filled is refused.
+pub const HONEYPOT: &str = "website";
+
+/// The field that carries a question's chosen option ids (repeated for
+/// checkboxes); also the id of the question's first input, where an error
+/// summary links.
+pub const ANSWER: &str = "answer";
+
+/// The prefix of an option's "please specify" field: `specify-{option}`.
+const SPECIFY_PREFIX: &str = "specify-";
+
+/// The field for an option's "please specify" text.
+pub fn specify(option: &str) -> String {
+    format!("{SPECIFY_PREFIX}{option}")
+}
+
+/// The option a "please specify" field belongs to, if `name` is one.
+pub fn specified_option(name: &str) -> Option<&str> {
+    name.strip_prefix(SPECIFY_PREFIX)
+}
+
+/// The id of the input for the option at `index` of a question: the first
+/// is [`ANSWER`], so an error summary can always link to it.
+pub fn answer_input(index: usize) -> String {
+    if index == 0 {
+        ANSWER.to_owned()
+    } else {
+        format!("{ANSWER}-{}", index + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_specify_field_names_its_option() {
+        assert_eq!(specify("other"), "specify-other");
+        assert_eq!(specified_option(&specify("other")), Some("other"));
+        assert_eq!(specified_option(ANSWER), None);
+    }
+}
