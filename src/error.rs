@@ -39,6 +39,7 @@ pub enum AppError {
 pub struct Refusal {
     status: StatusCode,
     body: RefusalBody,
+    headers: Vec<(header::HeaderName, &'static str)>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +55,7 @@ impl Refusal {
         Refusal {
             status,
             body: RefusalBody::Page(markup.into_string()),
+            headers: Vec::new(),
         }
     }
 
@@ -62,6 +64,7 @@ impl Refusal {
         Refusal {
             status: StatusCode::SEE_OTHER,
             body: RefusalBody::SeeOther(location.into()),
+            headers: Vec::new(),
         }
     }
 
@@ -70,7 +73,14 @@ impl Refusal {
         Refusal {
             status,
             body: RefusalBody::Json(serde_json::json!({ "error": message })),
+            headers: Vec::new(),
         }
+    }
+
+    /// The same refusal with a header, such as `WWW-Authenticate`.
+    pub fn with_header(mut self, name: header::HeaderName, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     pub fn status(&self) -> StatusCode {
@@ -80,6 +90,9 @@ impl Refusal {
     /// The response that says it.
     pub fn response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
+        for (name, value) in &self.headers {
+            response.insert_header((name.clone(), *value));
+        }
         match &self.body {
             RefusalBody::Page(html) => response
                 .content_type("text/html; charset=utf-8")

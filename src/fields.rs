@@ -13,6 +13,17 @@ pub const HONEYPOT: &str = "website";
 /// summary links.
 pub const ANSWER: &str = "answer";
 
+/// Officer forms: an email address, a password and its confirmation, an
+/// officer's role, an API token's label, where to go after sign-in, and a
+/// survey's open/closed state.
+pub const EMAIL: &str = "email";
+pub const PASSWORD: &str = "password";
+pub const CONFIRM: &str = "confirm";
+pub const ROLE: &str = "role";
+pub const LABEL: &str = "label";
+pub const NEXT: &str = "next";
+pub const STATE: &str = "state";
+
 /// The prefix of an option's "please specify" field: `specify-{option}`.
 const SPECIFY_PREFIX: &str = "specify-";
 

@@ -6,12 +6,15 @@
 //! replace it with a generic one). SQLite connections get their pragmas when
 //! they are opened. Migrations for each backend are embedded in the binary.
 //!
-//! Each business operation is one function taking `&mut AnyConnection` and
-//! owning its transaction (and its retries, where another request may change
-//! a row first). Callers above this module hold an `AnyConnection` only to
-//! hand it back to these functions: what they return are domain and stats
-//! types, and [`DbError`] says what went wrong without a diesel type. No
-//! module outside `db` names diesel (`tests/api/architecture.rs` checks).
+//! Each business operation is one function taking `&mut AnyConnection`; one
+//! that writes more than one row owns its transaction, and its retries where
+//! another request may change a row first (`drafts::record_answer`,
+//! `responses::submit_draft`). Reads run statement by statement. Callers
+//! above this module hold an `AnyConnection` only to hand it back to these
+//! functions: what they return are domain and stats types or small outcome
+//! enums of their own (`Submitted`, `NewOfficer`, `Published`), and
+//! [`DbError`] says what went wrong without a diesel type. No module outside
+//! `db` names diesel (`tests/api/architecture.rs` checks).
 
 pub mod bulk;
 pub mod drafts;
@@ -269,10 +272,10 @@ pub fn get(pool: &Pool) -> Result<r2d2::PooledConnection<Manager>, DbError> {
     pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
 }
 
-/// Whether the database answers now: a connection from the pool answers a ping.
-pub fn is_reachable(pool: &Pool) -> bool {
+/// Whether the database answers a ping on this connection now.
+pub fn answers_ping(conn: &mut AnyConnection) -> bool {
     use diesel::r2d2::R2D2Connection;
-    get(pool).is_ok_and(|mut conn| conn.ping().is_ok())
+    conn.ping().is_ok()
 }
 
 /// SQLite lets one connection write at a time. A writer that finds the lock

@@ -8,21 +8,13 @@ use super::{AnyConnection, DbError, is_unique_violation, now, secrets, write, wr
 use crate::domain::OfficerId;
 use crate::domain::officer::{Email, Officer, Role};
 
-type OfficerRow = (
-    i64,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-);
+type OfficerRow = (i64, String, String, NaiveDateTime, Option<NaiveDateTime>);
 
 fn officer(row: OfficerRow) -> Result<Officer, DbError> {
-    let (id, email, password_hash, role, created_at, disabled_at) = row;
+    let (id, email, role, created_at, disabled_at) = row;
     Ok(Officer {
         id: OfficerId(id),
         email,
-        password_hash,
         role: Role::parse(&role).map_err(DbError::Corrupt)?,
         created_at,
         disabled: disabled_at.is_some(),
@@ -34,7 +26,6 @@ macro_rules! officer_columns {
         (
             officers::id,
             officers::email,
-            officers::password_hash,
             officers::role,
             officers::created_at,
             officers::disabled_at,
@@ -118,14 +109,17 @@ pub fn create_first_admin(
     })
 }
 
-pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> Result<Option<Officer>, DbError> {
-    officers::table
+/// The officer with this email address and their password hash, for sign-in.
+pub fn find_credentials(
+    conn: &mut AnyConnection,
+    email: &Email,
+) -> Result<Option<(Officer, String)>, DbError> {
+    let row: Option<(OfficerRow, String)> = officers::table
         .filter(officers::email.eq(email.as_str()))
-        .select(officer_columns!())
-        .first::<OfficerRow>(conn)
-        .optional()?
-        .map(officer)
-        .transpose()
+        .select((officer_columns!(), officers::password_hash))
+        .first(conn)
+        .optional()?;
+    row.map(|(row, hash)| Ok((officer(row)?, hash))).transpose()
 }
 
 pub fn find_by_id(conn: &mut AnyConnection, id: OfficerId) -> Result<Option<Officer>, DbError> {

@@ -7,18 +7,28 @@ use super::{AnyConnection, DbError, write_transaction};
 use crate::domain::draft::Draft;
 use crate::domain::{ResponseId, Submission, SurveyDefinition, SurveyId, Unanswered};
 
-/// What became of a submission.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What became of storing a submission once ([`insert_submission`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubmitOutcome {
     /// Stored now, in one transaction with the draft's completion.
     Stored(ResponseId),
     /// The draft was completed before (a double click or a retry): nothing new stored.
     AlreadySubmitted,
     /// The draft changed since it was read: read it again and retry.
-    /// From [`submit_draft`], it kept changing through every retry.
     Stale,
-    /// From [`submit_draft`]: the draft, as read at the last try, leaves
-    /// these required questions unanswered; nothing stored.
+}
+
+/// What became of a resident's submission ([`submit_draft`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// Stored now, in one transaction with the draft's completion.
+    Stored(ResponseId),
+    /// The draft was completed before (a double click or a retry): nothing new stored.
+    AlreadySubmitted,
+    /// The draft kept changing through every retry, or is gone: nothing stored.
+    Stale,
+    /// The draft, as read at the last try, leaves these required questions
+    /// unanswered: nothing stored.
     Incomplete(Vec<Unanswered>),
 }
 
@@ -30,21 +40,22 @@ pub fn submit_draft(
     token_hash: &str,
     mut draft: Draft,
     definition: &SurveyDefinition,
-) -> Result<SubmitOutcome, DbError> {
+) -> Result<Submitted, DbError> {
     for _ in 0..super::drafts::RETRIES {
         let submission = match Submission::from_draft(definition, &draft.answers) {
             Ok(s) => s,
-            Err(missing) => return Ok(SubmitOutcome::Incomplete(missing)),
+            Err(missing) => return Ok(Submitted::Incomplete(missing)),
         };
         match insert_submission(conn, &draft, &submission, super::now())? {
+            SubmitOutcome::Stored(id) => return Ok(Submitted::Stored(id)),
+            SubmitOutcome::AlreadySubmitted => return Ok(Submitted::AlreadySubmitted),
             SubmitOutcome::Stale => match super::drafts::find_draft(conn, token_hash)? {
                 Some(fresh) => draft = fresh,
-                None => return Ok(SubmitOutcome::Stale),
+                None => return Ok(Submitted::Stale),
             },
-            done => return Ok(done),
         }
     }
-    Ok(SubmitOutcome::Stale)
+    Ok(Submitted::Stale)
 }
 
 /// One answer row to insert.

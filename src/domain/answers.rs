@@ -2,8 +2,8 @@
 //! [`Answer`] (or an [`AnswerError`] that says what to fix), keeping a draft's answers as they move through the survey
 //! ([`DraftAnswers`]), and turning a finished draft into a [`Submission`].
 //!
-//! Parse, don't validate: a form becomes an `Answer` only if it is a valid
-//! answer to its question, and a draft becomes a `Submission` only if every
+//! Parse, don't validate: what was entered becomes an `Answer` only if it is
+//! a valid answer to its question, and a draft becomes a `Submission` only if every
 //! required question is answered and nothing answers a question the resident
 //! was never shown. Past these functions nothing re-checks.
 

@@ -107,12 +107,12 @@ pub fn verify_password(stored_hash: &str, candidate: &str) -> bool {
     })
 }
 
-/// An officer's account.
+/// An officer's account. The password hash is not part of it: only
+/// sign-in reads that (`db::officers::find_credentials`).
 #[derive(Debug, Clone)]
 pub struct Officer {
     pub id: OfficerId,
     pub email: String,
-    pub password_hash: String,
     pub role: Role,
     pub created_at: chrono::NaiveDateTime,
     pub disabled: bool,

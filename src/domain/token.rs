@@ -1,9 +1,11 @@
 //! Secrets the service hands out, one type per meaning, all made by one
 //! generator ([`random_hex`]): a resident's [`DraftToken`], the first-admin
 //! [`SetupToken`], an officer's [`ApiToken`], and the [`CsrfSecret`] that
-//! scopes a session's form tokens. Only a hash ([`sha256_hex`]) of a token
-//! is ever stored, so a copy of the database cannot be used to take over a
-//! draft, a session or an account. How long a draft stays usable is
+//! scopes a session's form tokens. Of the tokens that unlock something (a
+//! draft, the setup link, the API) only a hash ([`sha256_hex`]) is stored, so
+//! a copy of the database cannot be used to take over a draft or an account;
+//! the CSRF secret lives in the officer's session state, which is keyed by
+//! the hash of its session key. How long a draft stays usable is
 //! [`crate::domain::draft::DraftLifetime`].
 
 use rand::RngCore;

@@ -9,7 +9,7 @@ use super::{Layout, page};
 use crate::domain::audit::ExportEntry;
 use crate::domain::officer::Officer;
 use crate::domain::{Availability, Control, ControlRecord};
-use crate::paths;
+use crate::{fields, paths};
 
 /// The layout for a signed-in officer's page.
 pub fn officer_layout<'a>(title: &'a str, who: &'a Viewer) -> Layout<'a> {
@@ -65,9 +65,9 @@ pub fn sign_in_page(
         p.body { "For officers of the partnership. Residents do not need to sign in." }
         form method="post" action=(paths::sign_in()) novalidate {
             (csrf_field(csrf))
-            input type="hidden" name="next" value=(next);
-            (text_input("email", "Email address", "email", email, "username", error_for(errors, "email")))
-            (text_input("password", "Password", "password", "", "current-password", error_for(errors, "password")))
+            input type="hidden" name=(fields::NEXT) value=(next);
+            (text_input(fields::EMAIL, "Email address", "email", email, "username", error_for(errors, fields::EMAIL)))
+            (text_input(fields::PASSWORD, "Password", "password", "", "current-password", error_for(errors, fields::PASSWORD)))
             button.button type="submit" { "Sign in" }
         }
     };
@@ -90,9 +90,9 @@ pub fn setup_page(action: &str, email: &str, errors: &[SummaryItem], csrf: &str)
         p.body { "This link works once. The account you create can add other officers." }
         form method="post" action=(action) novalidate {
             (csrf_field(csrf))
-            (text_input("email", "Email address", "email", email, "username", error_for(errors, "email")))
-            (text_input("password", "Password (at least 12 characters)", "password", "", "new-password", error_for(errors, "password")))
-            (text_input("confirm", "Password again", "password", "", "new-password", error_for(errors, "confirm")))
+            (text_input(fields::EMAIL, "Email address", "email", email, "username", error_for(errors, fields::EMAIL)))
+            (text_input(fields::PASSWORD, "Password (at least 12 characters)", "password", "", "new-password", error_for(errors, fields::PASSWORD)))
+            (text_input(fields::CONFIRM, "Password again", "password", "", "new-password", error_for(errors, fields::CONFIRM)))
             button.button type="submit" { "Create account" }
         }
     };
@@ -159,16 +159,16 @@ pub fn dashboard_page(who: &Viewer, surveys: &[SurveySummary]) -> Markup {
                                 form.survey-state method="post" action=(paths::survey_state(&s.slug)) {
                                     (csrf_field(&who.csrf))
                                     @if s.availability == Availability::Open {
-                                        button.button.button--warning.button--small type="submit" name="state" value="closed" {
+                                        button.button.button--warning.button--small type="submit" name=(fields::STATE) value="closed" {
                                             "Close now" span.visually-hidden { ": " (s.title) }
                                         }
                                     } @else {
-                                        button.button.button--small type="submit" name="state" value="open" {
+                                        button.button.button--small type="submit" name=(fields::STATE) value="open" {
                                             "Open now" span.visually-hidden { ": " (s.title) }
                                         }
                                     }
                                     @if s.control.is_some() {
-                                        button.button.button--secondary.button--small type="submit" name="state" value="dates" {
+                                        button.button.button--secondary.button--small type="submit" name=(fields::STATE) value="dates" {
                                             "Follow the survey’s dates" span.visually-hidden { ": " (s.title) }
                                         }
                                     }
@@ -220,19 +220,19 @@ pub fn officers_page(
         h2.heading-m { "Add an officer" }
         form method="post" action=(paths::admin_officers()) novalidate {
             (csrf_field(&who.csrf))
-            (text_input("email", "Email address", "email", form_email, "off", error_for(errors, "email")))
-            (text_input("password", "Initial password (at least 12 characters; give it to them securely)", "password", "", "new-password", error_for(errors, "password")))
+            (text_input(fields::EMAIL, "Email address", "email", form_email, "off", error_for(errors, fields::EMAIL)))
+            (text_input(fields::PASSWORD, "Initial password (at least 12 characters; give it to them securely)", "password", "", "new-password", error_for(errors, fields::PASSWORD)))
             div.form-group {
                 fieldset.fieldset {
                     legend.fieldset__legend { "Role" }
                     div.radios {
                         div.choice {
-                            input.choice__input id="role" name="role" type="radio" value="analyst" checked;
-                            label.choice__label for="role" { "Analyst: views and exports results" }
+                            input.choice__input id=(fields::ROLE) name=(fields::ROLE) type="radio" value="analyst" checked;
+                            label.choice__label for=(fields::ROLE) { "Analyst: views and exports results" }
                         }
                         div.choice {
-                            input.choice__input id="role-2" name="role" type="radio" value="admin";
-                            label.choice__label for="role-2" { "Administrator: also manages officers and surveys" }
+                            input.choice__input id=(format!("{}-2", fields::ROLE)) name=(fields::ROLE) type="radio" value="admin";
+                            label.choice__label for=(format!("{}-2", fields::ROLE)) { "Administrator: also manages officers and surveys" }
                         }
                     }
                 }
@@ -243,7 +243,7 @@ pub fn officers_page(
         p.body { "A token lets a script read the results endpoint as you. It is shown once." }
         form method="post" action=(paths::admin_api_tokens()) novalidate {
             (csrf_field(&who.csrf))
-            (text_input("label", "What the token is for", "text", "", "off", error_for(errors, "label")))
+            (text_input(fields::LABEL, "What the token is for", "text", "", "off", error_for(errors, fields::LABEL)))
             button.button type="submit" { "Create API token" }
         }
     };

@@ -15,7 +15,7 @@ use actix_session::storage::{
 use actix_session::{Session, SessionExt};
 use actix_web::cookie::time;
 use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{FromRequest, HttpRequest, web};
 
 use super::{AppState, on_pool, with_db};
 use crate::db::officers;
@@ -23,7 +23,7 @@ use crate::db::{self, Pool};
 use crate::domain::officer::Officer;
 use crate::domain::token::sha256_hex;
 use crate::domain::{ApiToken, CsrfSecret, OfficerId};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::paths;
 use crate::views::Viewer;
 
@@ -151,53 +151,32 @@ impl SignedIn {
     }
 }
 
-/// Why a request was refused for want of a signed-in officer.
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    /// A page: go to sign-in, then come back.
-    #[error("sign-in required")]
-    SignInRequired { next: String },
-    /// The API: 401 with a JSON body.
-    #[error("authentication required")]
-    Unauthorized,
-    /// Signed in, but without the role the page needs.
-    #[error("forbidden")]
-    Forbidden,
-    #[error(transparent)]
-    App(#[from] AppError),
+/// A page that needs a signed-in officer: go to sign-in, then come back to `next`.
+fn sign_in_required(next: &str) -> AppError {
+    Refusal::see_other(paths::sign_in_then(next)).into()
 }
 
-impl ResponseError for AuthError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AuthError::SignInRequired { .. } => StatusCode::SEE_OTHER,
-            AuthError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AuthError::Forbidden => StatusCode::FORBIDDEN,
-            AuthError::App(e) => e.status_code(),
-        }
-    }
+/// The API without a session or a token: 401 with a JSON body.
+fn unauthorized() -> AppError {
+    Refusal::json(
+        StatusCode::UNAUTHORIZED,
+        "Sign in, or send an API token as 'Authorization: Bearer TOKEN'",
+    )
+    .with_header(header::WWW_AUTHENTICATE, "Bearer")
+    .into()
+}
 
-    fn error_response(&self) -> HttpResponse {
-        match self {
-            AuthError::SignInRequired { next } => super::redirect(&paths::sign_in_then(next)),
-            AuthError::Unauthorized => HttpResponse::Unauthorized()
-                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
-                .json(serde_json::json!({
-                    "error": "Sign in, or send an API token as 'Authorization: Bearer TOKEN'"
-                })),
-            AuthError::Forbidden => super::html(
-                StatusCode::FORBIDDEN,
-                crate::views::errors::error_page(
-                    "You do not have access to this page",
-                    &[
-                        "Only administrators can use this page. Ask an administrator if you need it.",
-                    ],
-                    Some((paths::officers(), "Go to your surveys")),
-                ),
-            ),
-            AuthError::App(e) => e.error_response(),
-        }
-    }
+/// Signed in, but without the role the page needs.
+fn forbidden() -> AppError {
+    Refusal::page(
+        StatusCode::FORBIDDEN,
+        crate::views::errors::error_page(
+            "You do not have access to this page",
+            &["Only administrators can use this page. Ask an administrator if you need it."],
+            Some((paths::officers(), "Go to your surveys")),
+        ),
+    )
+    .into()
 }
 
 /// The officer of the request's session, if one is signed in and active.
@@ -246,13 +225,13 @@ async fn from_bearer(
     }))
 }
 
-type AuthFuture<T> = Pin<Box<dyn Future<Output = Result<T, AuthError>>>>;
+type AuthFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
 /// Guards an officer page: a signed-in officer, or a redirect to sign-in.
 pub struct OfficerPage(pub SignedIn);
 
 impl FromRequest for OfficerPage {
-    type Error = AuthError;
+    type Error = AppError;
     type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
@@ -261,13 +240,11 @@ impl FromRequest for OfficerPage {
             let state = super::app_state(&req)?;
             match from_session(&state, &req.get_session()).await? {
                 Some(officer) => Ok(OfficerPage(officer)),
-                None => Err(AuthError::SignInRequired {
-                    next: req
-                        .uri()
+                None => Err(sign_in_required(
+                    req.uri()
                         .path_and_query()
-                        .map_or(paths::officers(), |p| p.as_str())
-                        .to_owned(),
-                }),
+                        .map_or(paths::officers(), |p| p.as_str()),
+                )),
             }
         })
     }
@@ -277,7 +254,7 @@ impl FromRequest for OfficerPage {
 pub struct AdminPage(pub SignedIn);
 
 impl FromRequest for AdminPage {
-    type Error = AuthError;
+    type Error = AppError;
     type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
@@ -287,7 +264,7 @@ impl FromRequest for AdminPage {
             if officer.is_admin() {
                 Ok(AdminPage(officer))
             } else {
-                Err(AuthError::Forbidden)
+                Err(forbidden())
             }
         })
     }
@@ -297,7 +274,7 @@ impl FromRequest for AdminPage {
 pub struct OfficerApi(pub SignedIn);
 
 impl FromRequest for OfficerApi {
-    type Error = AuthError;
+    type Error = AppError;
     type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
@@ -309,7 +286,7 @@ impl FromRequest for OfficerApi {
             }
             match from_session(&state, &req.get_session()).await? {
                 Some(officer) => Ok(OfficerApi(officer)),
-                None => Err(AuthError::Unauthorized),
+                None => Err(unauthorized()),
             }
         })
     }

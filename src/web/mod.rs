@@ -123,10 +123,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// GET `/health`: 200 when the database answers, 503 when it does not.
 async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let pool = state.pool.clone();
-    let ok = web::block(move || crate::db::is_reachable(&pool))
-        .await
-        .unwrap_or(false);
+    let reached: anyhow::Result<bool> =
+        on_pool(&state.pool, |conn| Ok(crate::db::answers_ping(conn))).await;
+    let ok = reached.unwrap_or(false);
     if ok {
         HttpResponse::Ok().content_type("text/plain").body("ok")
     } else {
@@ -137,8 +136,9 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Runs a storage operation on a connection from `pool`, off the async
-/// threads: the one way the HTTP layer (handlers, extractors, the session
-/// store, background tasks) reaches the database.
+/// threads: how the HTTP layer (handlers, extractors, the session store,
+/// background tasks) reaches the database. The one exception is the raw CSV
+/// export, whose blocking task holds a connection for the whole download.
 pub async fn on_pool<T, E, F>(pool: &Pool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,

@@ -14,9 +14,9 @@ use crate::db::{self, results};
 use crate::domain::officer::{Email, NewPassword, Role, decoy_hash, verify_password};
 use crate::domain::{ApiToken, Control, SetupToken};
 use crate::error::AppError;
-use crate::paths;
 use crate::views::SummaryItem;
 use crate::views::officer as view;
+use crate::{fields, paths};
 
 const SIGN_IN_SCOPE: &str = "sign-in";
 const SETUP_SCOPE: &str = "setup";
@@ -81,15 +81,15 @@ pub async fn submit_sign_in(
     let form = match read_form(&req, payload, state.max_form_bytes).await {
         Ok(form) => form,
         Err(e) => {
-            let errors = [error_at("email", e.message())];
+            let errors = [error_at(fields::EMAIL, e.message())];
             return Ok(html(
                 e.status(),
                 view::sign_in_page("", paths::officers(), &errors, None, &csrf),
             ));
         }
     };
-    let email_text = form.get("email").unwrap_or_default().to_owned();
-    let next = safe_next(form.get("next"));
+    let email_text = form.get(fields::EMAIL).unwrap_or_default().to_owned();
+    let next = safe_next(form.get(fields::NEXT));
     let again = |status: StatusCode, errors: &[SummaryItem]| {
         html(
             status,
@@ -99,7 +99,10 @@ pub async fn submit_sign_in(
     if !state.csrf.verify(SIGN_IN_SCOPE, form.csrf()) {
         return Ok(again(
             StatusCode::FORBIDDEN,
-            &[error_at("email", "This page had expired. Sign in again")],
+            &[error_at(
+                fields::EMAIL,
+                "This page had expired. Sign in again",
+            )],
         ));
     }
     let email = match Email::parse(&email_text) {
@@ -107,15 +110,15 @@ pub async fn submit_sign_in(
         Err(message) => {
             return Ok(again(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &[error_at("email", message)],
+                &[error_at(fields::EMAIL, message)],
             ));
         }
     };
-    let password = form.get("password").unwrap_or_default().to_owned();
+    let password = form.get(fields::PASSWORD).unwrap_or_default().to_owned();
     if password.is_empty() {
         return Ok(again(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &[error_at("password", "Enter your password")],
+            &[error_at(fields::PASSWORD, "Enter your password")],
         ));
     }
     match state.throttle.begin(email.as_str()) {
@@ -127,19 +130,19 @@ pub async fn submit_sign_in(
             );
             return Ok(again(
                 StatusCode::TOO_MANY_REQUESTS,
-                &[error_at("email", message)],
+                &[error_at(fields::EMAIL, message)],
             ));
         }
         Throttle::Allow(delay) => tokio::time::sleep(delay).await,
     }
     let lookup = email.clone();
-    let officer = with_db(&state, move |c| officers::find_by_email(c, &lookup)).await?;
-    let hash = officer
-        .as_ref()
-        .filter(|o| !o.disabled)
-        .map_or_else(|| decoy_hash().to_owned(), |o| o.password_hash.clone());
+    let found = with_db(&state, move |c| officers::find_credentials(c, &lookup)).await?;
+    let (officer, hash) = match found {
+        Some((officer, hash)) if !officer.disabled => (Some(officer), hash),
+        _ => (None, decoy_hash().to_owned()),
+    };
     let matches = web::block(move || verify_password(&hash, &password)).await?;
-    match officer.filter(|o| matches && !o.disabled) {
+    match officer.filter(|_| matches) {
         Some(officer) => {
             state.throttle.record_success(email.as_str());
             sign_in(&session, officer.id)?;
@@ -150,7 +153,10 @@ pub async fn submit_sign_in(
             // The attempt was counted as a failure when it began.
             Ok(again(
                 StatusCode::UNAUTHORIZED,
-                &[error_at("email", "Email address or password is not right")],
+                &[error_at(
+                    fields::EMAIL,
+                    "Email address or password is not right",
+                )],
             ))
         }
     }
@@ -229,7 +235,7 @@ pub async fn set_survey_state(
             "This page had expired, so the survey was not changed. Go back to the survey list and try again.",
         ));
     }
-    let control = match Control::parse(form.get("state").unwrap_or_default()) {
+    let control = match Control::parse(form.get(fields::STATE).unwrap_or_default()) {
         Ok(control) => control,
         Err(message) => return Ok(state_refused(StatusCode::BAD_REQUEST, &message)),
     };
@@ -323,25 +329,28 @@ pub async fn create_first_admin(
                 view::setup_page(
                     &paths::setup(&token),
                     "",
-                    &[error_at("email", e.message())],
+                    &[error_at(fields::EMAIL, e.message())],
                     &csrf,
                 ),
             ));
         }
     };
-    let email_text = form.get("email").unwrap_or_default();
+    let email_text = form.get(fields::EMAIL).unwrap_or_default();
     let mut errors = Vec::new();
     if !state.csrf.verify(SETUP_SCOPE, form.csrf()) {
-        errors.push(error_at("email", "This page had expired. Fill it in again"));
+        errors.push(error_at(
+            fields::EMAIL,
+            "This page had expired. Fill it in again",
+        ));
     }
     let email = Email::parse(email_text)
-        .map_err(|m| errors.push(error_at("email", m)))
+        .map_err(|m| errors.push(error_at(fields::EMAIL, m)))
         .ok();
-    let password = NewPassword::parse(form.get("password").unwrap_or_default())
-        .map_err(|m| errors.push(error_at("password", m)))
+    let password = NewPassword::parse(form.get(fields::PASSWORD).unwrap_or_default())
+        .map_err(|m| errors.push(error_at(fields::PASSWORD, m)))
         .ok();
-    if form.get("password") != form.get("confirm") {
-        errors.push(error_at("confirm", "The two passwords do not match"));
+    if form.get(fields::PASSWORD) != form.get(fields::CONFIRM) {
+        errors.push(error_at(fields::CONFIRM, "The two passwords do not match"));
     }
     let (Some(email), Some(password), true) = (email, password, errors.is_empty()) else {
         return Ok(html(
@@ -405,15 +414,18 @@ pub async fn add_officer(
                 &who,
                 e.status(),
                 "",
-                &[error_at("email", e.message())],
+                &[error_at(fields::EMAIL, e.message())],
                 None,
             )
             .await;
         }
     };
-    let email_text = form.get("email").unwrap_or_default().to_owned();
+    let email_text = form.get(fields::EMAIL).unwrap_or_default().to_owned();
     if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [error_at("email", "This page had expired. Fill it in again")];
+        let errors = [error_at(
+            fields::EMAIL,
+            "This page had expired. Fill it in again",
+        )];
         return render_officers(
             &state,
             &who,
@@ -426,13 +438,13 @@ pub async fn add_officer(
     }
     let mut errors = Vec::new();
     let email = Email::parse(&email_text)
-        .map_err(|m| errors.push(error_at("email", m)))
+        .map_err(|m| errors.push(error_at(fields::EMAIL, m)))
         .ok();
-    let password = NewPassword::parse(form.get("password").unwrap_or_default())
-        .map_err(|m| errors.push(error_at("password", m)))
+    let password = NewPassword::parse(form.get(fields::PASSWORD).unwrap_or_default())
+        .map_err(|m| errors.push(error_at(fields::PASSWORD, m)))
         .ok();
-    let role = Role::parse(form.get("role").unwrap_or("analyst"))
-        .map_err(|m| errors.push(error_at("role", m)))
+    let role = Role::parse(form.get(fields::ROLE).unwrap_or("analyst"))
+        .map_err(|m| errors.push(error_at(fields::ROLE, m)))
         .ok();
     let (Some(email), Some(password), Some(role)) = (email, password, role) else {
         return render_officers(
@@ -456,7 +468,7 @@ pub async fn add_officer(
         NewOfficer::Added(_) => Ok(redirect(paths::admin_officers())),
         NewOfficer::EmailTaken => {
             let errors = [error_at(
-                "email",
+                fields::EMAIL,
                 "An officer with that email address already exists",
             )];
             render_officers(
@@ -484,13 +496,17 @@ pub async fn create_api_token(
         .await
         .unwrap_or_default();
     if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [error_at("label", "This page had expired. Try again")];
+        let errors = [error_at(fields::LABEL, "This page had expired. Try again")];
         return render_officers(&state, &who, StatusCode::FORBIDDEN, "", &errors, None).await;
     }
-    let label = form.get("label").unwrap_or_default().trim().to_owned();
+    let label = form
+        .get(fields::LABEL)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     if label.is_empty() || label.chars().count() > 100 || label.chars().any(char::is_control) {
         let errors = [error_at(
-            "label",
+            fields::LABEL,
             "Say what the token is for, in 100 characters or fewer",
         )];
         return render_officers(

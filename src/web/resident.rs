@@ -22,7 +22,7 @@ use super::form::{Form, FormError, read_form};
 use super::{AppState, html, redirect, with_db};
 use crate::catalogue::CurrentSurvey;
 use crate::db::drafts;
-use crate::db::responses::{self, SubmitOutcome};
+use crate::db::responses::{self, Submitted};
 use crate::domain::draft::{self, Draft, DraftProblem, Standing};
 use crate::domain::{
     Answer, Availability, DraftAnswers, DraftToken, Entered, Question, SurveyDefinition, Unanswered,
@@ -554,13 +554,13 @@ pub async fn submit_response(
     })
     .await?;
     match outcome {
-        SubmitOutcome::Stored(id) => {
+        Submitted::Stored(id) => {
             state.live.notify(id.0);
             Ok(redirect(&paths::done(def.slug())))
         }
-        SubmitOutcome::AlreadySubmitted => Ok(redirect(&paths::done(def.slug()))),
-        SubmitOutcome::Stale => Err(anyhow::anyhow!("draft kept changing during submit").into()),
-        SubmitOutcome::Incomplete(missing) => Ok(check_with(
+        Submitted::AlreadySubmitted => Ok(redirect(&paths::done(def.slug()))),
+        Submitted::Stale => Err(anyhow::anyhow!("draft kept changing during submit").into()),
+        Submitted::Incomplete(missing) => Ok(check_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &unanswered_items(&def, missing),
         )),

@@ -1,5 +1,7 @@
 //! The layers of `src/` (see `docs/architecture.md`), checked from the
-//! source: every `crate::…` path in a module's code (comments aside) names
+//! source: every `crate::…` path in a module's code (line comments aside;
+//! the scan is line by line, so a block comment or a `'"'` character can
+//! only make it miss a path, never report one that is not there) names
 //! a top-level module it depends on, and each module may depend only on
 //! the modules its row of [`ALLOWED`] lists. Adding a dependency means
 //! changing that table here and the document, on purpose.
