@@ -1,0 +1,195 @@
+//! The file format: a definition as written (TOML under `assets/surveys/`),
+//! mirrored one to one by [`RawDefinition`] before any check has run, and
+//! the frozen JSON a published version stores. Both are read back through
+//! [`SurveyDefinition::from_raw`].
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{DefinitionErrors, SurveyDefinition};
+
+/// A survey definition exactly as written in its file: no check has run yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefinition {
+    pub slug: String,
+    pub title: String,
+    pub organisation: String,
+    pub purpose: String,
+    pub who_can_answer: String,
+    pub time_to_complete: String,
+    pub privacy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fieldwork: Option<RawFieldwork>,
+    #[serde(default)]
+    pub questions: Vec<RawQuestion>,
+}
+
+/// When and where a survey was run, as the report tells it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFieldwork {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub channels: Vec<String>,
+}
+
+/// One question as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: String,
+    pub kind: RawKind,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demographic: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_selections: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<RawCondition>,
+    #[serde(default)]
+    pub options: Vec<RawOption>,
+}
+
+/// The two kinds of question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawKind {
+    Single,
+    Multiple,
+}
+
+/// "Show this question only when `question` was answered with `option`."
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    pub question: String,
+    pub option: String,
+}
+
+/// One answer option as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOption {
+    pub id: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specify: Option<RawSpecify>,
+}
+
+/// A free-text "please specify" box attached to an option.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpecify {
+    pub label: String,
+    pub max_length: i64,
+}
+
+impl SurveyDefinition {
+    /// Reads and checks a definition file. The error names the file.
+    pub fn load_file(path: &Path) -> Result<Self, DefinitionErrors> {
+        let source = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| DefinitionErrors {
+            source: source.clone(),
+            problems: vec![format!("cannot be read: {e}")],
+        })?;
+        Self::from_toml(&source, &text)
+    }
+
+    /// Parses and checks definition text in the file format (TOML).
+    pub fn from_toml(source: &str, text: &str) -> Result<Self, DefinitionErrors> {
+        let raw: RawDefinition = toml::from_str(text).map_err(|e| DefinitionErrors {
+            source: source.to_owned(),
+            problems: vec![e.message().to_owned() + &toml_position(text, e.span())],
+        })?;
+        Self::from_raw(source, raw)
+    }
+
+    /// Reads back a frozen version stored as JSON by [`Self::to_frozen_json`].
+    pub fn from_frozen_json(source: &str, json: &str) -> Result<Self, DefinitionErrors> {
+        let raw: RawDefinition = serde_json::from_str(json).map_err(|e| DefinitionErrors {
+            source: source.to_owned(),
+            problems: vec![format!("stored definition is not readable: {e}")],
+        })?;
+        Self::from_raw(source, raw)
+    }
+
+    /// The form stored for a published version: the raw definition as JSON,
+    /// fields in a fixed order, so the same file always gives the same text.
+    pub fn to_frozen_json(&self) -> String {
+        serde_json::to_string(&self.raw).unwrap_or_else(|e| {
+            // Serialising plain strings, numbers and vectors cannot fail.
+            unreachable!("a raw definition always serialises: {e}")
+        })
+    }
+}
+
+/// " at line L, column C" for a TOML error, when the parser knows where.
+fn toml_position(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span else {
+        return String::new();
+    };
+    let upto = &text[..span.start.min(text.len())];
+    let line = upto.matches('\n').count() + 1;
+    let column = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!(" (line {line}, column {column})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+
+    #[test]
+    fn a_minimal_definition_is_accepted_and_round_trips_through_frozen_json() {
+        let def = with_questions(TWO).expect("valid");
+        let back = SurveyDefinition::from_frozen_json("stored", &def.to_frozen_json())
+            .expect("frozen json reads back");
+        assert_eq!(def, back);
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let err = with_questions("").expect_err("no questions");
+        assert_eq!(err.source, "test.toml");
+        assert!(err.to_string().starts_with("test.toml: "), "{err}");
+        assert!(err.to_string().contains("at least one question"), "{err}");
+    }
+
+    proptest::proptest! {
+        /// Any text, and any mangling of a valid file, is either a valid
+        /// definition or a list of problems that names the file; never a panic.
+        #[test]
+        fn the_loader_never_panics(text in ".{0,400}", cut in 0usize..2000, insert in "[\\[\\]{}=\"a-z0-9 \n-]{0,20}") {
+            let _ = SurveyDefinition::from_toml("random.toml", &text);
+            let shipped = include_str!("../../../assets/surveys/csp-2019.toml");
+            let mut at = cut.min(shipped.len());
+            while !shipped.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mangled = format!("{}{insert}{}", &shipped[..at], &shipped[at..]);
+            if let Err(e) = SurveyDefinition::from_toml("mangled.toml", &mangled) {
+                proptest::prop_assert!(!e.problems.is_empty());
+                proptest::prop_assert!(e.to_string().starts_with("mangled.toml: "));
+            }
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! Survey definitions: the validated [`SurveyDefinition`] the rest of the
+//! program reads, split by responsibility:
+//!
+//! - this module: the model (a survey, its questions and options) and what
+//!   it answers (`question`, `availability`, …);
+//! - [`format`]: the file format ([`RawDefinition`], TOML files under
+//!   `assets/surveys/`, and the frozen JSON a published version stores);
+//! - [`validate`]: [`SurveyDefinition::from_raw`], the one path every
+//!   definition takes, which collects every problem and names its source.
+//!
+//! Only a definition that passed every check exists as a `SurveyDefinition`,
+//! so the rest of the program never re-checks ids, conditions or limits.
+
+mod format;
+mod validate;
+
+use std::fmt;
+use std::num::NonZeroUsize;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::ids::{OptionId, QuestionId, Slug};
+
+pub use format::{
+    RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion, RawSpecify,
+};
+
+/// The longest "please specify" box a definition may ask for.
+pub const MAX_SPECIFY_LENGTH: usize = 1000;
+
+/// Everything wrong with one definition, each problem on its own line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinitionErrors {
+    /// Where the definition came from (a file path, or "stored version N").
+    pub source: String,
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for DefinitionErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.source)?;
+        match self.problems.as_slice() {
+            [one] => write!(f, "{one}"),
+            many => {
+                write!(f, "{} problems:", many.len())?;
+                for problem in many {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for DefinitionErrors {}
+
+/// A checked survey definition: ids are unique and well formed, every
+/// condition points at an earlier question and one of its options, limits are
+/// sensible. Built only by [`SurveyDefinition::from_raw`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyDefinition {
+    raw: RawDefinition,
+    slug: Slug,
+    opens: Option<DateTime<Utc>>,
+    closes: Option<DateTime<Utc>>,
+    fieldwork: Option<Fieldwork>,
+    questions: Vec<Question>,
+}
+
+/// When and where the survey ran, for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fieldwork {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub channels: Vec<String>,
+}
+
+/// A checked question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    id: QuestionId,
+    title: String,
+    short_label: String,
+    chart_title: Option<String>,
+    hint: Option<String>,
+    required: bool,
+    demographic: bool,
+    required_message: Option<String>,
+    kind: QuestionKind,
+    show_if: Option<Condition>,
+    options: Vec<AnswerOption>,
+}
+
+/// Single choice, or multiple choice with a maximum number of selections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionKind {
+    Single,
+    Multiple { max_selections: NonZeroUsize },
+}
+
+/// A question is shown only when an earlier question has this option chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub question: QuestionId,
+    pub option: OptionId,
+}
+
+/// A checked answer option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerOption {
+    id: OptionId,
+    label: String,
+    hint: Option<String>,
+    specify: Option<Specify>,
+}
+
+/// A "please specify" box: its label and the most characters it accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Specify {
+    pub label: String,
+    pub max_length: usize,
+}
+
+/// Whether a survey accepts answers at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    NotYetOpen(DateTime<Utc>),
+    Open,
+    Closed(DateTime<Utc>),
+}
+
+impl SurveyDefinition {
+    pub fn slug(&self) -> &Slug {
+        &self.slug
+    }
+    pub fn title(&self) -> &str {
+        &self.raw.title
+    }
+    pub fn organisation(&self) -> &str {
+        &self.raw.organisation
+    }
+    pub fn purpose(&self) -> &str {
+        &self.raw.purpose
+    }
+    pub fn who_can_answer(&self) -> &str {
+        &self.raw.who_can_answer
+    }
+    pub fn time_to_complete(&self) -> &str {
+        &self.raw.time_to_complete
+    }
+    pub fn privacy(&self) -> &str {
+        &self.raw.privacy
+    }
+    pub fn opens(&self) -> Option<DateTime<Utc>> {
+        self.opens
+    }
+    pub fn closes(&self) -> Option<DateTime<Utc>> {
+        self.closes
+    }
+    pub fn fieldwork(&self) -> Option<&Fieldwork> {
+        self.fieldwork.as_ref()
+    }
+    /// The questions in the order residents meet them.
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
+    }
+
+    /// The question with this id, if the survey has one.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id.as_str() == id)
+    }
+
+    /// Position of a question in the survey.
+    pub fn position(&self, id: &QuestionId) -> Option<usize> {
+        self.questions.iter().position(|q| &q.id == id)
+    }
+
+    /// Whether the survey accepts answers at `now`.
+    pub fn availability(&self, now: DateTime<Utc>) -> Availability {
+        match (self.opens, self.closes) {
+            (Some(opens), _) if now < opens => Availability::NotYetOpen(opens),
+            (_, Some(closes)) if now >= closes => Availability::Closed(closes),
+            _ => Availability::Open,
+        }
+    }
+}
+
+impl Question {
+    pub fn id(&self) -> &QuestionId {
+        &self.id
+    }
+    /// The question as residents read it.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// A few words naming the question in tables and on check-your-answers.
+    pub fn short_label(&self) -> &str {
+        &self.short_label
+    }
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+    /// The title of the question's chart (its short label unless set).
+    pub fn chart_title(&self) -> &str {
+        self.chart_title.as_deref().unwrap_or(&self.short_label)
+    }
+    pub fn required(&self) -> bool {
+        self.required
+    }
+    /// About the respondent (age, ethnicity, gender): reported in the
+    /// "breakdown of respondents" and drawn as bars rather than a pie.
+    pub fn demographic(&self) -> bool {
+        self.demographic
+    }
+    /// What the error says when a required question is left unanswered.
+    pub fn required_message(&self) -> String {
+        self.required_message
+            .clone()
+            .unwrap_or_else(|| "Select an answer to this question".to_owned())
+    }
+    pub fn kind(&self) -> QuestionKind {
+        self.kind
+    }
+    pub fn show_if(&self) -> Option<&Condition> {
+        self.show_if.as_ref()
+    }
+    pub fn options(&self) -> &[AnswerOption] {
+        &self.options
+    }
+    /// The option with this id, if the question has one.
+    pub fn option(&self, id: &str) -> Option<&AnswerOption> {
+        self.options.iter().find(|o| o.id.as_str() == id)
+    }
+    /// How many options a resident may choose.
+    pub fn max_selections(&self) -> usize {
+        match self.kind {
+            QuestionKind::Single => 1,
+            QuestionKind::Multiple { max_selections } => max_selections.get(),
+        }
+    }
+}
+
+impl AnswerOption {
+    pub fn id(&self) -> &OptionId {
+        &self.id
+    }
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+    pub fn specify(&self) -> Option<&Specify> {
+        self.specify.as_ref()
+    }
+}
+
+#[cfg(test)]
+mod testing {
+    use super::*;
+
+    pub const MINIMAL: &str = r#"
+slug = "s"
+title = "T"
+organisation = "O"
+purpose = "P"
+who_can_answer = "W"
+time_to_complete = "1 minute"
+privacy = "X"
+"#;
+
+    pub fn with_questions(questions: &str) -> Result<SurveyDefinition, DefinitionErrors> {
+        SurveyDefinition::from_toml("test.toml", &format!("{MINIMAL}{questions}"))
+    }
+
+    pub fn problems(questions: &str) -> Vec<String> {
+        match with_questions(questions) {
+            Ok(_) => panic!("expected the definition to be refused"),
+            Err(e) => e.problems,
+        }
+    }
+
+    pub const TWO: &str = r#"
+[[questions]]
+id = "a"
+kind = "single"
+title = "A?"
+options = [{ id = "x", label = "X" }, { id = "y", label = "Y" }]
+"#;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn the_shipped_2019_survey_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys/csp-2019.toml");
+        let def = SurveyDefinition::load_file(&path).expect("csp-2019 is valid");
+        assert_eq!(def.slug().as_str(), "csp-2019");
+        let ids: Vec<_> = def.questions().iter().map(|q| q.id().as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "borough",
+                "most-important",
+                "asb-concerns",
+                "property-crime-concerns",
+                "town-centre-concerns",
+                "violence-concerns",
+                "substance-misuse-concerns",
+                "age",
+                "ethnicity",
+                "gender"
+            ]
+        );
+        let required: Vec<_> = def
+            .questions()
+            .iter()
+            .filter(|q| q.required())
+            .map(|q| q.id().as_str())
+            .collect();
+        assert_eq!(required, ["borough"]);
+        assert!(def.closes().is_none());
+        let fieldwork = def.fieldwork().expect("fieldwork dates are recorded");
+        assert_eq!(fieldwork.from.to_string(), "2019-02-18");
+        assert_eq!(fieldwork.to.to_string(), "2019-03-03");
+        assert_eq!(fieldwork.channels.len(), 5);
+    }
+
+    #[test]
+    fn opening_and_closing_are_enforced() {
+        let def = SurveyDefinition::from_toml(
+            "f.toml",
+            &format!(
+                "{MINIMAL}opens = \"2030-01-01T00:00:00Z\"\ncloses = \"2030-02-01T00:00:00Z\"\n{TWO}"
+            ),
+        )
+        .expect("valid");
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .expect("valid test date")
+                .with_timezone(&Utc)
+        };
+        assert!(matches!(
+            def.availability(at("2029-12-31T23:59:59Z")),
+            Availability::NotYetOpen(_)
+        ));
+        assert_eq!(
+            def.availability(at("2030-01-15T12:00:00Z")),
+            Availability::Open
+        );
+        assert!(matches!(
+            def.availability(at("2030-02-01T00:00:00Z")),
+            Availability::Closed(_)
+        ));
+    }
+}
