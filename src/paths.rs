@@ -35,6 +35,7 @@ pub mod route {
 
     pub const RESULTS: &str = "/surveys/{slug}/results";
     pub const RESULTS_LIVE: &str = "/surveys/{slug}/results/live";
+    pub const TEXT_ANSWERS: &str = "/surveys/{slug}/results/text/{question}";
     pub const EXPORT_RESPONSES: &str = "/surveys/{slug}/exports/responses.csv";
     pub const EXPORT_RESPONSES_LONG: &str = "/surveys/{slug}/exports/responses-long.csv";
     pub const EXPORT_SUMMARY_CSV: &str = "/surveys/{slug}/exports/summary.csv";
@@ -106,14 +107,15 @@ pub fn officers() -> &'static str {
 pub fn sign_in() -> &'static str {
     route::SIGN_IN
 }
+/// What must be escaped in a query value: all but RFC 3986's unreserved characters.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Sign-in, then on to `next` (a path; percent-encoded here).
 pub fn sign_in_then(next: &str) -> String {
-    /// What must be escaped in a query value: all but RFC 3986's unreserved characters.
-    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
     format!(
         "{}?next={}",
         route::SIGN_IN,
@@ -162,6 +164,28 @@ pub fn results_partial(slug: &str, query: &str) -> String {
 /// The server-sent events that say a response arrived.
 pub fn results_live(slug: &str) -> String {
     format!("/surveys/{slug}/results/live")
+}
+/// A text question's answers among the view's responses: those containing
+/// `search` (all when empty), page `page` (from 1).
+pub fn text_answers(slug: &str, question: &str, query: &str, search: &str, page: u64) -> String {
+    let mut extra = Vec::new();
+    if !search.is_empty() {
+        extra.push(format!(
+            "q={}",
+            percent_encoding::utf8_percent_encode(search, QUERY_VALUE)
+        ));
+    }
+    if page > 1 {
+        extra.push(format!("page={page}"));
+    }
+    let mut all = query.to_owned();
+    for part in extra {
+        if !all.is_empty() {
+            all.push('&');
+        }
+        all.push_str(&part);
+    }
+    with_query(format!("/surveys/{slug}/results/text/{question}"), &all)
 }
 pub fn api_results(slug: &str, query: &str) -> String {
     with_query(format!("/api/surveys/{slug}/results"), query)
@@ -232,6 +256,10 @@ mod tests {
             (route::RESULTS, results(s, "")),
             (route::RESULTS, results_partial(s, "where=dartford")),
             (route::RESULTS_LIVE, results_live(s)),
+            (
+                route::TEXT_ANSWERS,
+                text_answers(s, "comments", "where=x", "a b", 2),
+            ),
             (route::EXPORT_RESPONSES, export_responses(s, false, "ids=1")),
             (route::EXPORT_RESPONSES_LONG, export_responses(s, true, "")),
             (route::EXPORT_SUMMARY_CSV, export_summary_csv(s, "")),

@@ -71,7 +71,7 @@ pub fn seed_2019(
                 .ok_or_else(|| SeedError::Plan(format!("no question {question_id}")))?;
             let entered = Entered {
                 chosen: options.iter().map(ToString::to_string).collect(),
-                specify: Default::default(),
+                ..Entered::default()
             };
             let answer = Answer::parse(question, &entered)
                 .map_err(|e| SeedError::Plan(format!("{question_id}: {}", e.message())))?;

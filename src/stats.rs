@@ -77,6 +77,30 @@ pub struct QuestionResult {
     pub parent: Option<Parent>,
     pub rounding: Rounding,
     pub options: Vec<OptionResult>,
+    /// A scale's score: its mean and its positive end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<ScaleResult>,
+}
+
+/// A scale's summary, over the respondents who chose a scored option ("Don't
+/// know" and other unscored answers are left out of it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScaleResult {
+    /// The base: respondents who chose a scored option.
+    pub rated: u64,
+    /// How many points the scale has; the first option scores this, the last 1.
+    pub points: u32,
+    /// The mean score, unrounded; none when nobody rated.
+    pub mean: Option<f64>,
+    /// Respondents who chose the positive end (the first `positive` options).
+    pub positive: u64,
+    /// `positive` of `rated`, unrounded; 0 when nobody rated.
+    pub positive_percent: f64,
+    /// Whole percent for display, rounded half up.
+    #[serde(skip)]
+    pub positive_rounded: u64,
+    /// The options that make up the positive end, in order.
+    pub positive_labels: Vec<String>,
 }
 
 impl QuestionResult {
@@ -87,8 +111,29 @@ impl QuestionResult {
         ranked
     }
 
+    /// Options in the order a chart shows them: a scale in its own order,
+    /// anything else by count, largest first.
+    pub fn in_chart_order(&self) -> Vec<&OptionResult> {
+        if self.scale.is_some() {
+            self.options.iter().collect()
+        } else {
+            self.ranked()
+        }
+    }
+
     pub fn is_single(&self) -> bool {
         self.kind == "single"
+    }
+
+    /// Whether respondents could choose more than one option, so the
+    /// percentages may add up to more than 100.
+    pub fn is_multiple(&self) -> bool {
+        self.kind == "multiple"
+    }
+
+    /// Whether answers are free text: counted, listed, never charted.
+    pub fn is_text(&self) -> bool {
+        self.kind == "text"
     }
 }
 
@@ -153,7 +198,7 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
                 .unwrap_or(0)
         })
         .collect();
-    let single = matches!(question.kind(), QuestionKind::Single);
+    let single = question.kind().is_one_choice();
     let (rounded, tenths) = if single {
         (
             largest_remainder(&option_counts, 100),
@@ -175,7 +220,7 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
         id: question.id().clone(),
         label: question.title().to_owned(),
         short_label: question.short_label().to_owned(),
-        kind: if single { "single" } else { "multiple" },
+        kind: question.kind().as_str(),
         answered,
         parent: question.show_if().map(|c| Parent {
             question: c.question.clone(),
@@ -199,7 +244,40 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
                 rounded_tenths: tenths[i],
             })
             .collect(),
+        scale: scale_result(question, &option_counts),
     }
+}
+
+/// A scale's mean and positive end from its options' counts (in the
+/// question's order); none for other kinds.
+fn scale_result(question: &Question, option_counts: &[u64]) -> Option<ScaleResult> {
+    let QuestionKind::Scale { positive } = question.kind() else {
+        return None;
+    };
+    let scores = question.scale_scores();
+    let count_of = |id: &OptionId| {
+        question
+            .options()
+            .iter()
+            .position(|o| o.id() == id)
+            .map_or(0, |i| option_counts[i])
+    };
+    let rated: u64 = scores.iter().map(|(o, _)| count_of(o.id())).sum();
+    let total: u64 = scores
+        .iter()
+        .map(|(o, score)| count_of(o.id()) * u64::from(*score))
+        .sum();
+    let top = &scores[..positive.get().min(scores.len())];
+    let positive_count: u64 = top.iter().map(|(o, _)| count_of(o.id())).sum();
+    Some(ScaleResult {
+        rated,
+        points: scores.first().map_or(0, |(_, s)| *s),
+        mean: (rated > 0).then(|| total as f64 / rated as f64),
+        positive: positive_count,
+        positive_percent: percent(positive_count, rated),
+        positive_rounded: half_up(positive_count, rated, 100),
+        positive_labels: top.iter().map(|(o, _)| o.label().to_owned()).collect(),
+    })
 }
 
 /// Every question's figures, in survey order.
@@ -342,6 +420,83 @@ mod tests {
         assert_eq!(largest_remainder(&[], 100), Vec::<u64>::new());
         assert_eq!(half_up(0, 0, 100), 0);
         assert_eq!(percent(3, 0), 0.0);
+    }
+
+    fn safety_survey() -> SurveyDefinition {
+        SurveyDefinition::load_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/api/fixtures/kinds/safety-2020.toml"),
+        )
+        .expect("the fixture is valid")
+    }
+
+    fn scale_counts(counts: [u64; 6]) -> Counts {
+        let ids = [
+            "very-safe",
+            "fairly-safe",
+            "neither",
+            "fairly-unsafe",
+            "very-unsafe",
+            "dont-know",
+        ];
+        let mut c = Counts::default();
+        for (id, n) in ids.iter().zip(counts) {
+            c.chosen
+                .insert(("safe-after-dark".to_owned(), (*id).to_owned()), n);
+        }
+        c.answered
+            .insert("safe-after-dark".to_owned(), counts.iter().sum());
+        c
+    }
+
+    #[test]
+    fn a_scale_scores_from_its_positive_end_and_leaves_dont_know_out() {
+        let def = safety_survey();
+        let results = SurveyResults::from_counts(&def, scale_counts([2, 3, 1, 1, 1, 2]));
+        let q = results
+            .questions
+            .iter()
+            .find(|q| q.id.as_str() == "safe-after-dark")
+            .expect("the scale");
+        assert_eq!(q.kind, "scale");
+        assert_eq!(q.rounding, Rounding::LargestRemainder);
+        let shares: Vec<u64> = q.options.iter().map(|o| o.rounded).collect();
+        assert_eq!(
+            shares,
+            [20, 30, 10, 10, 10, 20],
+            "shares of all who answered"
+        );
+        let scale = q.scale.as_ref().expect("a scale summary");
+        assert_eq!(scale.rated, 8, "don't know is not a rating");
+        assert_eq!(scale.points, 5);
+        assert_eq!(scale.mean, Some(3.5), "(2×5 + 3×4 + 3 + 2 + 1) / 8");
+        assert_eq!(scale.positive, 5);
+        assert_eq!(scale.positive_percent, 62.5);
+        assert_eq!(scale.positive_rounded, 63);
+        assert_eq!(scale.positive_labels, ["Very safe", "Fairly safe"]);
+        let labels: Vec<&str> = q
+            .in_chart_order()
+            .iter()
+            .map(|o| o.label.as_str())
+            .collect();
+        assert_eq!(labels[0], "Very safe", "a chart keeps the scale's order");
+    }
+
+    #[test]
+    fn a_scale_nobody_rated_has_no_mean() {
+        let results =
+            SurveyResults::from_counts(&safety_survey(), scale_counts([0, 0, 0, 0, 0, 3]));
+        let scale = results.questions[1]
+            .scale
+            .as_ref()
+            .expect("a scale summary");
+        assert_eq!(
+            (scale.rated, scale.mean, scale.positive_rounded),
+            (0, None, 0)
+        );
+        assert!(results.questions[2].is_text());
+        assert!(results.questions[2].options.is_empty());
+        assert!(results.questions[0].scale.is_none());
     }
 
     #[test]

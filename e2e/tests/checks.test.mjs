@@ -86,6 +86,28 @@ test('resident pages pass axe and are light', async () => {
   response = await submit(page);
   await check(page, 'resident-confirmation', response);
   await weigh(page, 'confirmation', response);
+
+  // The other question kinds: a scale, and free text with its error.
+  response = await page.goto(`${app.url}/surveys/safety-2020`);
+  response = await submit(page);
+  await page.check('input[name=answer][value="dartford"]');
+  response = await submit(page);
+  await check(page, 'resident-question-scale', response);
+  await weigh(page, 'scale question', response);
+  await page.check('input[name=answer][value="fairly-unsafe"]');
+  response = await submit(page);
+  await check(page, 'resident-question-text', response);
+  await weigh(page, 'text question', response);
+  await page.fill('textarea[name=answer]', 'x'.repeat(201));
+  response = await submit(page);
+  assert.equal(response.status(), 422);
+  await check(page, 'resident-question-text-error', response);
+  await page.fill('textarea[name=answer]', 'The underpass needs lights.\nAnd the park.');
+  response = await submit(page);
+  assert.match(page.url(), /\/check$/);
+  await check(page, 'resident-check-kinds', response);
+  response = await submit(page);
+  assert.match(page.url(), /\/done$/);
   console.log(`page weight: first question page ${first} bytes of HTML and CSS, no JavaScript`);
   for (const [name, html, total] of weights) {
     console.log(`page weight: ${name}: ${html} bytes HTML, ${total} bytes with CSS and JS`);
@@ -118,6 +140,14 @@ test('officer pages pass axe', async () => {
       await check(page, 'admin-officers', response);
       response = await page.goto(`${app.url}/admin/exports`);
       await check(page, 'admin-exports', response);
+      response = await page.goto(`${app.url}/surveys/safety-2020/results`);
+      await check(page, 'officer-results-kinds', response);
+      response = await page.goto(`${app.url}/surveys/safety-2020/results/text/comments?q=lights`);
+      await check(page, 'officer-text-answers', response);
+    }
+    for (const path of ['/surveys/safety-2020/results', '/surveys/safety-2020/results/text/comments']) {
+      await page.goto(`${app.url}${path}`);
+      assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);
     }
     await page.goto(`${app.url}/surveys/csp-2019/results?compare=borough`);
     assert.ok(await fitsWidth(page), `the comparison scrolls sideways at ${width} px`);

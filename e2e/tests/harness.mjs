@@ -3,7 +3,7 @@
 // playwright-core, axe-core injected into pages, and the Nu HTML Checker.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,15 +21,24 @@ export const PASSWORD = 'correct horse battery staple';
 mkdirSync(join(artefacts, 'screenshots'), { recursive: true });
 mkdirSync(join(artefacts, 'html'), { recursive: true });
 
-/** Starts the service; `seed` fills csp-2019 with the 2019 responses. */
+/**
+ * Starts the service with the shipped csp-2019 (the default survey) and the
+ * test survey with every question kind (safety-2020); `seed` fills csp-2019
+ * with the 2019 responses.
+ */
 export async function startApp({ seed = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'civic-e2e-'));
+  const surveys = join(dir, 'surveys');
+  mkdirSync(surveys);
+  copyFileSync(join(root, 'assets', 'surveys', 'csp-2019.toml'), join(surveys, 'csp-2019.toml'));
+  copyFileSync(join(root, 'tests', 'api', 'fixtures', 'kinds', 'safety-2020.toml'), join(surveys, 'safety-2020.toml'));
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite://${dir}/civic.db`,
     BIND_ADDRESS: '127.0.0.1:0',
     SECRET_KEY: 'an end-to-end test secret key, long enough',
-    SURVEYS_DIR: join(root, 'assets', 'surveys'),
+    SURVEYS_DIR: surveys,
+    DEFAULT_SURVEY: 'csp-2019',
     RUST_LOG: 'warn',
   };
   execFileSync(bin, ['officer', 'add', OFFICER, '--role', 'admin'], { env, input: `${PASSWORD}\n` });

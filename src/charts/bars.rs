@@ -1,4 +1,4 @@
-//! Horizontal bars for multiple-choice and demographic questions, and
+//! Horizontal bars for multiple-choice, scale and demographic questions, and
 //! vertical bars for responses per day.
 
 use chrono::NaiveDate;
@@ -12,17 +12,18 @@ const WIDTH: u32 = 720;
 const ROW: i32 = 30;
 const LABEL_WIDTH: i32 = 260;
 
-/// One bar per option, longest first, each labelled with its count and
-/// percentage of the question's respondents.
+/// One bar per option, longest first (a scale keeps its own order, from its
+/// positive end), each labelled with its count and percentage of the
+/// question's respondents.
 pub fn bars(
     result: &QuestionResult,
     title: &str,
     id: &str,
     tenths: bool,
 ) -> Result<Svg, ChartError> {
-    let ranked = result.ranked();
+    let ranked = result.in_chart_order();
+    let max = ranked.iter().map(|o| o.count).max().unwrap_or(0).max(1) as f64;
     let height = (70 + ranked.len() as i32 * ROW + 20) as u32;
-    let max = ranked.first().map_or(0, |o| o.count).max(1) as f64;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();

@@ -126,7 +126,8 @@ pub const PER_DAY: &str = "responses-per-day";
 
 /// The chart called `name` for these results: responses per day, or a
 /// question's chart (a pie for a single-choice question, bars for a
-/// multiple-choice or demographic one). `None` for an unknown name.
+/// multiple-choice, scale or demographic one). `None` for an unknown name
+/// and for a text question, which is never charted.
 pub fn named(
     definition: &crate::domain::SurveyDefinition,
     results: &crate::stats::SurveyResults,
@@ -158,7 +159,9 @@ pub fn named_at(
     let question = definition.question(name)?;
     let result = results.question(question.id())?;
     let title = question.chart_title();
-    Some(if question.demographic() {
+    Some(if result.is_text() {
+        return None;
+    } else if question.demographic() {
         bars::bars(result, title, id, true)
     } else if result.is_single() {
         pie::pie_at(result, title, id, scale)

@@ -112,7 +112,7 @@ pub fn pie_at(
 /// The figures in a sentence, for screen readers.
 pub fn describe(result: &QuestionResult) -> String {
     let parts: Vec<String> = result
-        .ranked()
+        .in_chart_order()
         .iter()
         .map(|o| format!("{} {} ({})", o.label, o.count, Shown::Whole(o.rounded)))
         .collect();

@@ -4,8 +4,11 @@ use diesel::prelude::*;
 
 use super::schema::{answers, drafts, responses};
 use super::{AnyConnection, DbError, write_transaction};
+use crate::domain::answers::text_option;
 use crate::domain::draft::Draft;
-use crate::domain::{ResponseId, Submission, SurveyDefinition, SurveyId, Unanswered};
+use crate::domain::{
+    Filter, ResponseId, Submission, SurveyDefinition, SurveyId, TextAnswer, Unanswered,
+};
 
 /// What became of storing a submission once ([`insert_submission`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,4 +218,90 @@ pub fn list_details(
         .select(answers::detail)
         .load(conn)?;
     Ok(details.into_iter().flatten().collect())
+}
+
+diesel::define_sql_function! {
+    /// SQL's `lower()`, for case-insensitive search on both backends.
+    fn lower(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+/// `text` as a LIKE pattern that matches it anywhere, lower-cased, with
+/// `%`, `_` and the escape character itself taken literally.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// One page of the answers to a text question, newest first, among the
+/// responses matching every filter and (when `search` is not blank) whose
+/// answer contains it, ignoring case; with how many match in all.
+pub fn page_of_texts(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    question: &str,
+    filters: &[Filter],
+    search: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<(i64, Vec<TextAnswer>), DbError> {
+    use super::responses_choosing;
+    let option = text_option();
+    let matching = || {
+        let mut query = answers::table
+            .filter(answers::survey_id.eq(survey.0))
+            .filter(answers::question_id.eq(question))
+            .filter(answers::option_id.eq(option.as_str()))
+            .into_boxed();
+        for filter in filters {
+            query = query.filter(responses_choosing!(answers::response_id, survey, filter));
+        }
+        if !search.trim().is_empty() {
+            query = query.filter(
+                lower(answers::detail)
+                    .like(contains_pattern(search.trim()))
+                    .escape('\\'),
+            );
+        }
+        query
+    };
+    let total: i64 = matching().count().get_result(conn)?;
+    let rows: Vec<(i64, Option<String>, chrono::NaiveDateTime)> = matching()
+        .inner_join(responses::table)
+        .order_by(answers::response_id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select((
+            answers::response_id,
+            answers::detail,
+            responses::submitted_at,
+        ))
+        .load(conn)?;
+    Ok((
+        total,
+        rows.into_iter()
+            .map(|(response, text, submitted_at)| TextAnswer {
+                response,
+                submitted_at,
+                text: text.unwrap_or_default(),
+            })
+            .collect(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_is_taken_literally_and_ignores_case() {
+        assert_eq!(contains_pattern("Bins"), "%bins%");
+        assert_eq!(contains_pattern("50%_\\x"), "%50\\%\\_\\\\x%");
+    }
 }

@@ -21,6 +21,8 @@ use super::ids::{OptionId, QuestionId};
 pub struct Entered {
     pub chosen: Vec<String>,
     pub specify: BTreeMap<String, String>,
+    /// A text question's answer, as typed.
+    pub text: String,
 }
 
 impl Entered {
@@ -30,14 +32,23 @@ impl Entered {
     }
 }
 
+/// The option id a text answer is stored under: a text question has no
+/// options of its own, so its one answer row names this.
+pub fn text_option() -> OptionId {
+    OptionId::parse("text").unwrap_or_else(|_| unreachable!("\"text\" is a well-formed id"))
+}
+
 /// A valid answer to one question: the chosen options (possibly none, when an
 /// optional question is skipped) in the question's order, and any "please
-/// specify" text for chosen options that carry a box.
+/// specify" text for chosen options that carry a box; or, for a text
+/// question, the text (none when skipped).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     chosen: Vec<OptionId>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     specify: BTreeMap<OptionId, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
 }
 
 impl Answer {
@@ -48,9 +59,13 @@ impl Answer {
     pub fn specify(&self, option: &OptionId) -> Option<&str> {
         self.specify.get(option).map(String::as_str)
     }
+    /// A text question's answer.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
     /// True when the question was seen and skipped.
     pub fn is_skipped(&self) -> bool {
-        self.chosen.is_empty()
+        self.chosen.is_empty() && self.text.is_none()
     }
     pub fn has(&self, option: &OptionId) -> bool {
         self.chosen.contains(option)
@@ -65,11 +80,15 @@ impl Answer {
                 .iter()
                 .map(|(o, s)| (o.to_string(), s.clone()))
                 .collect(),
+            text: self.text.clone().unwrap_or_default(),
         }
     }
 
     /// Parses what was entered for `question`, or says what to fix.
     pub fn parse(question: &Question, entered: &Entered) -> Result<Answer, AnswerError> {
+        if let QuestionKind::Text { max_length } = question.kind() {
+            return Self::parse_text(question, entered, max_length.get());
+        }
         let mut chosen = Vec::with_capacity(entered.chosen.len());
         for value in &entered.chosen {
             match question.option(value) {
@@ -85,7 +104,9 @@ impl Answer {
             });
         }
         match question.kind() {
-            QuestionKind::Single if chosen.len() > 1 => return Err(AnswerError::MoreThanOne),
+            QuestionKind::Single | QuestionKind::Scale { .. } if chosen.len() > 1 => {
+                return Err(AnswerError::MoreThanOne);
+            }
             QuestionKind::Multiple { max_selections } if chosen.len() > max_selections.get() => {
                 return Err(AnswerError::TooMany {
                     max: max_selections.get(),
@@ -121,7 +142,49 @@ impl Answer {
                 specify.insert(option.id().clone(), text.clone());
             }
         }
-        Ok(Answer { chosen, specify })
+        Ok(Answer {
+            chosen,
+            specify,
+            text: None,
+        })
+    }
+
+    /// A text question's answer: line breaks and tabs are kept, other control
+    /// characters refused; blank is skipped (or refused when required).
+    fn parse_text(
+        question: &Question,
+        entered: &Entered,
+        max_length: usize,
+    ) -> Result<Answer, AnswerError> {
+        if !entered.chosen.is_empty() {
+            return Err(AnswerError::NotAnOption);
+        }
+        let text = &entered.text;
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(AnswerError::TextControlCharacters);
+        }
+        let length = text.chars().count();
+        if length > max_length {
+            return Err(AnswerError::TextTooLong {
+                max: max_length,
+                entered: length,
+            });
+        }
+        if text.trim().is_empty() {
+            if question.required() {
+                return Err(AnswerError::Required {
+                    message: question.required_message(),
+                });
+            }
+            return Ok(Answer::default());
+        }
+        Ok(Answer {
+            text: Some(text.clone()),
+            ..Answer::default()
+        })
     }
 }
 
@@ -146,6 +209,10 @@ pub enum AnswerError {
         max: usize,
         entered: usize,
     },
+    /// A text answer with control characters other than line breaks and tabs.
+    TextControlCharacters,
+    /// A text answer over its length limit.
+    TextTooLong { max: usize, entered: usize },
 }
 
 impl AnswerError {
@@ -167,6 +234,12 @@ impl AnswerError {
                 entered,
                 ..
             } => format!("{label} must be {max} characters or fewer; you entered {entered}"),
+            AnswerError::TextControlCharacters => {
+                "Your answer must not contain control characters".to_owned()
+            }
+            AnswerError::TextTooLong { max, entered } => {
+                format!("Your answer must be {max} characters or fewer; you entered {entered}")
+            }
         }
     }
 
@@ -268,6 +341,14 @@ pub struct ResponseRow {
     pub answers: Vec<(String, String, Option<String>)>,
 }
 
+/// One answer to a text question, as officers read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextAnswer {
+    pub response: i64,
+    pub submitted_at: chrono::NaiveDateTime,
+    pub text: String,
+}
+
 /// One stored row: a chosen option, with its "please specify" text if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerRow {
@@ -307,6 +388,13 @@ impl Submission {
                         option: option.clone(),
                         detail: answer.specify.get(option).cloned(),
                     }));
+                    if let Some(text) = &answer.text {
+                        rows.push(AnswerRow {
+                            question: question.id().clone(),
+                            option: text_option(),
+                            detail: Some(text.clone()),
+                        });
+                    }
                 }
                 _ if question.required() => missing.push(Unanswered {
                     question: question.id().clone(),
@@ -329,6 +417,7 @@ impl Submission {
 
 #[cfg(test)]
 mod tests {
+    use super::super::definition::testing::MINIMAL;
     use super::*;
 
     fn survey() -> SurveyDefinition {
@@ -394,7 +483,95 @@ options = [{ id = "young", label = "Young" }, { id = "old", label = "Old" }]
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            text: String::new(),
         }
+    }
+
+    fn typed(text: &str) -> Entered {
+        Entered {
+            text: text.to_owned(),
+            ..Entered::default()
+        }
+    }
+
+    fn text_question(required: bool) -> SurveyDefinition {
+        SurveyDefinition::from_toml(
+            "text.toml",
+            &format!(
+                r#"{MINIMAL}
+[[questions]]
+id = "comments"
+kind = "text"
+max_length = 10
+required = {required}
+required_message = "Tell us something"
+title = "Anything else?"
+"#
+            ),
+        )
+        .expect("valid")
+    }
+
+    #[test]
+    fn a_text_answer_keeps_line_breaks_and_is_stored_under_the_text_option() {
+        let def = text_question(false);
+        let q = def.question("comments").expect("q");
+        let a = Answer::parse(q, &typed("one\r\ntwo\t3")).expect("valid");
+        assert_eq!(a.text(), Some("one\r\ntwo\t3"));
+        assert!(!a.is_skipped());
+        assert_eq!(a.to_entered().text, "one\r\ntwo\t3");
+        let mut draft = DraftAnswers::default();
+        draft.record(&def, q.id(), a);
+        let rows = Submission::from_draft(&def, &draft).expect("complete");
+        assert_eq!(
+            rows.rows(),
+            [AnswerRow {
+                question: qid("comments"),
+                option: text_option(),
+                detail: Some("one\r\ntwo\t3".to_owned()),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_blank_text_answer_is_skipped_unless_required() {
+        let optional = text_question(false);
+        let q = optional.question("comments").expect("q");
+        assert!(
+            Answer::parse(q, &typed("  \n "))
+                .expect("skipped")
+                .is_skipped()
+        );
+        let required = text_question(true);
+        let q = required.question("comments").expect("q");
+        let err = Answer::parse(q, &typed("   ")).expect_err("required");
+        assert_eq!(err.message(), "Tell us something");
+    }
+
+    #[test]
+    fn a_text_answer_over_its_limit_or_with_control_characters_is_refused() {
+        let def = text_question(false);
+        let q = def.question("comments").expect("q");
+        assert!(
+            Answer::parse(q, &typed("éééééééééé")).is_ok(),
+            "ten characters"
+        );
+        let err = Answer::parse(q, &typed("ééééééééééé")).expect_err("eleven");
+        assert_eq!(
+            err,
+            AnswerError::TextTooLong {
+                max: 10,
+                entered: 11
+            }
+        );
+        assert_eq!(err.specify_box(), None);
+        let err = Answer::parse(q, &typed("a\u{1b}b")).expect_err("escape");
+        assert_eq!(err, AnswerError::TextControlCharacters);
+        let options = Entered {
+            chosen: vec!["x".to_owned()],
+            ..typed("a")
+        };
+        assert_eq!(Answer::parse(q, &options), Err(AnswerError::NotAnOption));
     }
 
     fn answer(def: &SurveyDefinition, q: &str, chosen: &[&str]) -> Answer {

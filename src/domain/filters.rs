@@ -28,13 +28,22 @@ fn single_choice<'d>(
     let question = definition
         .question(id)
         .ok_or_else(|| format!("This survey has no question {id:?} to filter by"))?;
-    if question.kind() != QuestionKind::Single {
+    if !question.kind().is_one_choice() {
+        let why = match question.kind() {
+            QuestionKind::Text { .. } => "is answered in free text",
+            _ => "allows several answers",
+        };
         return Err(format!(
-            "\u{201c}{}\u{201d} allows several answers, so it cannot filter or split the figures",
+            "\u{201c}{}\u{201d} {why}, so it cannot filter or split the figures",
             question.short_label()
         ));
     }
     Ok(question)
+}
+
+/// The query-string key that filters by `question`.
+pub fn filter_key(question: &str) -> String {
+    format!("{FILTER_PREFIX}{question}")
 }
 
 impl ResultsQuery {
@@ -97,6 +106,14 @@ impl ResultsQuery {
             option: option.clone(),
         });
         filters
+    }
+
+    /// The filters as query-string pairs, for a form that keeps them.
+    pub fn filter_pairs(&self) -> Vec<(String, String)> {
+        self.filters
+            .iter()
+            .map(|f| (filter_key(f.question.as_str()), f.option.to_string()))
+            .collect()
     }
 
     /// The query string that asks for this view again (without `?`).

@@ -13,7 +13,7 @@ pub mod officer;
 pub mod token;
 
 pub use answers::{
-    Answer, AnswerError, DraftAnswers, Entered, ResponseRow, Submission, Unanswered,
+    Answer, AnswerError, DraftAnswers, Entered, ResponseRow, Submission, TextAnswer, Unanswered,
 };
 pub use control::{Control, ControlRecord};
 pub use definition::{

@@ -19,6 +19,7 @@ pub enum Column {
     Single { question: String },
     Choice { question: String, option: String },
     Specify { question: String, option: String },
+    Text { question: String },
 }
 
 /// Every column, in survey order.
@@ -27,7 +28,10 @@ pub fn columns(definition: &SurveyDefinition) -> Vec<Column> {
     for q in definition.questions() {
         let question = q.id().to_string();
         match q.kind() {
-            QuestionKind::Single => columns.push(Column::Single {
+            QuestionKind::Single | QuestionKind::Scale { .. } => columns.push(Column::Single {
+                question: question.clone(),
+            }),
+            QuestionKind::Text { .. } => columns.push(Column::Text {
                 question: question.clone(),
             }),
             QuestionKind::Multiple { .. } => {
@@ -66,10 +70,10 @@ pub fn header(def: &SurveyDefinition, column: &Column, naming: Naming) -> String
         (Column::Response, Naming::Ids) => "response".to_owned(),
         (Column::Submitted, Naming::Labels) => "Submitted (UTC)".to_owned(),
         (Column::Submitted, Naming::Ids) => "submitted_at".to_owned(),
-        (Column::Single { question }, Naming::Labels) => def
+        (Column::Single { question } | Column::Text { question }, Naming::Labels) => def
             .question(question)
             .map_or(question.clone(), |q| q.short_label().to_owned()),
-        (Column::Single { question }, Naming::Ids) => question.clone(),
+        (Column::Single { question } | Column::Text { question }, Naming::Ids) => question.clone(),
         (Column::Choice { question, option }, Naming::Labels) => {
             let (q, o) = labels(def, question, option);
             format!("{q}: {o}")
@@ -119,6 +123,12 @@ pub fn cell(def: &SurveyDefinition, column: &Column, row: &ResponseRow, naming: 
             .iter()
             .find(|(q, o, _)| q == question && o == option)
             .and_then(|(_, _, detail)| detail.clone())
+            .unwrap_or_default(),
+        Column::Text { question } => row
+            .answers
+            .iter()
+            .find(|(q, _, _)| q == question)
+            .and_then(|(_, _, text)| text.clone())
             .unwrap_or_default(),
     }
 }

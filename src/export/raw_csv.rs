@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::columns::{Naming, cell, columns, header};
 use super::{BOM, neutralise};
-use crate::domain::{ResponseRow, SurveyDefinition};
+use crate::domain::{QuestionKind, ResponseRow, SurveyDefinition};
 
 /// Responses asked of the source at a time.
 pub const PAGE: i64 = 2_000;
@@ -91,7 +91,18 @@ where
                     )
                 });
                 for (question, option, detail) in &answers {
+                    let is_text = definition
+                        .question(question)
+                        .is_some_and(|q| matches!(q.kind(), QuestionKind::Text { .. }));
                     let (q, o) = match options.naming {
+                        // A text answer's words go in the answer column.
+                        Naming::Labels if is_text => (
+                            definition
+                                .question(question)
+                                .map_or(question.as_str(), |x| x.short_label())
+                                .to_owned(),
+                            detail.clone().unwrap_or_default(),
+                        ),
                         Naming::Labels => {
                             let found = definition.question(question);
                             (
@@ -114,7 +125,11 @@ where
                             .to_string(),
                         neutralise(&q).into_owned(),
                         neutralise(&o).into_owned(),
-                        neutralise(detail.as_deref().unwrap_or_default()).into_owned(),
+                        if is_text && options.naming == Naming::Labels {
+                            String::new()
+                        } else {
+                            neutralise(detail.as_deref().unwrap_or_default()).into_owned()
+                        },
                     ])?;
                     rows += 1;
                 }

@@ -121,6 +121,33 @@ fn question_sheet(
         };
         sheet.write_number_with_format(row, 2, value, format)?;
     }
+    if let Some(scale) = &q.scale {
+        let row = 5 + q.options.len() as u32;
+        sheet.write_string(
+            row,
+            0,
+            format!(
+                "Gave a rating (the base of the two figures below): {}",
+                scale.rated
+            ),
+        )?;
+        sheet.write_string(
+            row + 1,
+            0,
+            format!("Chose {}", scale.positive_labels.join(" or ")),
+        )?;
+        sheet.write_number(row + 1, 1, scale.positive as f64)?;
+        sheet.write_number_with_format(
+            row + 1,
+            2,
+            scale.positive_rounded as f64 / 100.0,
+            &f.whole,
+        )?;
+        sheet.write_string(row + 2, 0, format!("Mean score (1 to {})", scale.points))?;
+        if let Some(mean) = scale.mean {
+            sheet.write_number(row + 2, 1, (mean * 100.0).round() / 100.0)?;
+        }
+    }
     sheet.set_column_width(0, 40)?;
     sheet.set_column_width(1, 10)?;
     sheet.set_column_width(2, 10)?;
@@ -263,7 +290,8 @@ pub fn summary_xlsx(
         }
     }
 
-    for q in &results.questions {
+    // Free text has no table: its answers are in the raw exports.
+    for q in results.questions.iter().filter(|q| !q.is_text()) {
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&q.short_label, &mut taken))?;
         question_sheet(sheet, q, is_demographic(definition, q), &formats)?;

@@ -108,19 +108,27 @@ pub struct QuestionPage<'a> {
     pub csrf: &'a str,
 }
 
-/// One question on its own page, as radios or checkboxes in a fieldset whose
-/// legend is the page heading.
-pub fn question_page(p: &QuestionPage) -> Markup {
-    let q = p.question;
-    let multiple = matches!(q.kind(), QuestionKind::Multiple { .. });
-    let input_type = if multiple { "checkbox" } else { "radio" };
+/// The error summary of a question page: an error that belongs to another
+/// page, then the error at this page's input.
+fn error_items(p: &QuestionPage) -> Vec<SummaryItem> {
     let mut summary: Vec<SummaryItem> = p.elsewhere.iter().cloned().collect();
     if let Some(e) = p.error {
-        summary.push(SummaryItem {
-            message: e.message.clone(),
-            href: format!("#{}", e.field),
-        });
+        summary.push(SummaryItem::at(&e.field, e.message.clone()));
     }
+    summary
+}
+
+/// One question on its own page: radios or checkboxes in a fieldset whose
+/// legend is the page heading, or for a text question a text area whose
+/// label is the page heading.
+pub fn question_page(p: &QuestionPage) -> Markup {
+    let q = p.question;
+    if let QuestionKind::Text { max_length } = q.kind() {
+        return text_question_page(p, max_length.get());
+    }
+    let multiple = matches!(q.kind(), QuestionKind::Multiple { .. });
+    let input_type = if multiple { "checkbox" } else { "radio" };
+    let summary = error_items(p);
     let group_error = p.error.filter(|e| e.field == fields::ANSWER);
     let hint_id = format!("{}-hint", q.id());
     let described_by = {
@@ -133,63 +141,111 @@ pub fn question_page(p: &QuestionPage) -> Markup {
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     };
-    let start = paths::start(p.survey.slug());
-    let body = html! {
-        (error_summary(&summary))
-        form method="post" action=(p.action) novalidate {
-            (csrf_field(p.csrf))
-            (honeypot())
-            div.form-group.form-group--error[group_error.is_some()] {
-                fieldset.fieldset aria-describedby=[described_by] {
-                    legend.fieldset__legend {
-                        span.caption-l { (p.survey.title()) }
-                        h1.fieldset__heading { (q.title()) }
-                    }
-                    @if let Some(hint) = q.hint() {
-                        div.hint id=(hint_id) { (hint) }
-                    }
-                    @if let Some(e) = group_error {
-                        p.error-message id=(format!("{}-error", q.id())) {
-                            span.visually-hidden { "Error:" } " " (e.message)
+    let input = html! {
+        fieldset.fieldset aria-describedby=[described_by] {
+            legend.fieldset__legend {
+                span.caption-l { (p.survey.title()) }
+                h1.fieldset__heading { (q.title()) }
+            }
+            @if let Some(hint) = q.hint() {
+                div.hint id=(hint_id) { (hint) }
+            }
+            @if let Some(e) = group_error {
+                p.error-message id=(format!("{}-error", q.id())) {
+                    span.visually-hidden { "Error:" } " " (e.message)
+                }
+            }
+            div class=(if multiple { "checkboxes" } else { "radios" }) {
+                @for (index, option) in q.options().iter().enumerate() {
+                    @let id = fields::answer_input(index);
+                    @let option_hint = format!("{id}-hint");
+                    div.choice {
+                        input.choice__input id=(id) name=(fields::ANSWER) type=(input_type)
+                            value=(option.id()) checked[p.entered.is_chosen(option.id().as_str())]
+                            aria-describedby=[option.hint().map(|_| option_hint.as_str())];
+                        label.choice__label for=(id) { (option.label()) }
+                        @if let Some(hint) = option.hint() {
+                            div.hint.choice__hint id=(option_hint) { (hint) }
                         }
                     }
-                    div class=(if multiple { "checkboxes" } else { "radios" }) {
-                        @for (index, option) in q.options().iter().enumerate() {
-                            @let id = fields::answer_input(index);
-                            @let option_hint = format!("{id}-hint");
-                            div.choice {
-                                input.choice__input id=(id) name=(fields::ANSWER) type=(input_type)
-                                    value=(option.id()) checked[p.entered.is_chosen(option.id().as_str())]
-                                    aria-describedby=[option.hint().map(|_| option_hint.as_str())];
-                                label.choice__label for=(id) { (option.label()) }
-                                @if let Some(hint) = option.hint() {
-                                    div.hint.choice__hint id=(option_hint) { (hint) }
+                    @if let Some(specify) = option.specify() {
+                        @let field = fields::specify(option.id().as_str());
+                        @let error = p.error.filter(|e| e.field == field);
+                        div.choice__conditional.form-group--error[error.is_some()] {
+                            label.label for=(field) { (specify.label) }
+                            @if let Some(e) = error {
+                                p.error-message id=(format!("{field}-error")) {
+                                    span.visually-hidden { "Error:" } " " (e.message)
                                 }
                             }
-                            @if let Some(specify) = option.specify() {
-                                @let field = fields::specify(option.id().as_str());
-                                @let error = p.error.filter(|e| e.field == field);
-                                div.choice__conditional.form-group--error[error.is_some()] {
-                                    label.label for=(field) { (specify.label) }
-                                    @if let Some(e) = error {
-                                        p.error-message id=(format!("{field}-error")) {
-                                            span.visually-hidden { "Error:" } " " (e.message)
-                                        }
-                                    }
-                                    input.input.input--error[error.is_some()] id=(field) name=(field) type="text"
-                                        spellcheck="true" autocomplete="off"
-                                        value=(p.entered.specify.get(option.id().as_str()).map_or("", String::as_str))
-                                        aria-describedby=[error.map(|_| format!("{field}-error"))];
-                                }
-                            }
+                            input.input.input--error[error.is_some()] id=(field) name=(field) type="text"
+                                spellcheck="true" autocomplete="off"
+                                value=(p.entered.specify.get(option.id().as_str()).map_or("", String::as_str))
+                                aria-describedby=[error.map(|_| format!("{field}-error"))];
                         }
                     }
                 }
             }
+        }
+    };
+    question_form(p, &summary, group_error.is_some(), input)
+}
+
+/// A text question: the label is the page heading, the hint says how much
+/// may be typed, and what was typed comes back after an error.
+fn text_question_page(p: &QuestionPage, max_length: usize) -> Markup {
+    let q = p.question;
+    let summary = error_items(p);
+    let error = p.error.filter(|e| e.field == fields::ANSWER);
+    let hint_id = format!("{}-hint", fields::ANSWER);
+    let error_id = format!("{}-error", fields::ANSWER);
+    let described_by = if error.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        hint_id.clone()
+    };
+    let input = html! {
+        h1.label-wrapper {
+            span.caption-l { (p.survey.title()) }
+            label.label.fieldset__heading for=(fields::ANSWER) { (q.title()) }
+        }
+        div.hint id=(hint_id) {
+            @if let Some(hint) = q.hint() { (hint) " " }
+            "You can enter up to " (max_length) " characters."
+        }
+        @if let Some(e) = error {
+            p.error-message id=(error_id) {
+                span.visually-hidden { "Error:" } " " (e.message)
+            }
+        }
+        textarea.textarea.textarea--error[error.is_some()] id=(fields::ANSWER) name=(fields::ANSWER)
+            rows="6" spellcheck="true" aria-describedby=(described_by) { (p.entered.text) }
+    };
+    question_form(p, &summary, error.is_some(), input)
+}
+
+/// A question page around its `input`: the error summary, the form with its
+/// CSRF token and honeypot, the input in its form group, Continue, and the
+/// layout with the back link.
+fn question_form(
+    p: &QuestionPage,
+    summary: &[SummaryItem],
+    has_error: bool,
+    input: Markup,
+) -> Markup {
+    let start = paths::start(p.survey.slug());
+    let body = html! {
+        (error_summary(summary))
+        form method="post" action=(p.action) novalidate {
+            (csrf_field(p.csrf))
+            (honeypot())
+            div.form-group.form-group--error[has_error] {
+                (input)
+            }
             button.button type="submit" { "Continue" }
         }
     };
-    let mut layout = layout(p.survey, q.title(), &start);
+    let mut layout = layout(p.survey, p.question.title(), &start);
     layout.back_href = Some(p.back_href);
     layout.has_errors = !summary.is_empty();
     page(&layout, body)
@@ -200,6 +256,9 @@ fn answer_text(question: &Question, answers: &DraftAnswers) -> Markup {
     let Some(answer) = answers.get(question.id()).filter(|a| !a.is_skipped()) else {
         return html! { span.secondary-text { "Not answered" } };
     };
+    if let Some(text) = answer.text() {
+        return html! { span.answer-text { (text) } };
+    }
     let line = |option: &crate::domain::OptionId| {
         let label = question.option(option.as_str()).map_or("", |o| o.label());
         html! {

@@ -10,7 +10,8 @@ use super::layout::Viewer;
 use super::officer::officer_layout;
 use super::page;
 use crate::charts::{self, bars};
-use crate::domain::{QuestionKind, ResultsQuery, SurveyDefinition};
+use crate::domain::filters::filter_key;
+use crate::domain::{Question, ResultsQuery, SurveyDefinition, TextAnswer};
 use crate::paths;
 use crate::stats::SurveyResults;
 use crate::stats::{QuestionResult, Shown};
@@ -103,7 +104,7 @@ fn filter_form(p: &ResultsPage) -> Markup {
         .survey
         .questions()
         .iter()
-        .filter(|q| q.kind() == QuestionKind::Single)
+        .filter(|q| q.kind().is_one_choice())
         .collect();
     html! {
         form.filters method="get" action=(paths::results(p.survey.slug().as_str(), "")) {
@@ -111,7 +112,7 @@ fn filter_form(p: &ResultsPage) -> Markup {
                 legend.fieldset__legend { h2.heading-m { "Filter and compare" } }
                 div.filters__row {
                     @for q in &filterable {
-                        @let id = format!("f-{}", q.id());
+                        @let id = filter_key(q.id().as_str());
                         @let current = p.query.filter_on(q.id());
                         div.filters__item {
                             label.label for=(id) { (q.short_label()) }
@@ -308,6 +309,7 @@ fn question_section(
         ))
     });
     let svg = charts::named(survey, results, q.id.as_str(), &chart_id);
+    let slug = survey.slug().as_str();
     html! {
         section.result aria-labelledby=(heading_id) {
             h2.heading-m id=(heading_id) { (q.short_label) }
@@ -315,11 +317,40 @@ fn question_section(
                 (q.label) " "
                 @if let Some(parent) = parent { (parent) " " }
                 strong { "Of " (q.answered) " respondents to this question." }
-                @if !q.is_single() { " Respondents could choose more than one, so the percentages add up to more than 100." }
+                @if q.is_multiple() { " Respondents could choose more than one, so the percentages add up to more than 100." }
             }
-            @if let Some(svg) = svg { (chart(svg)) }
-            (chart_links(survey, q.id.as_str(), query))
-            (option_table(q, false, &q.short_label))
+            @if q.is_text() {
+                p.body {
+                    a href=(paths::text_answers(slug, q.id.as_str(), query, "", 1)) {
+                        "Read the answers" span.visually-hidden { " to " (q.short_label) }
+                    }
+                    " (newest first, searchable). Free text is never charted."
+                }
+            } @else {
+                @if let Some(scale) = &q.scale { (scale_summary(scale)) }
+                @if let Some(svg) = svg { (chart(svg)) }
+                (chart_links(survey, q.id.as_str(), query))
+                (option_table(q, false, &q.short_label))
+            }
+        }
+    }
+}
+
+/// A scale's positive end and mean, with the base they are of.
+fn scale_summary(scale: &crate::stats::ScaleResult) -> Markup {
+    html! {
+        @match scale.mean {
+            Some(mean) => {
+                p.body.scale-summary {
+                    strong { (Shown::Whole(scale.positive_rounded)) } " chose "
+                    (scale.positive_labels.join(" or ")) " (" (scale.positive) " of the " (scale.rated)
+                    " who gave a rating). Mean score "
+                    strong { (format!("{mean:.2}")) } " on a scale from 1 to " (scale.points)
+                    ", where " (scale.points) " is " (scale.positive_labels.first().map_or("", String::as_str))
+                    ". Answers such as \u{201c}Don\u{2019}t know\u{201d} are left out of both."
+                }
+            }
+            None => { p.body.scale-summary { "Nobody has given a rating yet." } }
         }
     }
 }
@@ -386,5 +417,149 @@ fn breakdown(survey: &SurveyDefinition, r: &SurveyResults, key: &str, query: &st
                 }
             }
         }
+    }
+}
+
+/// What the page of a text question's answers shows.
+#[derive(Debug)]
+pub struct TextAnswersPage<'a> {
+    pub survey: &'a SurveyDefinition,
+    pub question: &'a Question,
+    pub query: &'a ResultsQuery,
+    /// What the answers were searched for ("" for all).
+    pub search: &'a str,
+    /// From 1.
+    pub page: u64,
+    pub per_page: u64,
+    /// Answers matching the filters and the search, on every page.
+    pub total: u64,
+    pub answers: &'a [TextAnswer],
+}
+
+/// A text question's answers, newest first, a page at a time, with a search
+/// that keeps the view's filters.
+pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
+    let slug = p.survey.slug().as_str();
+    let question = p.question.id().as_str();
+    let query = p.query.to_query_string();
+    let pages = p.total.div_ceil(p.per_page).max(1);
+    let title = format!("Answers: {}", p.question.short_label());
+    let first = (p.page - 1) * p.per_page + 1;
+    let body = html! {
+        h1.heading-l { (title) }
+        p.body { (p.question.title()) }
+        form.filters method="get" action=(paths::text_answers(slug, question, "", "", 1)) role="search" {
+            @for (key, value) in p.query.filter_pairs() {
+                input type="hidden" name=(key) value=(value);
+            }
+            div.form-group {
+                label.label for="q" { "Search the answers" }
+                div.hint id="q-hint" { "Finds answers that contain these words, in any case." }
+                input.input #q name="q" type="search" value=(p.search) aria-describedby="q-hint" maxlength="200";
+            }
+            button.button type="submit" { "Search" }
+            @if !p.search.is_empty() {
+                " " a.filters__clear href=(paths::text_answers(slug, question, &query, "", 1)) { "Clear the search" }
+            }
+        }
+        p.body role="status" #answer-count {
+            @let one = p.total == 1;
+            @if p.search.is_empty() {
+                (p.total) @if one { " answer" } @else { " answers" }
+            } @else {
+                (p.total) @if one { " answer contains" } @else { " answers contain" }
+                " \u{201c}" (p.search) "\u{201d}"
+            }
+            @if p.total > 0 { ", newest first: " (first) " to " ((first - 1 + p.answers.len() as u64)) "." } @else { "." }
+        }
+        ol.text-answers start=(first) {
+            @for answer in p.answers {
+                li.text-answers__item {
+                    p.text-answers__meta { "Response " (answer.response) ", " (answer.submitted_at.format("%-d %B %Y %H:%M")) " UTC" }
+                    p.answer-text { (answer.text) }
+                }
+            }
+        }
+        @if pages > 1 {
+            nav.pagination aria-label="Pages of answers" {
+                @if p.page > 1 {
+                    a.pagination__link rel="prev" href=(paths::text_answers(slug, question, &query, p.search, p.page - 1)) { "Previous page" }
+                    " "
+                }
+                span.pagination__current { "Page " (p.page) " of " (pages) }
+                @if p.page < pages {
+                    " "
+                    a.pagination__link rel="next" href=(paths::text_answers(slug, question, &query, p.search, p.page + 1)) { "Next page" }
+                }
+            }
+        }
+        p.body { a href=(paths::results(slug, &query)) { "Back to the results" } }
+    };
+    let mut layout = officer_layout(&title, who);
+    layout.wide = true;
+    page(&layout, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_answers_are_paged_with_the_search_and_filters_kept() {
+        let survey = SurveyDefinition::load_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/api/fixtures/kinds/safety-2020.toml"),
+        )
+        .expect("the fixture is valid");
+        let question = survey.question("comments").expect("the text question");
+        let query = ResultsQuery::parse(&survey, [("f-borough", "dartford")]).expect("valid");
+        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0)
+            .expect("a time")
+            .naive_utc();
+        let answers: Vec<TextAnswer> = (0..50)
+            .map(|i| TextAnswer {
+                response: 200 - i,
+                submitted_at: at,
+                text: format!("answer <{i}>"),
+            })
+            .collect();
+        let viewer = Viewer {
+            email: "a@example.gov.uk".to_owned(),
+            csrf: "t".to_owned(),
+            is_admin: false,
+        };
+        let page = |number: u64| {
+            text_answers_page(
+                &viewer,
+                &TextAnswersPage {
+                    survey: &survey,
+                    question,
+                    query: &query,
+                    search: "bins & lights",
+                    page: number,
+                    per_page: 50,
+                    total: 120,
+                    answers: &answers,
+                },
+            )
+            .into_string()
+        };
+        let middle = page(2);
+        let base = "/surveys/safety-2020/results/text/comments?f-borough=dartford&amp;q=bins%20%26%20lights";
+        assert!(
+            middle.contains(&format!(r#"rel="prev" href="{base}""#)),
+            "{middle}"
+        );
+        assert!(middle.contains(&format!(r#"rel="next" href="{base}&amp;page=3""#)));
+        assert!(middle.contains("Page 2 of 3"));
+        assert!(middle.contains(r#"<ol class="text-answers" start="51">"#));
+        assert!(middle.contains("answer &lt;0&gt;"), "free text is escaped");
+        assert!(
+            middle.contains("120 answers contain “bins &amp; lights”, newest first: 51 to 100.")
+        );
+        let first = page(1);
+        assert!(!first.contains(r#"rel="prev""#));
+        let last = page(3);
+        assert!(!last.contains(r#"rel="next""#));
     }
 }

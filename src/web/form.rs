@@ -13,7 +13,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::web;
 use futures_util::StreamExt;
 
-use crate::domain::{AnswerError, Entered, Question};
+use crate::domain::{AnswerError, Entered, Question, QuestionKind};
 use crate::fields;
 use crate::views::FieldError;
 
@@ -45,9 +45,13 @@ impl Form {
 
 /// Picks `question`'s fields out of a posted form: the chosen options (each
 /// once, in the order sent) and the "please specify" texts of options that
-/// have a box.
+/// have a box; for a text question, the text.
 pub fn entered(question: &Question, form: &Form) -> Entered {
     let mut entered = Entered::default();
+    if matches!(question.kind(), QuestionKind::Text { .. }) {
+        entered.text = form.get(fields::ANSWER).unwrap_or_default().to_owned();
+        return entered;
+    }
     for (name, value) in form.fields() {
         if name == fields::ANSWER {
             if !value.is_empty() && !entered.chosen.iter().any(|c| c == value) {

@@ -100,6 +100,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::SURVEY_DONE, web::get().to(resident::show_done))
         .route(route::RESULTS, web::get().to(results::show_results))
         .route(route::RESULTS_LIVE, web::get().to(results::live))
+        .route(route::TEXT_ANSWERS, web::get().to(results::text_answers))
         .route(
             route::EXPORT_RESPONSES,
             web::get().to(exports::responses_csv),

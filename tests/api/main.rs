@@ -9,6 +9,7 @@ mod bad_input;
 mod exports;
 mod hostile;
 mod officers;
+mod question_kinds;
 mod resident_flow;
 mod results;
 mod storage;

@@ -61,18 +61,27 @@ pub struct RawQuestion {
     pub required_message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_selections: Option<i64>,
+    /// `scale`: how many scored options, from the first, are its positive
+    /// end (2 when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positive: Option<i64>,
+    /// `text`: the most characters an answer may have.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<RawCondition>,
     #[serde(default)]
     pub options: Vec<RawOption>,
 }
 
-/// The two kinds of question.
+/// The kinds of question (see [`super::QuestionKind`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RawKind {
     Single,
     Multiple,
+    Scale,
+    Text,
 }
 
 /// "Show this question only when `question` was answered with `option`."
@@ -93,6 +102,9 @@ pub struct RawOption {
     pub hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specify: Option<RawSpecify>,
+    /// `scale`: an answer such as "Don't know", kept out of the score.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unscored: bool,
 }
 
 /// A free-text "please specify" box attached to an option.
@@ -164,6 +176,26 @@ mod tests {
         let back = SurveyDefinition::from_frozen_json("stored", &def.to_frozen_json())
             .expect("frozen json reads back");
         assert_eq!(def, back);
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_frozen_json() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/api/fixtures/kinds/safety-2020.toml");
+        let def = SurveyDefinition::load_file(&path).expect("the fixture is valid");
+        let frozen = def.to_frozen_json();
+        assert!(frozen.contains(r#""unscored":true"#), "{frozen}");
+        let back = SurveyDefinition::from_frozen_json("stored", &frozen).expect("reads back");
+        assert_eq!(def, back);
+        // Settings a kind does not use are not written, so versions frozen
+        // before the new kinds keep their content hash.
+        let csp = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys/csp-2019.toml");
+        let frozen = SurveyDefinition::load_file(&csp)
+            .expect("valid")
+            .to_frozen_json();
+        for absent in ["\"unscored\"", "\"positive\""] {
+            assert!(!frozen.contains(absent), "{absent} in {frozen}");
+        }
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub use format::{
 /// The longest "please specify" box a definition may ask for.
 pub const MAX_SPECIFY_LENGTH: usize = 1000;
 
+/// The longest free-text answer a definition may ask for.
+pub const MAX_TEXT_LENGTH: usize = 5000;
+
 /// Everything wrong with one definition, each problem on its own line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefinitionErrors {
@@ -91,11 +94,38 @@ pub struct Question {
     options: Vec<AnswerOption>,
 }
 
-/// Single choice, or multiple choice with a maximum number of selections.
+/// What kind of answer a question takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuestionKind {
+    /// One option.
     Single,
+    /// Up to `max_selections` options.
     Multiple { max_selections: NonZeroUsize },
+    /// One option of an ordered scale, listed from its positive end ("Very
+    /// safe" … "Very unsafe"). Options marked `unscored` ("Don't know") come
+    /// after the scale and are kept out of its score; the first `positive`
+    /// scored options are its positive end ("top two").
+    Scale { positive: NonZeroUsize },
+    /// Free text of at most `max_length` characters; no options.
+    Text { max_length: NonZeroUsize },
+}
+
+impl QuestionKind {
+    /// The kind's name in definition files and in the results JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple { .. } => "multiple",
+            QuestionKind::Scale { .. } => "scale",
+            QuestionKind::Text { .. } => "text",
+        }
+    }
+
+    /// Whether a resident picks exactly one option (radios): the options
+    /// are shares of one whole.
+    pub fn is_one_choice(self) -> bool {
+        matches!(self, QuestionKind::Single | QuestionKind::Scale { .. })
+    }
 }
 
 /// A question is shown only when an earlier question has this option chosen.
@@ -112,6 +142,7 @@ pub struct AnswerOption {
     label: String,
     hint: Option<String>,
     specify: Option<Specify>,
+    unscored: bool,
 }
 
 /// A "please specify" box: its label and the most characters it accepts.
@@ -234,9 +265,21 @@ impl Question {
     /// How many options a resident may choose.
     pub fn max_selections(&self) -> usize {
         match self.kind {
-            QuestionKind::Single => 1,
+            QuestionKind::Single | QuestionKind::Scale { .. } => 1,
             QuestionKind::Multiple { max_selections } => max_selections.get(),
+            QuestionKind::Text { .. } => 0,
         }
+    }
+
+    /// A scale's scored options, from its positive end, with their scores:
+    /// the first of `n` scores `n`, the last 1. Empty for other kinds.
+    pub fn scale_scores(&self) -> Vec<(&AnswerOption, u32)> {
+        if !matches!(self.kind, QuestionKind::Scale { .. }) {
+            return Vec::new();
+        }
+        let scored: Vec<&AnswerOption> = self.options.iter().filter(|o| !o.unscored).collect();
+        let n = u32::try_from(scored.len()).unwrap_or(u32::MAX);
+        scored.into_iter().zip((1..=n).rev()).collect()
     }
 }
 
@@ -253,10 +296,14 @@ impl AnswerOption {
     pub fn specify(&self) -> Option<&Specify> {
         self.specify.as_ref()
     }
+    /// A scale's "Don't know": shown, counted, but not part of the score.
+    pub fn unscored(&self) -> bool {
+        self.unscored
+    }
 }
 
 #[cfg(test)]
-mod testing {
+pub(crate) mod testing {
     use super::*;
 
     pub const MINIMAL: &str = r#"

@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::format::{RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion};
 use super::{
-    AnswerOption, Condition, DefinitionErrors, Fieldwork, MAX_SPECIFY_LENGTH, Question,
-    QuestionKind, Specify, SurveyDefinition,
+    AnswerOption, Condition, DefinitionErrors, Fieldwork, MAX_SPECIFY_LENGTH, MAX_TEXT_LENGTH,
+    Question, QuestionKind, Specify, SurveyDefinition,
 };
 use crate::domain::ids::{OptionId, QuestionId, Slug};
 
@@ -136,36 +136,8 @@ fn check_question(
     if rq.title.trim().is_empty() {
         problems.push(format!("{name}: title must not be empty"));
     }
-    let kind = match (rq.kind, rq.max_selections) {
-        (RawKind::Single, None) => Some(QuestionKind::Single),
-        (RawKind::Single, Some(_)) => {
-            problems.push(format!(
-                "{name}: max_selections only applies to kind = \"multiple\""
-            ));
-            None
-        }
-        (RawKind::Multiple, None) => NonZeroUsize::new(rq.options.len())
-            .map(|max_selections| QuestionKind::Multiple { max_selections }),
-        (RawKind::Multiple, Some(max)) if max < 1 => {
-            problems.push(format!(
-                "{name}: max_selections is {max}; it must be at least 1"
-            ));
-            None
-        }
-        (RawKind::Multiple, Some(max)) if max as usize > rq.options.len() => {
-            problems.push(format!(
-                "{name}: max_selections is {max} but the question has only {} options",
-                rq.options.len()
-            ));
-            None
-        }
-        (RawKind::Multiple, Some(max)) => usize::try_from(max)
-            .ok()
-            .and_then(NonZeroUsize::new)
-            .map(|max_selections| QuestionKind::Multiple { max_selections }),
-    };
-
-    if rq.options.len() < 2 {
+    let kind = check_kind(name, rq, problems);
+    if rq.kind != RawKind::Text && rq.options.len() < 2 {
         problems.push(format!("{name}: a question needs at least two options"));
     }
     let mut options = Vec::with_capacity(rq.options.len());
@@ -175,7 +147,7 @@ fn check_question(
             problems.push(format!("{name}: duplicate option id {:?}", ro.id));
             continue;
         }
-        if let Some(option) = check_option(name, ro, problems) {
+        if let Some(option) = check_option(name, rq.kind, ro, problems) {
             options.push(option);
         }
     }
@@ -212,7 +184,123 @@ fn check_question(
     })
 }
 
-fn check_option(name: &str, ro: &RawOption, problems: &mut Vec<String>) -> Option<AnswerOption> {
+/// The question's kind, with the settings only that kind may have.
+fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Option<QuestionKind> {
+    let before = problems.len();
+    let only_for = |setting: &str, given: bool, kind: &str, problems: &mut Vec<String>| {
+        if given {
+            problems.push(format!(
+                "{name}: {setting} only applies to kind = \"{kind}\""
+            ));
+        }
+    };
+    if rq.kind != RawKind::Multiple {
+        only_for(
+            "max_selections",
+            rq.max_selections.is_some(),
+            "multiple",
+            problems,
+        );
+    }
+    if rq.kind != RawKind::Scale {
+        only_for("positive", rq.positive.is_some(), "scale", problems);
+    }
+    if rq.kind != RawKind::Text {
+        only_for("max_length", rq.max_length.is_some(), "text", problems);
+    }
+    let kind = match rq.kind {
+        RawKind::Single => Some(QuestionKind::Single),
+        RawKind::Multiple => match rq.max_selections {
+            None => NonZeroUsize::new(rq.options.len())
+                .map(|max_selections| QuestionKind::Multiple { max_selections }),
+            Some(max) if max < 1 => {
+                problems.push(format!(
+                    "{name}: max_selections is {max}; it must be at least 1"
+                ));
+                None
+            }
+            Some(max) if max as usize > rq.options.len() => {
+                problems.push(format!(
+                    "{name}: max_selections is {max} but the question has only {} options",
+                    rq.options.len()
+                ));
+                None
+            }
+            Some(max) => usize::try_from(max)
+                .ok()
+                .and_then(NonZeroUsize::new)
+                .map(|max_selections| QuestionKind::Multiple { max_selections }),
+        },
+        RawKind::Scale => {
+            let scored = rq.options.iter().filter(|o| !o.unscored).count();
+            if let Some(first_unscored) = rq.options.iter().position(|o| o.unscored)
+                && rq.options[first_unscored..].iter().any(|o| !o.unscored)
+            {
+                problems.push(format!(
+                    "{name}: unscored options (such as \"Don't know\") come after the scale's own options"
+                ));
+            }
+            if scored < 2 {
+                problems.push(format!("{name}: a scale needs at least two scored options"));
+            }
+            let positive = rq.positive.unwrap_or(2);
+            if positive < 1 || positive as usize >= scored.max(2) {
+                problems.push(format!(
+                    "{name}: positive is {positive}; it must be at least 1 and fewer than the scale's {scored} scored options"
+                ));
+                None
+            } else {
+                usize::try_from(positive)
+                    .ok()
+                    .and_then(NonZeroUsize::new)
+                    .map(|positive| QuestionKind::Scale { positive })
+            }
+        }
+        RawKind::Text => {
+            if !rq.options.is_empty() {
+                problems.push(format!("{name}: a text question has no options"));
+            }
+            match rq.max_length {
+                Some(max) if (1..=MAX_TEXT_LENGTH as i64).contains(&max) => usize::try_from(max)
+                    .ok()
+                    .and_then(NonZeroUsize::new)
+                    .map(|max_length| QuestionKind::Text { max_length }),
+                Some(max) => {
+                    problems.push(format!(
+                        "{name}: max_length is {max}; it must be between 1 and {MAX_TEXT_LENGTH}"
+                    ));
+                    None
+                }
+                None => {
+                    problems.push(format!(
+                        "{name}: a text question needs max_length, the most characters an answer may have"
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    kind.filter(|_| problems.len() == before)
+}
+
+fn check_option(
+    name: &str,
+    kind: RawKind,
+    ro: &RawOption,
+    problems: &mut Vec<String>,
+) -> Option<AnswerOption> {
+    if ro.unscored && kind != RawKind::Scale {
+        problems.push(format!(
+            "{name}: option {:?}: unscored only applies to kind = \"scale\"",
+            ro.id
+        ));
+    }
+    if ro.specify.is_some() && kind == RawKind::Scale {
+        problems.push(format!(
+            "{name}: option {:?}: a scale's options cannot ask to \"please specify\"",
+            ro.id
+        ));
+    }
     let id = OptionId::parse(&ro.id)
         .map_err(|e| problems.push(format!("{name}: option {:?}: {e}", ro.id)))
         .ok();
@@ -248,6 +336,7 @@ fn check_option(name: &str, ro: &RawOption, problems: &mut Vec<String>) -> Optio
         label: ro.label.clone(),
         hint: ro.hint.clone().filter(|h| !h.trim().is_empty()),
         specify,
+        unscored: ro.unscored,
     })
 }
 
@@ -446,6 +535,136 @@ options = [{ id = "x", label = "X" }, { id = "other", label = "Other", specify =
             [format!(
                 r#"question "a": option "other": specify.max_length is 0; it must be between 1 and {MAX_SPECIFY_LENGTH}"#
             )]
+        );
+    }
+
+    const SCALE: &str = r#"
+[[questions]]
+id = "safe"
+kind = "scale"
+title = "How safe?"
+options = [
+  { id = "very", label = "Very safe" },
+  { id = "fairly", label = "Fairly safe" },
+  { id = "not", label = "Not safe" },
+  { id = "dont-know", label = "Don't know", unscored = true },
+]
+"#;
+
+    #[test]
+    fn a_scale_is_scored_from_its_positive_end() {
+        let def = with_questions(SCALE).expect("valid");
+        let q = def.question("safe").expect("q");
+        assert_eq!(
+            q.kind(),
+            QuestionKind::Scale {
+                positive: NonZeroUsize::new(2).expect("2")
+            },
+            "the positive end is the top two unless said"
+        );
+        let scores: Vec<(&str, u32)> = q
+            .scale_scores()
+            .into_iter()
+            .map(|(o, s)| (o.id().as_str(), s))
+            .collect();
+        assert_eq!(scores, [("very", 3), ("fairly", 2), ("not", 1)]);
+        assert_eq!(q.max_selections(), 1);
+    }
+
+    #[test]
+    fn a_scale_s_settings_are_checked() {
+        let p = problems(&SCALE.replace(
+            "title = \"How safe?\"",
+            "title = \"How safe?\"\npositive = 3",
+        ));
+        assert_eq!(
+            p,
+            [
+                r#"question "safe": positive is 3; it must be at least 1 and fewer than the scale's 3 scored options"#
+            ]
+        );
+        let p = problems(&SCALE.replace(
+            "{ id = \"very\", label = \"Very safe\" },",
+            "{ id = \"very\", label = \"Very safe\", unscored = true },",
+        ));
+        assert!(
+            p.iter()
+                .any(|m| m.contains("unscored options (such as \"Don't know\") come after")),
+            "{p:?}"
+        );
+        let p = problems(&SCALE.replace("kind = \"scale\"", "kind = \"single\""));
+        assert_eq!(
+            p,
+            [r#"question "safe": option "dont-know": unscored only applies to kind = "scale""#]
+        );
+        let p = problems(&SCALE.replace(
+            "{ id = \"not\", label = \"Not safe\" },",
+            "{ id = \"not\", label = \"Not safe\", specify = { label = \"Why\", max_length = 9 } },",
+        ));
+        assert_eq!(
+            p,
+            [r#"question "safe": option "not": a scale's options cannot ask to "please specify""#]
+        );
+    }
+
+    #[test]
+    fn a_text_question_needs_a_length_and_no_options() {
+        let ok = with_questions(
+            "[[questions]]\nid = \"c\"\nkind = \"text\"\ntitle = \"C?\"\nmax_length = 500\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            ok.question("c").map(|q| q.kind()),
+            Some(QuestionKind::Text {
+                max_length: NonZeroUsize::new(500).expect("500")
+            })
+        );
+        let p = problems("[[questions]]\nid = \"c\"\nkind = \"text\"\ntitle = \"C?\"\n");
+        assert_eq!(
+            p,
+            [
+                r#"question "c": a text question needs max_length, the most characters an answer may have"#
+            ]
+        );
+        let p = problems(
+            "[[questions]]\nid = \"c\"\nkind = \"text\"\ntitle = \"C?\"\nmax_length = 5001\n",
+        );
+        assert_eq!(
+            p,
+            [format!(
+                r#"question "c": max_length is 5001; it must be between 1 and {MAX_TEXT_LENGTH}"#
+            )]
+        );
+        let p = problems(
+            "[[questions]]\nid = \"c\"\nkind = \"text\"\ntitle = \"C?\"\nmax_length = 5\nmax_selections = 1\noptions = [{ id = \"x\", label = \"X\" }]\n",
+        );
+        assert_eq!(
+            p,
+            [
+                r#"question "c": max_selections only applies to kind = "multiple""#,
+                r#"question "c": a text question has no options"#
+            ]
+        );
+        let p = problems(&format!("{TWO}max_length = 5\npositive = 1\n"));
+        assert_eq!(
+            p,
+            [
+                r#"question "a": positive only applies to kind = "scale""#,
+                r#"question "a": max_length only applies to kind = "text""#
+            ]
+        );
+    }
+
+    #[test]
+    fn a_follow_up_cannot_hang_on_a_text_question() {
+        let p = problems(
+            "[[questions]]\nid = \"c\"\nkind = \"text\"\ntitle = \"C?\"\nmax_length = 5\n\
+             [[questions]]\nid = \"d\"\nkind = \"single\"\ntitle = \"D?\"\nshow_if = { question = \"c\", option = \"text\" }\n\
+             options = [{ id = \"x\", label = \"X\" }, { id = \"y\", label = \"Y\" }]\n",
+        );
+        assert_eq!(
+            p,
+            [r#"question "d": show_if names option "text", which question "c" does not have"#]
         );
     }
 }
