@@ -1,15 +1,18 @@
-//! The surveys this instance serves: each definition file published as its
-//! current frozen version, and older versions read on demand for drafts and
-//! responses that were started under them.
+//! The surveys this instance serves: the latest published version of every
+//! survey in the database (read again every second, so a version published
+//! on any instance is served everywhere), older versions read on demand for
+//! drafts and responses started under them, and administrators' open/close
+//! decisions. At start the definition files are published first, each only
+//! if it changed since it was last published from its file.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use crate::db::surveys::{self, Published};
+use crate::db::surveys;
 use crate::db::{AnyConnection, DbError};
 use crate::domain::control::{self, ControlRecord};
 use crate::domain::{Availability, DefinitionErrors, SurveyDefinition, SurveyId, VersionId};
@@ -26,15 +29,15 @@ pub struct CurrentSurvey {
 /// Every served survey, by slug.
 #[derive(Debug)]
 pub struct Catalogue {
-    current: BTreeMap<String, CurrentSurvey>,
+    current: RwLock<BTreeMap<String, CurrentSurvey>>,
     versions: RwLock<HashMap<VersionId, Arc<SurveyDefinition>>>,
     default: Option<String>,
     /// Administrators' decisions to open or close surveys now, as last read
     /// from the database (every second, and at once by the instance that
     /// records one), so checking them costs a request no query.
     controls: RwLock<HashMap<SurveyId, ControlRecord>>,
-    /// Held from reading the decisions to storing them, so a slow poll that
-    /// read before a new decision cannot overwrite it afterwards.
+    /// Held from reading the database to storing what was read, so a slow
+    /// poll that read before a change cannot overwrite it afterwards.
     refreshing: std::sync::Mutex<()>,
 }
 
@@ -83,71 +86,64 @@ pub fn load_definitions(dir: &Path) -> anyhow::Result<Vec<SurveyDefinition>> {
 }
 
 impl Catalogue {
-    /// Publishes each definition (storing a new frozen version only when the
-    /// file changed) and serves the current versions.
+    /// Publishes each definition file that changed since it was last
+    /// published (a new frozen version only when its content differs from
+    /// the survey's latest), then serves the latest version of every survey.
     pub fn publish(
         conn: &mut AnyConnection,
         definitions: Vec<SurveyDefinition>,
         default: Option<String>,
     ) -> anyhow::Result<Self> {
-        let mut current = BTreeMap::new();
-        let mut versions = HashMap::new();
-        for definition in definitions {
-            let Published {
-                survey,
-                version_id,
-                version,
-                is_new,
-            } = surveys::publish(conn, &definition)
+        for definition in &definitions {
+            let published = surveys::publish_file(conn, definition)
                 .with_context(|| format!("cannot publish survey {}", definition.slug()))?;
-            if is_new {
-                tracing::info!(survey = %definition.slug(), version, "published a new survey version");
+            if let Some(p) = published.filter(|p| p.is_new) {
+                tracing::info!(survey = %definition.slug(), version = p.version, "published a new survey version from its file");
             }
-            let definition = Arc::new(definition);
-            versions.insert(version_id, Arc::clone(&definition));
-            current.insert(
-                definition.slug().to_string(),
-                CurrentSurvey {
-                    id: survey,
-                    version: version_id,
-                    version_number: version,
-                    definition,
-                },
-            );
-        }
-        if let Some(slug) = &default
-            && !current.contains_key(slug)
-        {
-            anyhow::bail!("DEFAULT_SURVEY is {slug:?}, but no survey definition has that slug");
         }
         let catalogue = Catalogue {
-            current,
-            versions: RwLock::new(versions),
+            current: RwLock::default(),
+            versions: RwLock::default(),
             default,
             controls: RwLock::default(),
             refreshing: std::sync::Mutex::default(),
         };
         catalogue
-            .refresh_controls(conn)
-            .context("cannot read the surveys' open or closed state")?;
+            .refresh(conn)
+            .context("cannot read the published surveys and their open or closed state")?;
+        if let Some(slug) = &catalogue.default
+            && catalogue.current(slug).is_none()
+        {
+            anyhow::bail!("DEFAULT_SURVEY is {slug:?}, but no survey has that slug");
+        }
         Ok(catalogue)
     }
 
     /// The current version of the survey with this slug.
-    pub fn current(&self, slug: &str) -> Option<&CurrentSurvey> {
-        self.current.get(slug)
+    pub fn current(&self, slug: &str) -> Option<CurrentSurvey> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(slug)
+            .cloned()
     }
 
     /// All surveys, by slug.
-    pub fn all(&self) -> impl Iterator<Item = &CurrentSurvey> {
-        self.current.values()
+    pub fn all(&self) -> Vec<CurrentSurvey> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// The survey shown at `/`: the configured one, or the only one.
-    pub fn default_survey(&self) -> Option<&CurrentSurvey> {
+    pub fn default_survey(&self) -> Option<CurrentSurvey> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
         match &self.default {
-            Some(slug) => self.current.get(slug),
-            None if self.current.len() == 1 => self.current.values().next(),
+            Some(slug) => current.get(slug).cloned(),
+            None if current.len() == 1 => current.values().next().cloned(),
             None => None,
         }
     }
@@ -186,23 +182,43 @@ impl Catalogue {
     pub fn control(&self, survey: SurveyId) -> Option<ControlRecord> {
         self.controls
             .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .get(&survey)
             .cloned()
     }
 
-    /// Reads every decision from the database again.
-    pub fn refresh_controls(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+    /// Reads the published surveys and every decision from the database
+    /// again: what every instance does each second, and the instance that
+    /// publishes or decides at once.
+    pub fn refresh(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
         let _one_at_a_time = self
             .refreshing
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let fresh: HashMap<SurveyId, ControlRecord> =
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut fresh = BTreeMap::new();
+        for (id, slug, version, version_number) in surveys::list_current(conn)? {
+            let Some(definition) = self.version(conn, version)? else {
+                return Err(DbError::Corrupt(format!(
+                    "survey {slug:?}: version {version_number} vanished while being read"
+                )));
+            };
+            fresh.insert(
+                slug,
+                CurrentSurvey {
+                    id,
+                    version,
+                    version_number,
+                    definition,
+                },
+            );
+        }
+        let controls: HashMap<SurveyId, ControlRecord> =
             surveys::load_controls(conn)?.into_iter().collect();
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = fresh;
         *self
             .controls
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+            .unwrap_or_else(PoisonError::into_inner) = controls;
         Ok(())
     }
 }

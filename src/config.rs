@@ -160,7 +160,7 @@ impl Settings {
             ),
             default_survey: get("DEFAULT_SURVEY"),
             draft_lifetime: Duration::from_secs(3600 * number("DRAFT_LIFETIME_HOURS", 24)?),
-            max_form_bytes: usize::try_from(number("MAX_FORM_BYTES", 16 * 1024)?)
+            max_form_bytes: usize::try_from(number("MAX_FORM_BYTES", 64 * 1024)?)
                 .map_err(|_| "MAX_FORM_BYTES is too large".to_owned())?,
             db_pool_size: u32::try_from(number("DB_POOL_SIZE", default_pool)?)
                 .ok()

@@ -43,6 +43,7 @@ pub mod route {
     pub const CHART: &str = "/surveys/{slug}/charts/{file}";
     pub const REPORT: &str = "/surveys/{slug}/report";
     pub const REPORT_DOCX: &str = "/surveys/{slug}/report.docx";
+    pub const DEFINITION: &str = "/surveys/{slug}/definition.toml";
 }
 
 /// `path`, with `?query` when there is one.
@@ -215,6 +216,14 @@ pub fn report(slug: &str, query: &str) -> String {
 pub fn report_docx(slug: &str, query: &str) -> String {
     with_query(format!("/surveys/{slug}/report.docx"), query)
 }
+/// A survey's definition file: the version residents answer now, or
+/// published version `version`.
+pub fn definition(slug: &str, version: Option<i32>) -> String {
+    match version {
+        Some(n) => format!("/surveys/{slug}/definition.toml?version={n}"),
+        None => format!("/surveys/{slug}/definition.toml"),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -267,6 +276,8 @@ mod tests {
             (route::CHART, chart(s, "where.svg", "")),
             (route::REPORT, report(s, "")),
             (route::REPORT_DOCX, report_docx(s, "where=dartford")),
+            (route::DEFINITION, definition(s, None)),
+            (route::DEFINITION, definition(s, Some(2))),
         ];
         for (pattern, url) in cases {
             assert!(

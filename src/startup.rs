@@ -72,28 +72,27 @@ async fn watch_for_responses(state: web::Data<AppState>) {
     }
 }
 
-/// How often administrators' open/close decisions made on other instances
-/// are read.
-const CONTROLS_POLL: Duration = Duration::from_secs(1);
+/// How often versions published and open/close decisions made on other
+/// instances are read.
+const CATALOGUE_POLL: Duration = Duration::from_secs(1);
 
-/// Keeps the catalogue's open/close decisions in step with the database.
-async fn watch_survey_controls(state: web::Data<AppState>) {
-    let mut every = tokio::time::interval(CONTROLS_POLL);
+/// Keeps the catalogue's published versions and open/close decisions in
+/// step with the database.
+async fn watch_catalogue(state: web::Data<AppState>) {
+    let mut every = tokio::time::interval(CATALOGUE_POLL);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut failing = false;
     loop {
         every.tick().await;
         let shared = state.clone();
-        let refreshed: anyhow::Result<()> = on_pool(&state.pool, move |c| {
-            Ok(shared.catalogue.refresh_controls(c)?)
-        })
-        .await;
+        let refreshed: anyhow::Result<()> =
+            on_pool(&state.pool, move |c| Ok(shared.catalogue.refresh(c)?)).await;
         // Said once when it starts failing, not every second of an outage.
         match refreshed {
             Ok(()) => failing = false,
             Err(e) if !failing => {
                 failing = true;
-                tracing::warn!("could not read the surveys' open or closed state: {e}");
+                tracing::warn!("could not read the published surveys and their state: {e}");
             }
             _ => {}
         }
@@ -108,6 +107,17 @@ fn generate_secret() -> String {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let definitions = load_definitions(&settings.surveys_dir)?;
+        for definition in &definitions {
+            let needed = definition.largest_answer_form();
+            if needed > settings.max_form_bytes {
+                anyhow::bail!(
+                    "survey {}: an answer may need up to {needed} bytes as a browser sends it, \
+                     but MAX_FORM_BYTES is {}: raise MAX_FORM_BYTES or lower the question's max_length",
+                    definition.slug(),
+                    settings.max_form_bytes
+                );
+            }
+        }
         let prepared = settings.clone();
         let (pool, catalogue, secret, setup_path) = web::block(move || -> anyhow::Result<_> {
             let settings = prepared;
@@ -239,7 +249,7 @@ impl Application {
                 }
             }
         });
-        let controls = tokio::spawn(watch_survey_controls(self.state.clone()));
+        let controls = tokio::spawn(watch_catalogue(self.state.clone()));
         let live = tokio::spawn(watch_for_responses(self.state));
         let outcome = self.server.await;
         controls.abort();

@@ -101,6 +101,10 @@ pub struct ScaleResult {
     pub positive_rounded: u64,
     /// The options that make up the positive end, in order.
     pub positive_labels: Vec<String>,
+    /// Respondents who chose an unscored option ("Don't know").
+    pub unrated: u64,
+    /// The unscored options, in order.
+    pub unscored_labels: Vec<String>,
 }
 
 impl QuestionResult {
@@ -277,6 +281,18 @@ fn scale_result(question: &Question, option_counts: &[u64]) -> Option<ScaleResul
         positive_percent: percent(positive_count, rated),
         positive_rounded: half_up(positive_count, rated, 100),
         positive_labels: top.iter().map(|(o, _)| o.label().to_owned()).collect(),
+        unrated: question
+            .options()
+            .iter()
+            .filter(|o| o.unscored())
+            .map(|o| count_of(o.id()))
+            .sum(),
+        unscored_labels: question
+            .options()
+            .iter()
+            .filter(|o| o.unscored())
+            .map(|o| o.label().to_owned())
+            .collect(),
     })
 }
 

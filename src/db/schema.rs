@@ -135,3 +135,11 @@ diesel::table! {
 
 diesel::joinable!(survey_controls -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(survey_controls, officers);
+
+diesel::table! {
+    survey_sources (slug) {
+        slug -> Text,
+        content_hash -> Text,
+        loaded_at -> Timestamp,
+    }
+}

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{officers, survey_controls, survey_versions, surveys};
+use super::schema::{officers, survey_controls, survey_sources, survey_versions, surveys};
 use super::{AnyConnection, DbError, is_unique_violation, now, write_transaction};
 use crate::domain::{Control, ControlRecord, OfficerId, SurveyDefinition, SurveyId, VersionId};
 
@@ -30,6 +30,69 @@ pub fn publish(
         Err(e) if e.is_unique_violation() => publish_once(conn, definition),
         other => other,
     }
+}
+
+/// Publishes a definition read from its file at start, unless the file's
+/// content is what was last published from it: then the survey's latest
+/// version stands, even one published since from the browser. `None` when
+/// the file was left alone.
+pub fn publish_file(
+    conn: &mut AnyConnection,
+    definition: &SurveyDefinition,
+) -> Result<Option<Published>, DbError> {
+    let slug = definition.slug().as_str();
+    let hash = crate::domain::token::sha256_hex(&definition.to_frozen_json());
+    let last: Option<String> = survey_sources::table
+        .find(slug)
+        .select(survey_sources::content_hash)
+        .first(conn)
+        .optional()?;
+    if last.as_deref() == Some(hash.as_str()) && find_survey_id(conn, slug)?.is_some() {
+        return Ok(None);
+    }
+    let published = publish(conn, definition)?;
+    let record = |conn: &mut AnyConnection| {
+        write_transaction(conn, |conn| {
+            diesel::delete(survey_sources::table.find(slug)).execute(conn)?;
+            diesel::insert_into(survey_sources::table)
+                .values((
+                    survey_sources::slug.eq(slug),
+                    survey_sources::content_hash.eq(&hash),
+                    survey_sources::loaded_at.eq(now()),
+                ))
+                .execute(conn)?;
+            Ok::<_, DbError>(())
+        })
+    };
+    // Two instances starting together: the second meets the first's row.
+    match record(conn) {
+        Err(e) if e.is_unique_violation() => record(conn)?,
+        other => other?,
+    }
+    Ok(Some(published))
+}
+
+/// The latest published version of every survey, by slug order.
+pub fn list_current(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(SurveyId, String, VersionId, i32)>, DbError> {
+    let rows: Vec<(i64, String, i64, i32)> = survey_versions::table
+        .inner_join(surveys::table)
+        .select((
+            surveys::id,
+            surveys::slug,
+            survey_versions::id,
+            survey_versions::version,
+        ))
+        .order_by((surveys::slug, survey_versions::version.desc()))
+        .load(conn)?;
+    let mut current: Vec<(SurveyId, String, VersionId, i32)> = Vec::new();
+    for (survey, slug, version, number) in rows {
+        if current.last().is_none_or(|(s, _, _, _)| s.0 != survey) {
+            current.push((SurveyId(survey), slug, VersionId(version), number));
+        }
+    }
+    Ok(current)
 }
 
 fn publish_once(
@@ -109,6 +172,25 @@ pub fn find_version(
     row.map(|(survey, number, json)| {
         SurveyDefinition::from_frozen_json(&format!("stored version {}", version.0), &json)
             .map(|def| (SurveyId(survey), number, def))
+            .map_err(|e| DbError::Corrupt(e.to_string()))
+    })
+    .transpose()
+}
+
+/// Version `number` (1 for the first) of a survey, if it was published.
+pub fn find_version_number(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    number: i32,
+) -> Result<Option<SurveyDefinition>, DbError> {
+    let json: Option<String> = survey_versions::table
+        .filter(survey_versions::survey_id.eq(survey.0))
+        .filter(survey_versions::version.eq(number))
+        .select(survey_versions::definition)
+        .first(conn)
+        .optional()?;
+    json.map(|json| {
+        SurveyDefinition::from_frozen_json(&format!("stored version {number}"), &json)
             .map_err(|e| DbError::Corrupt(e.to_string()))
     })
     .transpose()

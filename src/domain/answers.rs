@@ -149,8 +149,8 @@ impl Answer {
         })
     }
 
-    /// A text question's answer: line breaks and tabs are kept, other control
-    /// characters refused; blank is skipped (or refused when required).
+    /// A text question's answer: line breaks (as LF) and tabs are kept, other
+    /// control characters refused; blank is skipped (or refused when required).
     fn parse_text(
         question: &Question,
         entered: &Entered,
@@ -159,7 +159,9 @@ impl Answer {
         if !entered.chosen.is_empty() {
             return Err(AnswerError::NotAnOption);
         }
-        let text = &entered.text;
+        // Browsers send a text area's line breaks as CR LF: one character to
+        // the resident, so one here.
+        let text = &entered.text.replace("\r\n", "\n");
         if text
             .chars()
             .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -517,9 +519,13 @@ title = "Anything else?"
         let def = text_question(false);
         let q = def.question("comments").expect("q");
         let a = Answer::parse(q, &typed("one\r\ntwo\t3")).expect("valid");
-        assert_eq!(a.text(), Some("one\r\ntwo\t3"));
+        assert_eq!(a.text(), Some("one\ntwo\t3"), "CR LF is one line break");
         assert!(!a.is_skipped());
-        assert_eq!(a.to_entered().text, "one\r\ntwo\t3");
+        assert_eq!(a.to_entered().text, "one\ntwo\t3");
+        assert!(
+            Answer::parse(q, &typed("a\r\nb\r\nc\r\nd\r\ne")).is_ok(),
+            "nine characters as the resident counts them"
+        );
         let mut draft = DraftAnswers::default();
         draft.record(&def, q.id(), a);
         let rows = Submission::from_draft(&def, &draft).expect("complete");
@@ -528,7 +534,7 @@ title = "Anything else?"
             [AnswerRow {
                 question: qid("comments"),
                 option: text_option(),
-                detail: Some("one\r\ntwo\t3".to_owned()),
+                detail: Some("one\ntwo\t3".to_owned()),
             }]
         );
     }

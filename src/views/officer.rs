@@ -111,6 +111,8 @@ pub fn setup_page(action: &str, email: &str, errors: &[SummaryItem], csrf: &str)
 pub struct SurveySummary {
     pub slug: String,
     pub title: String,
+    /// The published version residents answer now (1 for the first).
+    pub version: i32,
     pub started: i64,
     pub completed: i64,
     /// Whether it accepts answers now, and why.
@@ -152,7 +154,14 @@ pub fn dashboard_page(who: &Viewer, surveys: &[SurveySummary]) -> Markup {
             tbody {
                 @for s in surveys {
                     tr {
-                        td { a href=(paths::results(&s.slug, "")) { (s.title) } }
+                        td {
+                            a href=(paths::results(&s.slug, "")) { (s.title) }
+                            br;
+                            a.secondary-link href=(paths::definition(&s.slug, None)) download {
+                                "Definition file (version " (s.version) ")"
+                                span.visually-hidden { " of " (s.title) }
+                            }
+                        }
                         td {
                             span.survey-status { (status_text(s.availability, s.control.as_ref())) }
                             @if who.is_admin {

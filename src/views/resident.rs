@@ -219,7 +219,11 @@ fn text_question_page(p: &QuestionPage, max_length: usize) -> Markup {
             }
         }
         textarea.textarea.textarea--error[error.is_some()] id=(fields::ANSWER) name=(fields::ANSWER)
-            rows="6" spellcheck="true" aria-describedby=(described_by) { (p.entered.text) }
+            rows="6" spellcheck="true" aria-describedby=(described_by) {
+                // HTML drops a newline right after <textarea>: this one, so
+                // an answer that starts with a line break keeps it.
+                "\n" (p.entered.text)
+            }
     };
     question_form(p, &summary, error.is_some(), input)
 }

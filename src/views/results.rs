@@ -166,14 +166,13 @@ pub fn results_body(p: &ResultsPage) -> Markup {
     }
 }
 
-fn summary(p: &ResultsPage) -> Markup {
-    let r = p.results;
-    let filters: Vec<String> = p
-        .query
+/// The view's filters in words, when there are any.
+fn filters_in_force(survey: &SurveyDefinition, query: &ResultsQuery) -> Markup {
+    let filters: Vec<String> = query
         .filters
         .iter()
         .filter_map(|f| {
-            let q = p.survey.question(f.question.as_str())?;
+            let q = survey.question(f.question.as_str())?;
             let o = q.option(f.option.as_str())?;
             Some(format!("{}: {}", q.short_label(), o.label()))
         })
@@ -182,6 +181,13 @@ fn summary(p: &ResultsPage) -> Markup {
         @if !filters.is_empty() {
             div.inset-text { "Showing only responses with " (filters.join("; ")) "." }
         }
+    }
+}
+
+fn summary(p: &ResultsPage) -> Markup {
+    let r = p.results;
+    html! {
+        (filters_in_force(p.survey, p.query))
         dl.summary-list.summary-list--figures {
             div.summary-list__row {
                 dt.summary-list__key { "Started" }
@@ -345,9 +351,12 @@ fn scale_summary(scale: &crate::stats::ScaleResult) -> Markup {
                     strong { (Shown::Whole(scale.positive_rounded)) } " chose "
                     (scale.positive_labels.join(" or ")) " (" (scale.positive) " of the " (scale.rated)
                     " who gave a rating). Mean score "
-                    strong { (format!("{mean:.2}")) } " on a scale from 1 to " (scale.points)
-                    ", where " (scale.points) " is " (scale.positive_labels.first().map_or("", String::as_str))
-                    ". Answers such as \u{201c}Don\u{2019}t know\u{201d} are left out of both."
+                    // Rounded half away from zero, as the workbook rounds it.
+                    strong { (format!("{:.2}", (mean * 100.0).round() / 100.0)) } " on a scale from 1 to " (scale.points)
+                    ", where " (scale.points) " is " (scale.positive_labels.first().map_or("", String::as_str)) "."
+                    @if scale.unrated > 0 {
+                        " The " (scale.unrated) " who answered \u{201c}" (scale.unscored_labels.join("\u{201d} or \u{201c}")) "\u{201d} are left out of both."
+                    }
                 }
             }
             None => { p.body.scale-summary { "Nobody has given a rating yet." } }
@@ -443,18 +452,27 @@ pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
     let question = p.question.id().as_str();
     let query = p.query.to_query_string();
     let pages = p.total.div_ceil(p.per_page).max(1);
-    let title = format!("Answers: {}", p.question.short_label());
+    let title = if pages > 1 {
+        format!(
+            "Answers: {} (page {} of {pages})",
+            p.question.short_label(),
+            p.page
+        )
+    } else {
+        format!("Answers: {}", p.question.short_label())
+    };
     let first = (p.page - 1) * p.per_page + 1;
     let body = html! {
         h1.heading-l { (title) }
         p.body { (p.question.title()) }
+        (filters_in_force(p.survey, p.query))
         form.filters method="get" action=(paths::text_answers(slug, question, "", "", 1)) role="search" {
             @for (key, value) in p.query.filter_pairs() {
                 input type="hidden" name=(key) value=(value);
             }
             div.form-group {
                 label.label for="q" { "Search the answers" }
-                div.hint id="q-hint" { "Finds answers that contain these words, in any case." }
+                div.hint id="q-hint" { "Finds answers that contain this text, ignoring capitals." }
                 input.input #q name="q" type="search" value=(p.search) aria-describedby="q-hint" maxlength="200";
             }
             button.button type="submit" { "Search" }
@@ -486,7 +504,7 @@ pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
                     a.pagination__link rel="prev" href=(paths::text_answers(slug, question, &query, p.search, p.page - 1)) { "Previous page" }
                     " "
                 }
-                span.pagination__current { "Page " (p.page) " of " (pages) }
+                span.pagination__current aria-current="page" { "Page " (p.page) " of " (pages) }
                 @if p.page < pages {
                     " "
                     a.pagination__link rel="next" href=(paths::text_answers(slug, question, &query, p.search, p.page + 1)) { "Next page" }

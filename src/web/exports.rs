@@ -366,3 +366,39 @@ pub async fn export_log(
         crate::views::officer::export_log_page(&who.viewer(), &entries),
     ))
 }
+
+/// GET `/surveys/{slug}/definition.toml`: the survey's definition file, as
+/// residents answer it now or (`?version=N`) as published version N, to keep,
+/// edit and load again.
+pub async fn definition_toml(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    OfficerPage(_who): OfficerPage,
+) -> Result<HttpResponse, AppError> {
+    let survey = state.survey(&slug)?;
+    let pairs = query_pairs(&req).map_err(|_| AppError::NotFound)?;
+    let asked = pairs.iter().find(|(k, _)| k == "version").map(|(_, v)| v);
+    let (number, text) = match asked {
+        None => (survey.version_number, survey.definition.to_toml()),
+        Some(value) => {
+            let number: i32 = value
+                .parse()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or(AppError::NotFound)?;
+            let id = survey.id;
+            let found = with_db(&state, move |c| {
+                db::surveys::find_version_number(c, id, number)
+            })
+            .await?
+            .ok_or(AppError::NotFound)?;
+            (number, found.to_toml())
+        }
+    };
+    Ok(attachment(
+        "application/toml; charset=utf-8",
+        &format!("{slug}-version-{number}.toml"),
+        text.into_bytes(),
+    ))
+}

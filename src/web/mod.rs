@@ -52,10 +52,7 @@ pub struct AppState {
 impl AppState {
     /// The current version of the survey with this slug, or 404.
     pub fn survey(&self, slug: &str) -> Result<CurrentSurvey, AppError> {
-        self.catalogue
-            .current(slug)
-            .cloned()
-            .ok_or(AppError::NotFound)
+        self.catalogue.current(slug).ok_or(AppError::NotFound)
     }
 }
 
@@ -119,7 +116,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(route::CHART, web::get().to(exports::chart))
         .route(route::REPORT, web::get().to(exports::report_html))
-        .route(route::REPORT_DOCX, web::get().to(exports::report_docx));
+        .route(route::REPORT_DOCX, web::get().to(exports::report_docx))
+        .route(route::DEFINITION, web::get().to(exports::definition_toml));
 }
 
 /// GET `/health`: 200 when the database answers, 503 when it does not.

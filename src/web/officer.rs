@@ -193,7 +193,7 @@ pub async fn dashboard(
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
     let now = chrono::Utc::now();
-    let surveys: Vec<_> = state.catalogue.all().cloned().collect();
+    let surveys = state.catalogue.all();
     let ids: Vec<_> = surveys.iter().map(|s| s.id).collect();
     let progress = with_db(&state, move |c| results::count_progress(c, &ids)).await?;
     let summaries: Vec<_> = surveys
@@ -202,6 +202,7 @@ pub async fn dashboard(
         .map(|(s, (started, completed))| view::SurveySummary {
             slug: s.definition.slug().to_string(),
             title: s.definition.title().to_owned(),
+            version: s.version_number,
             started,
             completed,
             availability: state.catalogue.availability(s, now),
@@ -243,7 +244,7 @@ pub async fn set_survey_state(
     let shared = state.clone();
     with_db(&state, move |c| {
         db::surveys::set_control(c, survey_id, control, officer, db::now())?;
-        shared.catalogue.refresh_controls(c)
+        shared.catalogue.refresh(c)
     })
     .await?;
     tracing::info!(

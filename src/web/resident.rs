@@ -216,13 +216,11 @@ fn unanswered_items(def: &SurveyDefinition, missing: Vec<Unanswered>) -> Vec<Sum
 /// `/`: the default survey's start page, or a list of surveys.
 pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     match state.catalogue.default_survey() {
-        Some(survey) => Ok(render_start(&state, survey)),
+        Some(survey) => Ok(render_start(&state, &survey)),
         None => {
-            let all: Vec<&SurveyDefinition> = state
-                .catalogue
-                .all()
-                .map(|s| s.definition.as_ref())
-                .collect();
+            let surveys = state.catalogue.all();
+            let all: Vec<&SurveyDefinition> =
+                surveys.iter().map(|s| s.definition.as_ref()).collect();
             Ok(html(StatusCode::OK, view::survey_list(&all)))
         }
     }

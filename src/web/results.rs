@@ -331,6 +331,10 @@ pub async fn text_answers(
         db::responses::page_of_texts(c, id, &question_key, &filters, &text_search, offset, limit)
     })
     .await?;
+    let pages = total.unsigned_abs().div_ceil(TEXT_ANSWERS_PER_PAGE).max(1);
+    if page > pages {
+        return Err(AppError::NotFound);
+    }
     Ok(html(
         StatusCode::OK,
         crate::views::results::text_answers_page(

@@ -252,6 +252,14 @@ impl TestApp {
         .expect("seeded");
     }
 
+    /// Publishes a new version of a survey straight to the database, as the
+    /// survey builder does; returns its version number.
+    pub fn publish_version(&self, definition: &civic_survey::domain::SurveyDefinition) -> i32 {
+        self.with_conn(|c| db::surveys::publish(c, definition))
+            .expect("published")
+            .version
+    }
+
     /// Adds an officer straight to the database.
     pub fn add_officer(&self, email: &str, password: &str, role: &str) {
         use civic_survey::domain::officer::{Email, NewPassword, Role};

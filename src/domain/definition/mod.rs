@@ -206,6 +206,30 @@ impl SurveyDefinition {
         self.questions.iter().position(|q| &q.id == id)
     }
 
+    /// The most bytes a form answering one of this survey's questions can
+    /// take when everything typed is at its longest in characters a browser
+    /// sends as 12 bytes each (4 UTF-8 bytes, each percent-encoded), with
+    /// 1 KiB for the form's other fields.
+    pub fn largest_answer_form(&self) -> usize {
+        const WORST_BYTES_PER_CHARACTER: usize = 12;
+        const OTHER_FIELDS: usize = 1024;
+        self.questions
+            .iter()
+            .map(|q| {
+                let typed = match q.kind {
+                    QuestionKind::Text { max_length } => max_length.get(),
+                    _ => q
+                        .options
+                        .iter()
+                        .filter_map(|o| o.specify.as_ref().map(|s| s.max_length))
+                        .sum(),
+                };
+                typed * WORST_BYTES_PER_CHARACTER + OTHER_FIELDS
+            })
+            .max()
+            .unwrap_or(OTHER_FIELDS)
+    }
+
     /// Whether the survey accepts answers at `now`.
     pub fn availability(&self, now: DateTime<Utc>) -> Availability {
         match (self.opens, self.closes) {
@@ -376,6 +400,34 @@ mod tests {
         assert_eq!(fieldwork.from.to_string(), "2019-02-18");
         assert_eq!(fieldwork.to.to_string(), "2019-03-03");
         assert_eq!(fieldwork.channels.len(), 5);
+    }
+
+    #[test]
+    fn the_largest_answer_form_allows_for_twelve_bytes_a_character() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let csp =
+            SurveyDefinition::load_file(&root.join("assets/surveys/csp-2019.toml")).expect("valid");
+        assert_eq!(
+            csp.largest_answer_form(),
+            200 * 12 + 1024,
+            "one 200-character box"
+        );
+        let kinds =
+            SurveyDefinition::load_file(&root.join("tests/api/fixtures/kinds/safety-2020.toml"))
+                .expect("valid");
+        assert_eq!(
+            kinds.largest_answer_form(),
+            200 * 12 + 1024,
+            "a 200-character text"
+        );
+        let long = with_questions(
+            "[[questions]]\nid = \"c\"\nkind = \"text\"\ntitle = \"C?\"\nmax_length = 5000\n",
+        )
+        .expect("valid");
+        assert!(
+            long.largest_answer_form() <= 64 * 1024,
+            "the default MAX_FORM_BYTES fits the longest text"
+        );
     }
 
     #[test]

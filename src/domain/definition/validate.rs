@@ -208,6 +208,11 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
     if rq.kind != RawKind::Text {
         only_for("max_length", rq.max_length.is_some(), "text", problems);
     }
+    if rq.kind == RawKind::Text && rq.demographic {
+        problems.push(format!(
+            "{name}: a text question cannot be demographic: only questions with options break the respondents down"
+        ));
+    }
     let kind = match rq.kind {
         RawKind::Single => Some(QuestionKind::Single),
         RawKind::Multiple => match rq.max_selections {
@@ -243,7 +248,8 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
             if scored < 2 {
                 problems.push(format!("{name}: a scale needs at least two scored options"));
             }
-            let positive = rq.positive.unwrap_or(2);
+            // The top two, or the top one of a two-point scale.
+            let positive = rq.positive.unwrap_or(if scored <= 2 { 1 } else { 2 });
             if positive < 1 || positive as usize >= scored.max(2) {
                 problems.push(format!(
                     "{name}: positive is {positive}; it must be at least 1 and fewer than the scale's {scored} scored options"
@@ -665,6 +671,30 @@ options = [
         assert_eq!(
             p,
             [r#"question "d": show_if names option "text", which question "c" does not have"#]
+        );
+    }
+
+    #[test]
+    fn a_two_point_scale_s_positive_end_is_its_first_option_and_text_is_never_demographic() {
+        let two = with_questions(
+            "[[questions]]\nid = \"ok\"\nkind = \"scale\"\ntitle = \"OK?\"\n\
+             options = [{ id = \"yes\", label = \"Yes\" }, { id = \"no\", label = \"No\" }]\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            two.question("ok").map(|q| q.kind()),
+            Some(QuestionKind::Scale {
+                positive: NonZeroUsize::new(1).expect("1")
+            })
+        );
+        let p = problems(
+            "[[questions]]\nid = \"c\"\nkind = \"text\"\ntitle = \"C?\"\nmax_length = 5\ndemographic = true\n",
+        );
+        assert_eq!(
+            p,
+            [
+                r#"question "c": a text question cannot be demographic: only questions with options break the respondents down"#
+            ]
         );
     }
 }
