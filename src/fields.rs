@@ -24,6 +24,15 @@ pub const LABEL: &str = "label";
 pub const NEXT: &str = "next";
 pub const STATE: &str = "state";
 
+/// The survey builder's forms: the survey a wave is copied from, the new
+/// slug, title and dates, and the revision of the draft the form was read from.
+pub const COPY_FROM: &str = "copy-from";
+pub const SLUG: &str = "slug";
+pub const TITLE: &str = "title";
+pub const OPENS: &str = "opens";
+pub const CLOSES: &str = "closes";
+pub const REVISION: &str = "revision";
+
 /// The prefix of an option's "please specify" field: `specify-{option}`.
 const SPECIFY_PREFIX: &str = "specify-";
 

@@ -23,6 +23,11 @@ pub mod route {
     pub const ADMIN_EXPORTS: &str = "/admin/exports";
     pub const ADMIN_API_TOKENS: &str = "/admin/api-tokens";
     pub const ADMIN_SURVEY_STATE: &str = "/admin/surveys/{slug}/state";
+    pub const ADMIN_NEW_SURVEY: &str = "/admin/surveys/new";
+    pub const ADMIN_DRAFT: &str = "/admin/drafts/{slug}";
+    pub const ADMIN_DRAFT_TOML: &str = "/admin/drafts/{slug}/definition.toml";
+    pub const ADMIN_DRAFT_PUBLISH: &str = "/admin/drafts/{slug}/publish";
+    pub const ADMIN_AUDIT: &str = "/admin/audit";
 
     pub const API_RESULTS: &str = "/api/surveys/{slug}/results";
 
@@ -148,6 +153,27 @@ pub fn survey_state(slug: &str) -> String {
     format!("/admin/surveys/{slug}/state")
 }
 
+/// The form that creates a survey as the next wave of another.
+pub fn new_survey() -> &'static str {
+    route::ADMIN_NEW_SURVEY
+}
+/// A draft survey's page.
+pub fn draft(slug: &str) -> String {
+    format!("/admin/drafts/{slug}")
+}
+/// A draft's definition file.
+pub fn draft_toml(slug: &str) -> String {
+    format!("/admin/drafts/{slug}/definition.toml")
+}
+/// Where a draft's publish form posts.
+pub fn publish_draft(slug: &str) -> String {
+    format!("/admin/drafts/{slug}/publish")
+}
+/// Who did what to which survey.
+pub fn audit() -> &'static str {
+    route::ADMIN_AUDIT
+}
+
 // Results and exports of one view (the query's filters go with them).
 
 pub fn results(slug: &str, query: &str) -> String {
@@ -253,6 +279,11 @@ mod tests {
             (route::ADMIN_EXPORTS, admin_exports().to_owned()),
             (route::ADMIN_API_TOKENS, admin_api_tokens().to_owned()),
             (route::ADMIN_SURVEY_STATE, survey_state(s)),
+            (route::ADMIN_NEW_SURVEY, new_survey().to_owned()),
+            (route::ADMIN_DRAFT, draft(s)),
+            (route::ADMIN_DRAFT_TOML, draft_toml(s)),
+            (route::ADMIN_DRAFT_PUBLISH, publish_draft(s)),
+            (route::ADMIN_AUDIT, audit().to_owned()),
             (route::API_RESULTS, api_results(s, "where=dartford")),
             (route::SURVEY_START, start(&slug)),
             (route::SURVEY_START, cookie_path(&slug)),

@@ -144,6 +144,25 @@ test('officer pages pass axe', async () => {
       await check(page, 'officer-results-kinds', response);
       response = await page.goto(`${app.url}/surveys/safety-2020/results/text/comments?q=lights`);
       await check(page, 'officer-text-answers', response);
+      // The survey builder: the new-wave form, its error state, a draft, the audit.
+      response = await page.goto(`${app.url}/admin/surveys/new`);
+      await check(page, 'builder-new-wave', response);
+      await page.selectOption('#copy-from', 'csp-2019');
+      await page.fill('#slug', 'Not A Slug');
+      await page.fill('#title', 'Community safety in Dartford and Gravesham 2020');
+      response = await submit(page, 'main button[type=submit]');
+      assert.equal(response.status(), 422);
+      await check(page, 'builder-new-wave-error', response);
+      await page.fill('#slug', 'csp-2020');
+      response = await submit(page, 'main button[type=submit]');
+      assert.match(page.url(), /\/admin\/drafts\/csp-2020$/);
+      await check(page, 'builder-draft', response);
+      response = await page.goto(`${app.url}/admin/audit`);
+      await check(page, 'builder-audit', response);
+    }
+    for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/audit']) {
+      await page.goto(`${app.url}${path}`);
+      assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);
     }
     for (const path of ['/surveys/safety-2020/results', '/surveys/safety-2020/results/text/comments']) {
       await page.goto(`${app.url}${path}`);

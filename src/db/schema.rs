@@ -143,3 +143,30 @@ diesel::table! {
         loaded_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    survey_drafts (slug) {
+        slug -> Text,
+        definition -> Text,
+        revision -> Integer,
+        copied_from -> Nullable<Text>,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_audit (id) {
+        id -> BigInt,
+        officer_id -> BigInt,
+        survey_slug -> Text,
+        action -> Text,
+        detail -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(survey_drafts -> officers (updated_by));
+diesel::joinable!(survey_audit -> officers (officer_id));
+diesel::allow_tables_to_appear_in_same_query!(survey_drafts, officers);
+diesel::allow_tables_to_appear_in_same_query!(survey_audit, officers);

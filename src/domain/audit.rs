@@ -1,4 +1,4 @@
-//! What officers did with the data, as the audit pages show it.
+//! What officers did with the data and the surveys, as the audit pages show it.
 
 use chrono::NaiveDateTime;
 
@@ -11,4 +11,16 @@ pub struct ExportEntry {
     /// The results query string of the view exported ("" for everything).
     pub filters: String,
     pub created_at: NaiveDateTime,
+}
+
+/// One change to a survey: who created, published, or opened or closed it.
+#[derive(Debug, Clone)]
+pub struct SurveyChange {
+    pub at: NaiveDateTime,
+    pub officer_email: String,
+    pub survey_slug: String,
+    /// `create`, `publish` or `state`.
+    pub action: String,
+    /// The change in words, such as "published version 1".
+    pub detail: String,
 }

@@ -17,7 +17,8 @@ pub use answers::{
 };
 pub use control::{Control, ControlRecord};
 pub use definition::{
-    AnswerOption, Availability, DefinitionErrors, Question, QuestionKind, SurveyDefinition,
+    AnswerOption, Availability, DefinitionErrors, NextWave, Question, QuestionKind,
+    SurveyDefinition,
 };
 pub use filters::{Filter, ResultsQuery};
 pub use ids::{DraftId, OfficerId, OptionId, QuestionId, ResponseId, Slug, SurveyId, VersionId};

@@ -69,6 +69,7 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
                                 @if nav.is_admin {
                                     a.header__nav-link href=(paths::admin_officers()) { "Officers" }
                                     a.header__nav-link href=(paths::admin_exports()) { "Exports" }
+                                    a.header__nav-link href=(paths::audit()) { "Changes" }
                                 }
                                 form.header__sign-out method="post" action=(paths::sign_out()) {
                                     (csrf_field(&nav.csrf))

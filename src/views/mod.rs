@@ -2,6 +2,7 @@
 //! page family. Text from definitions and residents is always escaped by
 //! maud; only our own generated markup would ever go through `PreEscaped`.
 
+pub mod builder;
 pub mod errors;
 pub mod layout;
 pub mod officer;

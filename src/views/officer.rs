@@ -30,21 +30,45 @@ fn text_input(
     autocomplete: &str,
     error: Option<&SummaryItem>,
 ) -> Markup {
+    hinted_input(id, label, None, kind, value, autocomplete, error)
+}
+
+/// A labelled input with an optional hint and its error, GOV.UK style.
+pub(super) fn hinted_input(
+    id: &str,
+    label: &str,
+    hint: Option<&str>,
+    kind: &str,
+    value: &str,
+    autocomplete: &str,
+    error: Option<&SummaryItem>,
+) -> Markup {
     let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described: Vec<&str> = [
+        hint.map(|_| hint_id.as_str()),
+        error.map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     html! {
         div.form-group.form-group--error[error.is_some()] {
             label.label for=(id) { (label) }
+            @if let Some(hint) = hint {
+                div.hint id=(hint_id) { (hint) }
+            }
             @if let Some(e) = error {
                 p.error-message id=(error_id) { span.visually-hidden { "Error:" } " " (e.message) }
             }
             input.input.input--error[error.is_some()] id=(id) name=(id) type=(kind) value=(value)
                 autocomplete=(autocomplete) spellcheck="false"
-                aria-describedby=[error.map(|_| error_id.as_str())];
+                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
         }
     }
 }
 
-fn error_for<'a>(errors: &'a [SummaryItem], id: &str) -> Option<&'a SummaryItem> {
+pub(super) fn error_for<'a>(errors: &'a [SummaryItem], id: &str) -> Option<&'a SummaryItem> {
     errors.iter().find(|e| e.href == format!("#{id}"))
 }
 
@@ -135,7 +159,11 @@ pub fn status_text(availability: Availability, control: Option<&ControlRecord>) 
 }
 
 /// The signed-in officer's home: every survey with its counts.
-pub fn dashboard_page(who: &Viewer, surveys: &[SurveySummary]) -> Markup {
+pub fn dashboard_page(
+    who: &Viewer,
+    surveys: &[SurveySummary],
+    drafts: &[super::builder::DraftRow],
+) -> Markup {
     let body = html! {
         h1.heading-l { "Surveys" }
         @if who.is_admin {
@@ -190,6 +218,7 @@ pub fn dashboard_page(who: &Viewer, surveys: &[SurveySummary]) -> Markup {
                 }
             }
         }
+        (super::builder::drafts_section(who, drafts))
     };
     page(&officer_layout("Surveys", who), body)
 }

@@ -15,6 +15,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod builder;
 pub mod exports;
 pub mod form;
 pub mod limits;
@@ -74,6 +75,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             route::ADMIN_SURVEY_STATE,
             web::post().to(officer::set_survey_state),
         )
+        .route(
+            route::ADMIN_NEW_SURVEY,
+            web::get().to(builder::show_new_survey),
+        )
+        .route(
+            route::ADMIN_NEW_SURVEY,
+            web::post().to(builder::create_survey),
+        )
+        .route(route::ADMIN_DRAFT, web::get().to(builder::show_draft))
+        .route(route::ADMIN_DRAFT_TOML, web::get().to(builder::draft_toml))
+        .route(route::ADMIN_DRAFT_PUBLISH, web::post().to(builder::publish))
+        .route(route::ADMIN_AUDIT, web::get().to(builder::audit_log))
         .route(
             route::ADMIN_API_TOKENS,
             web::post().to(officer::create_api_token),

@@ -195,7 +195,23 @@ pub async fn dashboard(
     let now = chrono::Utc::now();
     let surveys = state.catalogue.all();
     let ids: Vec<_> = surveys.iter().map(|s| s.id).collect();
-    let progress = with_db(&state, move |c| results::count_progress(c, &ids)).await?;
+    let (progress, drafts) = with_db(&state, move |c| {
+        Ok((
+            results::count_progress(c, &ids)?,
+            db::builder::list_drafts(c)?,
+        ))
+    })
+    .await?;
+    let drafts: Vec<_> = drafts
+        .into_iter()
+        .map(|d| crate::views::builder::DraftRow {
+            slug: d.definition.slug().to_string(),
+            title: d.definition.title().to_owned(),
+            copied_from: d.copied_from,
+            updated_by: d.updated_by,
+            updated_at: d.updated_at,
+        })
+        .collect();
     let summaries: Vec<_> = surveys
         .iter()
         .zip(progress)
@@ -211,7 +227,7 @@ pub async fn dashboard(
         .collect();
     Ok(html(
         StatusCode::OK,
-        view::dashboard_page(&who.viewer(), &summaries),
+        view::dashboard_page(&who.viewer(), &summaries, &drafts),
     ))
 }
 
@@ -241,9 +257,16 @@ pub async fn set_survey_state(
         Err(message) => return Ok(state_refused(StatusCode::BAD_REQUEST, &message)),
     };
     let (officer, survey_id) = (who.officer.id, survey.id);
+    let slug_text = survey.definition.slug().to_string();
     let shared = state.clone();
     with_db(&state, move |c| {
         db::surveys::set_control(c, survey_id, control, officer, db::now())?;
+        db::builder::audit_state(
+            c,
+            officer,
+            &slug_text,
+            control.map_or("dates", Control::as_str),
+        )?;
         shared.catalogue.refresh(c)
     })
     .await?;

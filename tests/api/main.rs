@@ -6,6 +6,7 @@ mod helpers;
 
 mod architecture;
 mod bad_input;
+mod builder;
 mod definitions;
 mod exports;
 mod hostile;

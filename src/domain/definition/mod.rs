@@ -152,6 +152,17 @@ pub struct Specify {
     pub max_length: usize,
 }
 
+/// What a survey's next wave changes; see [`SurveyDefinition::next_wave`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextWave {
+    pub slug: String,
+    pub title: String,
+    /// Opens at the start of this day (UTC), if given.
+    pub opens: Option<NaiveDate>,
+    /// Closes at the end of this day (UTC), if given.
+    pub closes: Option<NaiveDate>,
+}
+
 /// Whether a survey accepts answers at a given moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
@@ -204,6 +215,25 @@ impl SurveyDefinition {
     /// Position of a question in the survey.
     pub fn position(&self, id: &QuestionId) -> Option<usize> {
         self.questions.iter().position(|q| &q.id == id)
+    }
+
+    /// The definition as written, for a copy to start from.
+    pub fn raw(&self) -> &RawDefinition {
+        &self.raw
+    }
+
+    /// This survey's next wave: a new slug, title and dates; everything
+    /// else, the question and option ids above all, kept so that the waves
+    /// compare. The fieldwork record is the old wave's, so it is left out.
+    /// The copy takes the one validation path, as a file does.
+    pub fn next_wave(&self, wave: &NextWave) -> Result<SurveyDefinition, DefinitionErrors> {
+        let mut raw = self.raw.clone();
+        raw.slug = wave.slug.clone();
+        raw.title = wave.title.clone();
+        raw.opens = wave.opens.map(|d| format!("{d}T00:00:00Z"));
+        raw.closes = wave.closes.map(|d| format!("{d}T23:59:59Z"));
+        raw.fieldwork = None;
+        SurveyDefinition::from_raw("the next wave", raw)
     }
 
     /// The most bytes a form answering one of this survey's questions can
@@ -428,6 +458,47 @@ mod tests {
             long.largest_answer_form() <= 64 * 1024,
             "the default MAX_FORM_BYTES fits the longest text"
         );
+    }
+
+    #[test]
+    fn the_next_wave_keeps_every_id_and_takes_new_names_and_dates() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let csp =
+            SurveyDefinition::load_file(&root.join("assets/surveys/csp-2019.toml")).expect("valid");
+        let wave = NextWave {
+            slug: "csp-2020".to_owned(),
+            title: "Community safety 2020".to_owned(),
+            opens: NaiveDate::from_ymd_opt(2020, 2, 1),
+            closes: NaiveDate::from_ymd_opt(2020, 3, 1),
+        };
+        let next = csp.next_wave(&wave).expect("valid");
+        assert_eq!(next.slug().as_str(), "csp-2020");
+        assert_eq!(next.title(), "Community safety 2020");
+        assert_eq!(
+            next.questions(),
+            csp.questions(),
+            "same questions, same ids"
+        );
+        assert!(next.fieldwork().is_none());
+        assert_eq!(
+            next.closes().map(|c| c.to_rfc3339()),
+            Some("2020-03-01T23:59:59+00:00".to_owned())
+        );
+        let backwards = NextWave {
+            opens: NaiveDate::from_ymd_opt(2020, 3, 2),
+            ..wave.clone()
+        };
+        let err = csp.next_wave(&backwards).expect_err("closes before opens");
+        assert_eq!(err.problems, ["closes must be later than opens"]);
+        let bad = NextWave {
+            slug: "Bad Slug".to_owned(),
+            title: " ".to_owned(),
+            ..wave
+        };
+        let err = csp.next_wave(&bad).expect_err("bad names");
+        assert_eq!(err.problems.len(), 2, "{err}");
+        assert!(err.problems[0].starts_with("slug \"Bad Slug\""), "{err}");
+        assert_eq!(err.problems[1], "title must not be empty");
     }
 
     #[test]

@@ -1,0 +1,2 @@
+DROP TABLE survey_audit;
+DROP TABLE survey_drafts;

@@ -1,0 +1,232 @@
+//! Surveys built in the browser: drafts (a whole definition, always valid,
+//! one per slug, with a revision so saves cannot overwrite each other
+//! unseen), publishing a draft as a frozen version, and the audit of who did
+//! what to which survey.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{officers, survey_audit, survey_drafts, surveys};
+use super::{AnyConnection, DbError, now, write, write_transaction};
+use crate::domain::audit::SurveyChange;
+use crate::domain::{OfficerId, SurveyDefinition};
+
+/// A draft as stored.
+#[derive(Debug, Clone)]
+pub struct SurveyDraft {
+    pub definition: SurveyDefinition,
+    pub revision: i32,
+    /// The slug of the survey it was copied from, if it is a copy.
+    pub copied_from: Option<String>,
+    pub updated_by: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What became of creating a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum NewDraft {
+    Created,
+    /// A survey or a draft already has the slug; nothing changed.
+    SlugTaken,
+}
+
+/// Stores `definition` as the draft of a new survey, unless its slug is
+/// already a survey's or a draft's, and records who did it.
+pub fn create_draft(
+    conn: &mut AnyConnection,
+    definition: &SurveyDefinition,
+    copied_from: Option<&str>,
+    by: OfficerId,
+) -> Result<NewDraft, DbError> {
+    let slug = definition.slug().as_str();
+    let outcome = write_transaction(conn, |conn| {
+        let published: i64 = surveys::table
+            .filter(surveys::slug.eq(slug))
+            .count()
+            .get_result(conn)?;
+        let drafted: i64 = survey_drafts::table.find(slug).count().get_result(conn)?;
+        if published + drafted > 0 {
+            return Ok::<_, DbError>(NewDraft::SlugTaken);
+        }
+        let at = now();
+        diesel::insert_into(survey_drafts::table)
+            .values((
+                survey_drafts::slug.eq(slug),
+                survey_drafts::definition.eq(definition.to_frozen_json()),
+                survey_drafts::revision.eq(1),
+                survey_drafts::copied_from.eq(copied_from),
+                survey_drafts::updated_by.eq(by.0),
+                survey_drafts::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        let detail = match copied_from {
+            Some(from) => format!("created as the next wave of {from}"),
+            None => "created".to_owned(),
+        };
+        insert_audit(conn, by, slug, "create", &detail, at)?;
+        Ok(NewDraft::Created)
+    });
+    match outcome {
+        // Two officers creating the same slug at once: the second loses.
+        Err(e) if e.is_unique_violation() => Ok(NewDraft::SlugTaken),
+        other => other,
+    }
+}
+
+/// The draft with this slug, if there is one.
+pub fn find_draft(conn: &mut AnyConnection, slug: &str) -> Result<Option<SurveyDraft>, DbError> {
+    let row: Option<(String, i32, Option<String>, String, NaiveDateTime)> = survey_drafts::table
+        .inner_join(officers::table)
+        .filter(survey_drafts::slug.eq(slug))
+        .select((
+            survey_drafts::definition,
+            survey_drafts::revision,
+            survey_drafts::copied_from,
+            officers::email,
+            survey_drafts::updated_at,
+        ))
+        .first(conn)
+        .optional()?;
+    row.map(|(json, revision, copied_from, updated_by, updated_at)| {
+        let definition = SurveyDefinition::from_frozen_json(&format!("draft {slug}"), &json)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        Ok(SurveyDraft {
+            definition,
+            revision,
+            copied_from,
+            updated_by,
+            updated_at,
+        })
+    })
+    .transpose()
+}
+
+/// Every draft, by slug: (slug, title, copied from, last changed by, when).
+pub fn list_drafts(conn: &mut AnyConnection) -> Result<Vec<SurveyDraft>, DbError> {
+    let slugs: Vec<String> = survey_drafts::table
+        .order_by(survey_drafts::slug)
+        .select(survey_drafts::slug)
+        .load(conn)?;
+    let mut drafts = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        if let Some(draft) = find_draft(conn, &slug)? {
+            drafts.push(draft);
+        }
+    }
+    Ok(drafts)
+}
+
+/// What became of publishing a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Publishing {
+    /// Published as this version (1 for a new survey).
+    Published(i32),
+    /// The draft changed since the officer read it (revision), or is gone
+    /// (published or deleted by someone else): nothing published.
+    Stale,
+}
+
+/// Publishes the draft `slug` as read at `revision`: a new frozen version
+/// (through the same path as a file), then the draft is removed and the
+/// audit records it. If the service stops between the two, the draft is
+/// still there, and publishing it again stores no second version (an
+/// identical definition is never stored twice).
+pub fn publish_draft(
+    conn: &mut AnyConnection,
+    slug: &str,
+    revision: i32,
+    by: OfficerId,
+) -> Result<Publishing, DbError> {
+    let Some(draft) = find_draft(conn, slug)?.filter(|d| d.revision == revision) else {
+        return Ok(Publishing::Stale);
+    };
+    let published = super::surveys::publish(conn, &draft.definition)?;
+    write_transaction(conn, |conn| {
+        diesel::delete(
+            survey_drafts::table
+                .filter(survey_drafts::slug.eq(slug))
+                .filter(survey_drafts::revision.eq(revision)),
+        )
+        .execute(conn)?;
+        insert_audit(
+            conn,
+            by,
+            slug,
+            "publish",
+            &format!("published version {}", published.version),
+            now(),
+        )
+    })?;
+    Ok(Publishing::Published(published.version))
+}
+
+fn insert_audit(
+    conn: &mut AnyConnection,
+    by: OfficerId,
+    slug: &str,
+    action: &str,
+    detail: &str,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(survey_audit::table)
+        .values((
+            survey_audit::officer_id.eq(by.0),
+            survey_audit::survey_slug.eq(slug),
+            survey_audit::action.eq(action),
+            survey_audit::detail.eq(detail),
+            survey_audit::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that `by` changed a survey's open or closed state.
+pub fn audit_state(
+    conn: &mut AnyConnection,
+    by: OfficerId,
+    slug: &str,
+    state: &str,
+) -> Result<(), DbError> {
+    write(conn, |conn| {
+        diesel::insert_into(survey_audit::table)
+            .values((
+                survey_audit::officer_id.eq(by.0),
+                survey_audit::survey_slug.eq(slug),
+                survey_audit::action.eq("state"),
+                survey_audit::detail.eq(format!("set to {state}")),
+                survey_audit::at.eq(now()),
+            ))
+            .execute(conn)
+    })?;
+    Ok(())
+}
+
+/// The newest `limit` changes to surveys, newest first.
+pub fn list_audit(conn: &mut AnyConnection, limit: i64) -> Result<Vec<SurveyChange>, DbError> {
+    let rows: Vec<(NaiveDateTime, String, String, String, String)> = survey_audit::table
+        .inner_join(officers::table)
+        .order_by(survey_audit::id.desc())
+        .limit(limit)
+        .select((
+            survey_audit::at,
+            officers::email,
+            survey_audit::survey_slug,
+            survey_audit::action,
+            survey_audit::detail,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(at, officer_email, survey_slug, action, detail)| SurveyChange {
+                at,
+                officer_email,
+                survey_slug,
+                action,
+                detail,
+            },
+        )
+        .collect())
+}

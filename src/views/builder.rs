@@ -1,0 +1,199 @@
+//! The survey builder's pages: creating a survey as the next wave of
+//! another, a draft's page with its publish button, and the audit of who
+//! did what to which survey.
+
+use chrono::NaiveDateTime;
+use maud::{Markup, html};
+
+use super::layout::{SummaryItem, Viewer, csrf_field, error_summary};
+use super::officer::{error_for, hinted_input, officer_layout};
+use super::page;
+use crate::domain::SurveyDefinition;
+use crate::domain::audit::SurveyChange;
+use crate::{fields, paths};
+
+/// What the new-survey form holds: as typed, so an error loses nothing.
+#[derive(Debug, Clone, Default)]
+pub struct NewSurveyForm {
+    pub copy_from: String,
+    pub slug: String,
+    pub title: String,
+    pub opens: String,
+    pub closes: String,
+}
+
+/// The form that creates a survey as the next wave of another: same
+/// questions and ids, new slug, title and dates.
+pub fn new_survey_page(
+    who: &Viewer,
+    surveys: &[(String, String)],
+    form: &NewSurveyForm,
+    errors: &[SummaryItem],
+) -> Markup {
+    let copy_error = error_for(errors, fields::COPY_FROM);
+    let body = html! {
+        (error_summary(errors))
+        h1.heading-l { "Create the next wave of a survey" }
+        p.body { "The new survey starts as a draft with the same questions and answer ids as the one it copies, so the two waves can be compared. Nothing is public until you publish it." }
+        form method="post" action=(paths::new_survey()) novalidate {
+            (csrf_field(&who.csrf))
+            div.form-group.form-group--error[copy_error.is_some()] {
+                label.label for=(fields::COPY_FROM) { "Copy the questions of" }
+                @if let Some(e) = copy_error {
+                    p.error-message id=(format!("{}-error", fields::COPY_FROM)) { span.visually-hidden { "Error:" } " " (e.message) }
+                }
+                select.select id=(fields::COPY_FROM) name=(fields::COPY_FROM)
+                    aria-describedby=[copy_error.map(|_| format!("{}-error", fields::COPY_FROM))] {
+                    @for (slug, title) in surveys {
+                        option value=(slug) selected[*slug == form.copy_from] { (title) " (" (slug) ")" }
+                    }
+                }
+            }
+            (hinted_input(fields::SLUG, "Web address name", Some("Lower-case letters, digits and hyphens, such as csp-2020. It cannot be changed after publishing."), "text", &form.slug, "off", error_for(errors, fields::SLUG)))
+            (hinted_input(fields::TITLE, "Title", Some("What residents see at the top of every page."), "text", &form.title, "off", error_for(errors, fields::TITLE)))
+            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01. Leave empty to open as soon as it is published."), "date", &form.opens, "off", error_for(errors, fields::OPENS)))
+            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01. Leave empty for no closing date."), "date", &form.closes, "off", error_for(errors, fields::CLOSES)))
+            button.button type="submit" { "Create draft" }
+        }
+    };
+    let mut layout = officer_layout("Create the next wave of a survey", who);
+    layout.has_errors = !errors.is_empty();
+    page(&layout, body)
+}
+
+/// A draft as its page shows it.
+#[derive(Debug)]
+pub struct DraftView<'a> {
+    pub definition: &'a SurveyDefinition,
+    pub revision: i32,
+    pub copied_from: Option<&'a str>,
+    pub updated_by: &'a str,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A draft survey: its settings and questions, its definition file, and
+/// the button that publishes it.
+pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Markup {
+    let def = draft.definition;
+    let slug = def.slug().as_str();
+    let title = format!("Draft: {}", def.title());
+    let body = html! {
+        (error_summary(errors))
+        span.caption-l { "Draft survey" }
+        h1.heading-l { (def.title()) }
+        p.body {
+            "Last changed by " (draft.updated_by) " on " (draft.updated_at.format("%-d %B %Y at %H:%M")) " (UTC)"
+            @if let Some(from) = draft.copied_from { "; the next wave of " (from) }
+            "."
+        }
+        dl.summary-list {
+            div.summary-list__row {
+                dt.summary-list__key { "Web address" }
+                dd.summary-list__value { (paths::start(def.slug())) }
+            }
+            div.summary-list__row {
+                dt.summary-list__key { "Opens" }
+                dd.summary-list__value { (def.opens().map_or("When published".to_owned(), |d| d.format("%-d %B %Y").to_string())) }
+            }
+            div.summary-list__row {
+                dt.summary-list__key { "Closes" }
+                dd.summary-list__value { (def.closes().map_or("No closing date".to_owned(), |d| d.format("%-d %B %Y").to_string())) }
+            }
+        }
+        h2.heading-m { "Questions" }
+        ol.list.list--number.draft-questions {
+            @for q in def.questions() {
+                li {
+                    (q.title()) " "
+                    span.secondary-text { "(" (q.kind().as_str()) ", id " (q.id()) ")" }
+                }
+            }
+        }
+        p.body {
+            a href=(paths::draft_toml(slug)) download { "Download the draft's definition file" }
+        }
+        h2.heading-m { "Publish" }
+        p.body { "Publishing freezes this definition as the survey's first version. Residents can answer it from its opening date; answers keep the version they were given under." }
+        form method="post" action=(paths::publish_draft(slug)) novalidate {
+            (csrf_field(&who.csrf))
+            input type="hidden" name=(fields::REVISION) value=(draft.revision);
+            button.button type="submit" { "Publish " span.visually-hidden { (def.title()) } }
+        }
+    };
+    let mut layout = officer_layout(&title, who);
+    layout.has_errors = !errors.is_empty();
+    page(&layout, body)
+}
+
+/// One draft on the survey list.
+#[derive(Debug, Clone)]
+pub struct DraftRow {
+    pub slug: String,
+    pub title: String,
+    pub copied_from: Option<String>,
+    pub updated_by: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The drafts on the survey list, and the way to create one.
+pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
+    html! {
+        h2.heading-m { "Drafts" }
+        @if drafts.is_empty() {
+            p.body { "No survey is being built." }
+        } @else {
+            table.table {
+                caption.visually-hidden { "Surveys being built" }
+                thead { tr { th scope="col" { "Draft" } th scope="col" { "Last changed" } } }
+                tbody {
+                    @for d in drafts {
+                        tr {
+                            td {
+                                a href=(paths::draft(&d.slug)) { (d.title) }
+                                @if let Some(from) = &d.copied_from { br; span.secondary-text { "Next wave of " (from) } }
+                            }
+                            td { (d.updated_at.format("%-d %B %Y")) " by " (d.updated_by) }
+                        }
+                    }
+                }
+            }
+        }
+        @if who.is_admin {
+            p.body { a.button.button--secondary href=(paths::new_survey()) { "Create the next wave of a survey" } }
+        }
+    }
+}
+
+/// Who created, published or changed the state of which survey, and when.
+pub fn audit_page(who: &Viewer, rows: &[SurveyChange]) -> Markup {
+    let body = html! {
+        h1.heading-l { "Survey changes" }
+        p.body { "Who created, published, or opened or closed which survey, and when." }
+        div.table-scroll tabindex="0" role="region" aria-label="Survey changes: table, scrolls sideways on narrow screens" {
+            table.table {
+                caption.visually-hidden { "Survey changes, newest first" }
+                thead {
+                    tr {
+                        th scope="col" { "When (UTC)" }
+                        th scope="col" { "Officer" }
+                        th scope="col" { "Survey" }
+                        th scope="col" { "Change" }
+                    }
+                }
+                tbody {
+                    @for c in rows {
+                        tr {
+                            td { (c.at.format("%Y-%m-%d %H:%M:%S")) }
+                            td { (c.officer_email) }
+                            td { (c.survey_slug) }
+                            td data-action=(c.action) { (c.detail) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let mut layout = officer_layout("Survey changes", who);
+    layout.wide = true;
+    page(&layout, body)
+}

@@ -1,0 +1,317 @@
+//! Survey builder handlers: create a survey as the next wave of another (a
+//! draft), read and download the draft, publish it, and read the audit.
+//! Every definition change takes the one validation path the files take
+//! ([`crate::domain::SurveyDefinition::from_raw`]); its problems are shown
+//! at the fields they name, and nothing typed is lost.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+
+use super::auth::{AdminPage, SignedIn};
+use super::form::{Form, read_form};
+use super::{AppState, html, redirect, with_db};
+use crate::db::builder::{self as storage, NewDraft, Publishing};
+use crate::domain::NextWave;
+use crate::error::{AppError, Refusal};
+use crate::views::SummaryItem;
+use crate::views::builder::{self as view, DraftView, NewSurveyForm};
+use crate::{fields, paths};
+
+/// The surveys a wave can copy: (slug, title), by slug.
+fn copyable(state: &AppState) -> Vec<(String, String)> {
+    state
+        .catalogue
+        .all()
+        .into_iter()
+        .map(|s| {
+            (
+                s.definition.slug().to_string(),
+                s.definition.title().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn render_new(
+    state: &AppState,
+    who: &SignedIn,
+    status: StatusCode,
+    form: &NewSurveyForm,
+    errors: &[SummaryItem],
+) -> HttpResponse {
+    html(
+        status,
+        view::new_survey_page(&who.viewer(), &copyable(state), form, errors),
+    )
+}
+
+/// GET `/admin/surveys/new`.
+pub async fn show_new_survey(
+    state: web::Data<AppState>,
+    AdminPage(who): AdminPage,
+) -> HttpResponse {
+    let form = NewSurveyForm {
+        copy_from: copyable(&state)
+            .last()
+            .map(|(slug, _)| slug.clone())
+            .unwrap_or_default(),
+        ..NewSurveyForm::default()
+    };
+    render_new(&state, &who, StatusCode::OK, &form, &[])
+}
+
+/// A form date (`YYYY-MM-DD`, as a date input sends it), or the error at
+/// its field.
+fn form_date(field: &str, value: &str, errors: &mut Vec<SummaryItem>) -> Option<NaiveDate> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.push(SummaryItem::at(
+                field,
+                "Enter a real date, such as 2020-02-01",
+            ));
+            None
+        }
+    }
+}
+
+/// A problem of the one validation path, at the field it names.
+fn at_field(problem: &str) -> SummaryItem {
+    let field = [fields::SLUG, fields::TITLE, fields::OPENS, fields::CLOSES]
+        .into_iter()
+        .find(|f| problem.starts_with(&format!("{f} ")))
+        .unwrap_or(fields::SLUG);
+    let message = match field {
+        f if f == fields::CLOSES && problem.contains("later than opens") => {
+            "The closing date must be after the opening date".to_owned()
+        }
+        f if f == fields::TITLE => "Enter a title".to_owned(),
+        f if f == fields::SLUG => format!(
+            "Enter a web address name of lower-case letters, digits and hyphens ({})",
+            problem.split_once(": ").map_or(problem, |(_, why)| why)
+        ),
+        _ => problem.to_owned(),
+    };
+    SummaryItem::at(field, message)
+}
+
+/// POST `/admin/surveys/new`: creates the draft of the next wave.
+pub async fn create_survey(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AdminPage(who): AdminPage,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let form: Form = match read_form(&req, payload, state.max_form_bytes).await {
+        Ok(form) => form,
+        Err(e) => {
+            let errors = [SummaryItem::at(fields::SLUG, e.message())];
+            return Ok(render_new(
+                &state,
+                &who,
+                e.status(),
+                &NewSurveyForm::default(),
+                &errors,
+            ));
+        }
+    };
+    let typed = NewSurveyForm {
+        copy_from: form.get(fields::COPY_FROM).unwrap_or_default().to_owned(),
+        slug: form.get(fields::SLUG).unwrap_or_default().trim().to_owned(),
+        title: form
+            .get(fields::TITLE)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        opens: form.get(fields::OPENS).unwrap_or_default().to_owned(),
+        closes: form.get(fields::CLOSES).unwrap_or_default().to_owned(),
+    };
+    let again = |status: StatusCode, errors: &[SummaryItem]| {
+        render_new(&state, &who, status, &typed, errors)
+    };
+    if !who.form_has_session_token(&state.csrf, &form) {
+        let errors = [SummaryItem::at(
+            fields::SLUG,
+            "This page had expired, so nothing was created. Check the form and try again",
+        )];
+        return Ok(again(StatusCode::FORBIDDEN, &errors));
+    }
+    let mut errors = Vec::new();
+    let source = state.catalogue.current(&typed.copy_from);
+    if source.is_none() {
+        errors.push(SummaryItem::at(
+            fields::COPY_FROM,
+            "Choose a survey to copy",
+        ));
+    }
+    let opens = form_date(fields::OPENS, &typed.opens, &mut errors);
+    let closes = form_date(fields::CLOSES, &typed.closes, &mut errors);
+    let (Some(source), true) = (source, errors.is_empty()) else {
+        return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, &errors));
+    };
+    let wave = NextWave {
+        slug: typed.slug.clone(),
+        title: typed.title.clone(),
+        opens,
+        closes,
+    };
+    let definition = match source.definition.next_wave(&wave) {
+        Ok(definition) => definition,
+        Err(problems) => {
+            let errors: Vec<SummaryItem> = problems.problems.iter().map(|p| at_field(p)).collect();
+            return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, &errors));
+        }
+    };
+    let (officer, from) = (who.officer.id, typed.copy_from.clone());
+    let created = with_db(&state, move |c| {
+        storage::create_draft(c, &definition, Some(&from), officer)
+    })
+    .await?;
+    match created {
+        NewDraft::Created => {
+            tracing::info!(survey = %typed.slug, from = %typed.copy_from, by = %who.officer.email, "survey draft created");
+            Ok(redirect(&paths::draft(&typed.slug)))
+        }
+        NewDraft::SlugTaken => {
+            let errors = [SummaryItem::at(
+                fields::SLUG,
+                "A survey or a draft already has that web address name: choose another",
+            )];
+            Ok(again(StatusCode::CONFLICT, &errors))
+        }
+    }
+}
+
+/// The draft of the path, or 404.
+async fn find_draft(
+    state: &web::Data<AppState>,
+    slug: &str,
+) -> Result<storage::SurveyDraft, AppError> {
+    let slug = slug.to_owned();
+    with_db(state, move |c| storage::find_draft(c, &slug))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn render_draft(
+    who: &SignedIn,
+    draft: &storage::SurveyDraft,
+    status: StatusCode,
+    errors: &[SummaryItem],
+) -> HttpResponse {
+    html(
+        status,
+        view::draft_page(
+            &who.viewer(),
+            &DraftView {
+                definition: &draft.definition,
+                revision: draft.revision,
+                copied_from: draft.copied_from.as_deref(),
+                updated_by: &draft.updated_by,
+                updated_at: draft.updated_at,
+            },
+            errors,
+        ),
+    )
+}
+
+/// GET `/admin/drafts/{slug}`.
+pub async fn show_draft(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    AdminPage(who): AdminPage,
+) -> Result<HttpResponse, AppError> {
+    let draft = find_draft(&state, &slug).await?;
+    Ok(render_draft(&who, &draft, StatusCode::OK, &[]))
+}
+
+/// GET `/admin/drafts/{slug}/definition.toml`: the draft as a definition file.
+pub async fn draft_toml(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    AdminPage(_who): AdminPage,
+) -> Result<HttpResponse, AppError> {
+    let draft = find_draft(&state, &slug).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/toml; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{slug}-draft.toml\""),
+        ))
+        .body(draft.definition.to_toml()))
+}
+
+/// POST `/admin/drafts/{slug}/publish`: freezes the draft as the survey's
+/// first version; every instance serves it within a second.
+pub async fn publish(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    AdminPage(who): AdminPage,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let draft = find_draft(&state, &slug).await?;
+    let form = match read_form(&req, payload, state.max_form_bytes).await {
+        Ok(form) => form,
+        Err(e) => {
+            let errors = [SummaryItem::at("main-content", e.message())];
+            return Ok(render_draft(&who, &draft, e.status(), &errors));
+        }
+    };
+    if !who.form_has_session_token(&state.csrf, &form) {
+        let errors = [SummaryItem::at(
+            "main-content",
+            "This page had expired, so the survey was not published. Try again",
+        )];
+        return Ok(render_draft(&who, &draft, StatusCode::FORBIDDEN, &errors));
+    }
+    let Some(revision) = form
+        .get(fields::REVISION)
+        .and_then(|r| r.parse::<i32>().ok())
+    else {
+        return Err(Refusal::page(
+            StatusCode::BAD_REQUEST,
+            crate::views::errors::error_page(
+                "The survey was not published",
+                &["The form was incomplete. Go back to the draft and try again."],
+                Some((&paths::draft(&slug), "Back to the draft")),
+            ),
+        )
+        .into());
+    };
+    let (officer, key) = (who.officer.id, slug.to_string());
+    let shared = state.clone();
+    let outcome = with_db(&state, move |c| {
+        let outcome = storage::publish_draft(c, &key, revision, officer)?;
+        shared.catalogue.refresh(c)?;
+        Ok(outcome)
+    })
+    .await?;
+    match outcome {
+        Publishing::Published(version) => {
+            tracing::info!(survey = %slug, version, by = %who.officer.email, "survey published");
+            Ok(redirect(paths::officers()))
+        }
+        Publishing::Stale => {
+            let errors = [SummaryItem::at(
+                "main-content",
+                "Someone changed or published this draft since you opened it. Check it again before publishing",
+            )];
+            Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
+        }
+    }
+}
+
+/// GET `/admin/audit`: who did what to which survey.
+pub async fn audit_log(
+    state: web::Data<AppState>,
+    AdminPage(who): AdminPage,
+) -> Result<HttpResponse, AppError> {
+    let rows = with_db(&state, |c| storage::list_audit(c, 500)).await?;
+    Ok(html(StatusCode::OK, view::audit_page(&who.viewer(), &rows)))
+}
