@@ -32,6 +32,11 @@ pub const TITLE: &str = "title";
 pub const OPENS: &str = "opens";
 pub const CLOSES: &str = "closes";
 pub const REVISION: &str = "revision";
+pub const ORGANISATION: &str = "organisation";
+pub const PURPOSE: &str = "purpose";
+pub const WHO_CAN_ANSWER: &str = "who-can-answer";
+pub const TIME_TO_COMPLETE: &str = "time-to-complete";
+pub const PRIVACY: &str = "privacy";
 
 /// The prefix of an option's "please specify" field: `specify-{option}`.
 const SPECIFY_PREFIX: &str = "specify-";

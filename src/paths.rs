@@ -27,6 +27,7 @@ pub mod route {
     pub const ADMIN_DRAFT: &str = "/admin/drafts/{slug}";
     pub const ADMIN_DRAFT_TOML: &str = "/admin/drafts/{slug}/definition.toml";
     pub const ADMIN_DRAFT_PUBLISH: &str = "/admin/drafts/{slug}/publish";
+    pub const ADMIN_DRAFT_SETTINGS: &str = "/admin/drafts/{slug}/settings";
     pub const ADMIN_AUDIT: &str = "/admin/audit";
 
     pub const API_RESULTS: &str = "/api/surveys/{slug}/results";
@@ -165,6 +166,10 @@ pub fn draft(slug: &str) -> String {
 pub fn draft_toml(slug: &str) -> String {
     format!("/admin/drafts/{slug}/definition.toml")
 }
+/// A draft's settings form.
+pub fn draft_settings(slug: &str) -> String {
+    format!("/admin/drafts/{slug}/settings")
+}
 /// Where a draft's publish form posts.
 pub fn publish_draft(slug: &str) -> String {
     format!("/admin/drafts/{slug}/publish")
@@ -283,6 +288,7 @@ mod tests {
             (route::ADMIN_DRAFT, draft(s)),
             (route::ADMIN_DRAFT_TOML, draft_toml(s)),
             (route::ADMIN_DRAFT_PUBLISH, publish_draft(s)),
+            (route::ADMIN_DRAFT_SETTINGS, draft_settings(s)),
             (route::ADMIN_AUDIT, audit().to_owned()),
             (route::API_RESULTS, api_results(s, "where=dartford")),
             (route::SURVEY_START, start(&slug)),

@@ -157,10 +157,16 @@ test('officer pages pass axe', async () => {
       response = await submit(page, 'main button[type=submit]');
       assert.match(page.url(), /\/admin\/drafts\/csp-2020$/);
       await check(page, 'builder-draft', response);
+      response = await page.goto(`${app.url}/admin/drafts/csp-2020/settings`);
+      await check(page, 'builder-settings', response);
+      await page.fill('#organisation', '');
+      response = await submit(page, 'main button[type=submit]');
+      assert.equal(response.status(), 422);
+      await check(page, 'builder-settings-error', response);
       response = await page.goto(`${app.url}/admin/audit`);
       await check(page, 'builder-audit', response);
     }
-    for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/audit']) {
+    for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/drafts/csp-2020/settings', '/admin/audit']) {
       await page.goto(`${app.url}${path}`);
       assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);
     }

@@ -117,6 +117,53 @@ pub fn list_drafts(conn: &mut AnyConnection) -> Result<Vec<SurveyDraft>, DbError
     Ok(drafts)
 }
 
+/// What became of saving a draft.
+#[derive(Debug, Clone)]
+#[must_use]
+pub enum Saving {
+    /// Saved as this revision.
+    Saved(i32),
+    /// Someone saved the draft since it was read at the given revision (or
+    /// published it): nothing saved; this is the draft as it is now.
+    Stale(Option<Box<SurveyDraft>>),
+}
+
+/// Saves `definition` (already through the checks) as the draft `slug`, if
+/// the draft is still at `revision`, and records what changed.
+pub fn save_draft(
+    conn: &mut AnyConnection,
+    slug: &str,
+    revision: i32,
+    definition: &SurveyDefinition,
+    by: OfficerId,
+    change: &str,
+) -> Result<Saving, DbError> {
+    let saved = write_transaction(conn, |conn| {
+        let at = now();
+        let updated = diesel::update(
+            survey_drafts::table
+                .filter(survey_drafts::slug.eq(slug))
+                .filter(survey_drafts::revision.eq(revision)),
+        )
+        .set((
+            survey_drafts::definition.eq(definition.to_frozen_json()),
+            survey_drafts::revision.eq(revision + 1),
+            survey_drafts::updated_by.eq(by.0),
+            survey_drafts::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+        if updated == 1 {
+            insert_audit(conn, by, slug, "edit", change, at)?;
+        }
+        Ok::<_, DbError>(updated == 1)
+    })?;
+    if saved {
+        Ok(Saving::Saved(revision + 1))
+    } else {
+        Ok(Saving::Stale(find_draft(conn, slug)?.map(Box::new)))
+    }
+}
+
 /// What became of publishing a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]

@@ -18,7 +18,7 @@ pub use answers::{
 pub use control::{Control, ControlRecord};
 pub use definition::{
     AnswerOption, Availability, DefinitionErrors, NextWave, Question, QuestionKind,
-    SurveyDefinition,
+    SurveyDefinition, SurveySettings,
 };
 pub use filters::{Filter, ResultsQuery};
 pub use ids::{DraftId, OfficerId, OptionId, QuestionId, ResponseId, Slug, SurveyId, VersionId};

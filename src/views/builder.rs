@@ -109,6 +109,7 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
                 }
             }
         }
+        p.body { a href=(paths::draft_settings(slug)) { "Change the settings" } }
         p.body {
             a href=(paths::draft_toml(slug)) download { "Download the draft's definition file" }
         }
@@ -195,5 +196,145 @@ pub fn audit_page(who: &Viewer, rows: &[SurveyChange]) -> Markup {
     };
     let mut layout = officer_layout("Survey changes", who);
     layout.wide = true;
+    page(&layout, body)
+}
+
+/// The settings form as typed, so an error or a conflict loses nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SettingsForm {
+    pub title: String,
+    pub organisation: String,
+    pub purpose: String,
+    pub who_can_answer: String,
+    pub time_to_complete: String,
+    pub privacy: String,
+    pub opens: String,
+    pub closes: String,
+}
+
+impl SettingsForm {
+    /// Each field: its id, its label, and its value here.
+    pub fn fields(&self) -> [(&'static str, &'static str, &str); 8] {
+        [
+            (fields::TITLE, "Title", &self.title),
+            (fields::ORGANISATION, "Organisation", &self.organisation),
+            (
+                fields::PURPOSE,
+                "Why the survey is being run",
+                &self.purpose,
+            ),
+            (
+                fields::WHO_CAN_ANSWER,
+                "Who can answer",
+                &self.who_can_answer,
+            ),
+            (
+                fields::TIME_TO_COMPLETE,
+                "Time to complete",
+                &self.time_to_complete,
+            ),
+            (fields::PRIVACY, "Privacy notice", &self.privacy),
+            (fields::OPENS, "Opens on", &self.opens),
+            (fields::CLOSES, "Closes at the end of", &self.closes),
+        ]
+    }
+}
+
+/// Someone else saved the draft first: who, when, and where their values
+/// differ from what this officer typed.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub by: String,
+    pub at: NaiveDateTime,
+    /// (label, their value, your value).
+    pub differences: Vec<(&'static str, String, String)>,
+}
+
+/// A labelled text area with an optional hint and its error, GOV.UK style.
+fn text_area(
+    id: &str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    error: Option<&SummaryItem>,
+) -> Markup {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described: Vec<&str> = [
+        hint.map(|_| hint_id.as_str()),
+        error.map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    html! {
+        div.form-group.form-group--error[error.is_some()] {
+            label.label for=(id) { (label) }
+            @if let Some(hint) = hint { div.hint id=(hint_id) { (hint) } }
+            @if let Some(e) = error {
+                p.error-message id=(error_id) { span.visually-hidden { "Error:" } " " (e.message) }
+            }
+            textarea.textarea.textarea--error[error.is_some()] id=(id) name=(id) rows="5"
+                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))] {
+                "\n" (value)
+            }
+        }
+    }
+}
+
+/// The draft's settings: what the start page and privacy notice say, and
+/// the dates.
+pub fn settings_page(
+    who: &Viewer,
+    slug: &str,
+    form: &SettingsForm,
+    revision: i32,
+    errors: &[SummaryItem],
+    conflict: Option<&Conflict>,
+) -> Markup {
+    let e = |id: &str| error_for(errors, id);
+    let body = html! {
+        (error_summary(errors))
+        @if let Some(c) = conflict {
+            div.notification.notification--warning role="alert" {
+                h2.heading-m { "Someone else saved this draft first" }
+                p.body {
+                    (c.by) " saved it at " (c.at.format("%H:%M:%S on %-d %B %Y")) " (UTC), after you opened this page. Nothing of yours was saved, and nothing you typed is lost: it is in the form below."
+                }
+                @if c.differences.is_empty() {
+                    p.body { "Their settings are the same as yours. Save again to keep them." }
+                } @else {
+                    table.table {
+                        caption.heading-s { "Where their settings differ from yours" }
+                        thead { tr { th scope="col" { "Setting" } th scope="col" { "Saved by " (c.by) } th scope="col" { "Yours" } } }
+                        tbody {
+                            @for (label, theirs, yours) in &c.differences {
+                                tr { th scope="row" { (label) } td.answer-text { (theirs) } td.answer-text { (yours) } }
+                            }
+                        }
+                    }
+                    p.body { "Check the form, then save again: what you save replaces what they saved." }
+                }
+            }
+        }
+        span.caption-l { "Draft survey" }
+        h1.heading-l { "Settings" }
+        form method="post" action=(paths::draft_settings(slug)) novalidate {
+            (csrf_field(&who.csrf))
+            input type="hidden" name=(fields::REVISION) value=(revision);
+            (hinted_input(fields::TITLE, "Title", Some("What residents see at the top of every page."), "text", &form.title, "off", e(fields::TITLE)))
+            (hinted_input(fields::ORGANISATION, "Organisation", None, "text", &form.organisation, "organization", e(fields::ORGANISATION)))
+            (text_area(fields::PURPOSE, "Why the survey is being run", Some("Shown on the start page. A blank line starts a new paragraph."), &form.purpose, e(fields::PURPOSE)))
+            (hinted_input(fields::WHO_CAN_ANSWER, "Who can answer", Some("For example, People who live or work in Dartford or Gravesham."), "text", &form.who_can_answer, "off", e(fields::WHO_CAN_ANSWER)))
+            (hinted_input(fields::TIME_TO_COMPLETE, "Time to complete", Some("For example, about 3 minutes."), "text", &form.time_to_complete, "off", e(fields::TIME_TO_COMPLETE)))
+            (text_area(fields::PRIVACY, "Privacy notice", Some("What is kept, by whom, for how long, and what is not kept."), &form.privacy, e(fields::PRIVACY)))
+            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01. Leave empty to open as soon as it is published."), "date", &form.opens, "off", e(fields::OPENS)))
+            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01. Leave empty for no closing date."), "date", &form.closes, "off", e(fields::CLOSES)))
+            button.button type="submit" { "Save settings" }
+        }
+        p.body { a href=(paths::draft(slug)) { "Back to the draft" } }
+    };
+    let mut layout = officer_layout("Draft settings", who);
+    layout.has_errors = !errors.is_empty() || conflict.is_some();
     page(&layout, body)
 }

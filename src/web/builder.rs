@@ -11,11 +11,11 @@ use chrono::NaiveDate;
 use super::auth::{AdminPage, SignedIn};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
-use crate::db::builder::{self as storage, NewDraft, Publishing};
-use crate::domain::NextWave;
+use crate::db::builder::{self as storage, NewDraft, Publishing, Saving};
+use crate::domain::{NextWave, SurveySettings};
 use crate::error::{AppError, Refusal};
 use crate::views::SummaryItem;
-use crate::views::builder::{self as view, DraftView, NewSurveyForm};
+use crate::views::builder::{self as view, Conflict, DraftView, NewSurveyForm, SettingsForm};
 use crate::{fields, paths};
 
 /// The surveys a wave can copy: (slug, title), by slug.
@@ -314,4 +314,209 @@ pub async fn audit_log(
 ) -> Result<HttpResponse, AppError> {
     let rows = with_db(&state, |c| storage::list_audit(c, 500)).await?;
     Ok(html(StatusCode::OK, view::audit_page(&who.viewer(), &rows)))
+}
+
+/// The settings of a stored draft, as the form shows them.
+fn settings_form(settings: &SurveySettings) -> SettingsForm {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    SettingsForm {
+        title: settings.title.clone(),
+        organisation: settings.organisation.clone(),
+        purpose: settings.purpose.clone(),
+        who_can_answer: settings.who_can_answer.clone(),
+        time_to_complete: settings.time_to_complete.clone(),
+        privacy: settings.privacy.clone(),
+        opens: date(settings.opens),
+        closes: date(settings.closes),
+    }
+}
+
+/// The settings form's fields as posted: trimmed, line breaks as LF.
+fn typed_settings(form: &Form) -> SettingsForm {
+    let get = |name: &str| {
+        form.get(name)
+            .unwrap_or_default()
+            .replace("\r\n", "\n")
+            .trim()
+            .to_owned()
+    };
+    SettingsForm {
+        title: get(fields::TITLE),
+        organisation: get(fields::ORGANISATION),
+        purpose: get(fields::PURPOSE),
+        who_can_answer: get(fields::WHO_CAN_ANSWER),
+        time_to_complete: get(fields::TIME_TO_COMPLETE),
+        privacy: get(fields::PRIVACY),
+        opens: get(fields::OPENS),
+        closes: get(fields::CLOSES),
+    }
+}
+
+/// A settings problem of the one validation path (which names the setting
+/// as the file does), at its field.
+fn setting_error(problem: &str) -> SummaryItem {
+    const SETTINGS: [(&str, &str, &str); 6] = [
+        ("title", fields::TITLE, "Enter a title"),
+        (
+            "organisation",
+            fields::ORGANISATION,
+            "Enter the organisation",
+        ),
+        (
+            "purpose",
+            fields::PURPOSE,
+            "Say why the survey is being run",
+        ),
+        (
+            "who_can_answer",
+            fields::WHO_CAN_ANSWER,
+            "Say who can answer",
+        ),
+        (
+            "time_to_complete",
+            fields::TIME_TO_COMPLETE,
+            "Say how long it takes",
+        ),
+        ("privacy", fields::PRIVACY, "Enter the privacy notice"),
+    ];
+    for (key, field, message) in SETTINGS {
+        if problem.starts_with(&format!("{key} ")) {
+            return SummaryItem::at(field, message);
+        }
+    }
+    at_field(problem)
+}
+
+/// GET `/admin/drafts/{slug}/settings`.
+pub async fn show_settings(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    AdminPage(who): AdminPage,
+) -> Result<HttpResponse, AppError> {
+    let draft = find_draft(&state, &slug).await?;
+    Ok(html(
+        StatusCode::OK,
+        view::settings_page(
+            &who.viewer(),
+            &slug,
+            &settings_form(&draft.definition.settings()),
+            draft.revision,
+            &[],
+            None,
+        ),
+    ))
+}
+
+/// POST `/admin/drafts/{slug}/settings`: saves the settings through the one
+/// validation path, if nobody saved the draft since the form was read.
+pub async fn save_settings(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    AdminPage(who): AdminPage,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let draft = find_draft(&state, &slug).await?;
+    let form = match read_form(&req, payload, state.max_form_bytes).await {
+        Ok(form) => form,
+        Err(e) => {
+            let errors = [SummaryItem::at(fields::TITLE, e.message())];
+            let stored = settings_form(&draft.definition.settings());
+            return Ok(html(
+                e.status(),
+                view::settings_page(&who.viewer(), &slug, &stored, draft.revision, &errors, None),
+            ));
+        }
+    };
+    let typed = typed_settings(&form);
+    let revision = form
+        .get(fields::REVISION)
+        .and_then(|r| r.parse::<i32>().ok())
+        .unwrap_or(0);
+    let again =
+        |status: StatusCode, revision: i32, errors: &[SummaryItem], conflict: Option<&Conflict>| {
+            html(
+                status,
+                view::settings_page(&who.viewer(), &slug, &typed, revision, errors, conflict),
+            )
+        };
+    if !who.form_has_session_token(&state.csrf, &form) {
+        let errors = [SummaryItem::at(
+            fields::TITLE,
+            "This page had expired, so nothing was saved. Check the form and save again",
+        )];
+        return Ok(again(StatusCode::FORBIDDEN, revision, &errors, None));
+    }
+    let mut errors = Vec::new();
+    let opens = form_date(fields::OPENS, &typed.opens, &mut errors);
+    let closes = form_date(fields::CLOSES, &typed.closes, &mut errors);
+    let settings = SurveySettings {
+        title: typed.title.clone(),
+        organisation: typed.organisation.clone(),
+        purpose: typed.purpose.clone(),
+        who_can_answer: typed.who_can_answer.clone(),
+        time_to_complete: typed.time_to_complete.clone(),
+        privacy: typed.privacy.clone(),
+        opens,
+        closes,
+    };
+    let checked = draft.definition.with_settings(&settings);
+    if let Err(problems) = &checked {
+        errors.extend(problems.problems.iter().map(|p| setting_error(p)));
+    }
+    // Every problem at once, in the order of the form.
+    let order: Vec<String> = typed
+        .fields()
+        .iter()
+        .map(|(id, _, _)| format!("#{id}"))
+        .collect();
+    errors.sort_by_key(|e| order.iter().position(|o| *o == e.href));
+    let definition = match checked {
+        Ok(definition) if errors.is_empty() => definition,
+        _ => {
+            return Ok(again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                revision,
+                &errors,
+                None,
+            ));
+        }
+    };
+    let (officer, key) = (who.officer.id, slug.to_string());
+    let saved = with_db(&state, move |c| {
+        storage::save_draft(
+            c,
+            &key,
+            revision,
+            &definition,
+            officer,
+            "changed the settings",
+        )
+    })
+    .await?;
+    match saved {
+        Saving::Saved(_) => Ok(redirect(&paths::draft(&slug))),
+        Saving::Stale(None) => Err(AppError::NotFound),
+        Saving::Stale(Some(now)) => {
+            let theirs = settings_form(&now.definition.settings());
+            let differences = theirs
+                .fields()
+                .into_iter()
+                .zip(typed.fields())
+                .filter(|((_, _, a), (_, _, b))| a != b)
+                .map(|((_, label, a), (_, _, b))| (label, a.to_owned(), b.to_owned()))
+                .collect();
+            let conflict = Conflict {
+                by: now.updated_by.clone(),
+                at: now.updated_at,
+                differences,
+            };
+            Ok(again(
+                StatusCode::CONFLICT,
+                now.revision,
+                &[],
+                Some(&conflict),
+            ))
+        }
+    }
 }

@@ -86,6 +86,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::ADMIN_DRAFT, web::get().to(builder::show_draft))
         .route(route::ADMIN_DRAFT_TOML, web::get().to(builder::draft_toml))
         .route(route::ADMIN_DRAFT_PUBLISH, web::post().to(builder::publish))
+        .route(
+            route::ADMIN_DRAFT_SETTINGS,
+            web::get().to(builder::show_settings),
+        )
+        .route(
+            route::ADMIN_DRAFT_SETTINGS,
+            web::post().to(builder::save_settings),
+        )
         .route(route::ADMIN_AUDIT, web::get().to(builder::audit_log))
         .route(
             route::ADMIN_API_TOKENS,

@@ -161,4 +161,121 @@ on_both_backends! {
         assert_eq!(drafts_listed(&app, &admin).await, 0);
         assert_eq!(admin.get("/admin/drafts/no-such").await.status, StatusCode::NOT_FOUND);
     }
+
+    async fn two_officers_saving_the_same_draft_the_second_is_told_what_changed_and_loses_nothing(app) {
+        let first = app.signed_in("admin").await;
+        let created = create(&first, &wave("csp-2020", "Community safety 2020")).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER);
+        app.add_officer("second@example.gov.uk", "correct horse battery staple", "admin");
+        let mut second = app.resident();
+        second.sign_in("second@example.gov.uk", "correct horse battery staple").await;
+
+        let settings = "/admin/drafts/csp-2020/settings";
+        let page = first.get(settings).await;
+        assert_eq!(page.attrs("input[name=revision]", "value"), ["1"]);
+        let original = settings_of(&page);
+        assert_eq!(original[0], ("title".to_owned(), "Community safety 2020".to_owned()));
+        let _ = second.get(settings).await;
+
+        let mut mine = original.clone();
+        mine[0].1 = "Feeling safe in 2020".to_owned();
+        let saved = post_settings(&first, &mine, "1").await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert_eq!(saved.location(), "/admin/drafts/csp-2020");
+
+        let mut theirs = original.clone();
+        theirs[2].1 = "Tell us what worries you\n\nso we can act on it.".to_owned();
+        let conflict = post_settings(&second, &theirs, "1").await;
+        assert_eq!(conflict.status, StatusCode::CONFLICT);
+        assert!(conflict.text(".notification").contains("admin@example.gov.uk saved it at"), "{}", conflict.text(".notification"));
+        assert_eq!(
+            conflict.texts(".notification tbody th"),
+            ["Title", "Why the survey is being run"],
+            "what differs"
+        );
+        assert_eq!(conflict.texts(".notification tbody tr:first-child td"), ["Feeling safe in 2020", "Community safety 2020"]);
+        assert!(conflict.body.contains(">\nTell us what worries you\n\nso we can act on it.</textarea>"), "nothing typed is lost");
+        assert_eq!(conflict.attrs("input[name=revision]", "value"), ["2"], "saving again knowingly replaces");
+        assert!(conflict.text("title").starts_with("Error: "));
+
+        let draft = first.get("/admin/drafts/csp-2020").await;
+        assert_eq!(draft.text("h1"), "Feeling safe in 2020", "the second save stored nothing");
+
+        let again = post_settings(&second, &theirs, "2").await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER);
+        let page = first.get(settings).await;
+        assert_eq!(settings_of(&page)[2].1, "Tell us what worries you so we can act on it.");
+        assert_eq!(page.attrs("input[name=revision]", "value"), ["3"]);
+
+        let audit = first.get("/admin/audit").await;
+        assert_eq!(
+            audit.texts("tbody td[data-action]"),
+            ["changed the settings", "changed the settings", "created as the next wave of csp-2019"]
+        );
+    }
+
+    async fn bad_settings_are_refused_at_the_field_and_kept(app) {
+        let admin = app.signed_in("admin").await;
+        create(&admin, &wave("csp-2020", "Community safety 2020")).await;
+        let settings = "/admin/drafts/csp-2020/settings";
+        let original = settings_of(&admin.get(settings).await);
+        let mut blank = original.clone();
+        blank[1].1 = "   ".to_owned();
+        blank[7].1 = "31/02/2020".to_owned();
+        let refused = post_settings(&admin, &blank, "1").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused.error_summary(),
+            [
+                ("Enter the organisation".to_owned(), "#organisation".to_owned()),
+                ("Enter a real date, such as 2020-02-01".to_owned(), "#closes".to_owned())
+            ],
+            "every problem at once, in the order of the form"
+        );
+        assert_eq!(refused.attrs("input#closes", "value"), ["31/02/2020"]);
+        assert_eq!(refused.attrs("input#title", "value"), [original[0].1.as_str()], "kept");
+        let page = admin.get(settings).await;
+        assert_eq!(page.attrs("input[name=revision]", "value"), ["1"], "nothing saved");
+        let analyst = app.signed_in("analyst").await;
+        assert_eq!(analyst.get(settings).await.status, StatusCode::FORBIDDEN);
+    }
+}
+
+/// The settings form's fields and values as the page shows them, in order.
+fn settings_of(page: &crate::helpers::Page) -> Vec<(String, String)> {
+    [
+        "title",
+        "organisation",
+        "purpose",
+        "who-can-answer",
+        "time-to-complete",
+        "privacy",
+        "opens",
+        "closes",
+    ]
+    .iter()
+    .map(|id| {
+        let value = page
+            .attrs(&format!("input#{id}"), "value")
+            .pop()
+            .unwrap_or_else(|| page.text(&format!("textarea#{id}")));
+        ((*id).to_owned(), value)
+    })
+    .collect()
+}
+
+/// Posts the settings form with `revision`.
+async fn post_settings(
+    officer: &Resident,
+    values: &[(String, String)],
+    revision: &str,
+) -> crate::helpers::Page {
+    let mut fields: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    fields.push(("revision", revision));
+    officer
+        .post("/admin/drafts/csp-2020/settings", &fields)
+        .await
 }

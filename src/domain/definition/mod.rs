@@ -152,6 +152,22 @@ pub struct Specify {
     pub max_length: usize,
 }
 
+/// A survey's settings as the builder edits them; see
+/// [`SurveyDefinition::with_settings`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SurveySettings {
+    pub title: String,
+    pub organisation: String,
+    pub purpose: String,
+    pub who_can_answer: String,
+    pub time_to_complete: String,
+    pub privacy: String,
+    /// Opens at the start of this day (UTC), if given.
+    pub opens: Option<NaiveDate>,
+    /// Closes at the end of this day (UTC), if given.
+    pub closes: Option<NaiveDate>,
+}
+
 /// What a survey's next wave changes; see [`SurveyDefinition::next_wave`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextWave {
@@ -234,6 +250,37 @@ impl SurveyDefinition {
         raw.closes = wave.closes.map(|d| format!("{d}T23:59:59Z"));
         raw.fieldwork = None;
         SurveyDefinition::from_raw("the next wave", raw)
+    }
+
+    /// The survey's settings, as the builder's form shows them.
+    pub fn settings(&self) -> SurveySettings {
+        SurveySettings {
+            title: self.raw.title.clone(),
+            organisation: self.raw.organisation.clone(),
+            purpose: self.raw.purpose.clone(),
+            who_can_answer: self.raw.who_can_answer.clone(),
+            time_to_complete: self.raw.time_to_complete.clone(),
+            privacy: self.raw.privacy.clone(),
+            opens: self.opens.map(|o| o.date_naive()),
+            closes: self.closes.map(|c| c.date_naive()),
+        }
+    }
+
+    /// The survey with these settings, through the one validation path.
+    pub fn with_settings(
+        &self,
+        settings: &SurveySettings,
+    ) -> Result<SurveyDefinition, DefinitionErrors> {
+        let mut raw = self.raw.clone();
+        raw.title = settings.title.clone();
+        raw.organisation = settings.organisation.clone();
+        raw.purpose = settings.purpose.clone();
+        raw.who_can_answer = settings.who_can_answer.clone();
+        raw.time_to_complete = settings.time_to_complete.clone();
+        raw.privacy = settings.privacy.clone();
+        raw.opens = settings.opens.map(|d| format!("{d}T00:00:00Z"));
+        raw.closes = settings.closes.map(|d| format!("{d}T23:59:59Z"));
+        SurveyDefinition::from_raw("the survey's settings", raw)
     }
 
     /// The most bytes a form answering one of this survey's questions can
