@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use maud::{Markup, html};
 
 use super::layout::{SummaryItem, Viewer, csrf_field, error_summary};
-use super::officer::{error_for, hinted_input, officer_layout};
+use super::officer::{error_for, hinted_input, officer_layout, text_area};
 use super::page;
 use crate::domain::SurveyDefinition;
 use crate::domain::audit::SurveyChange;
@@ -248,38 +248,6 @@ pub struct Conflict {
     pub at: NaiveDateTime,
     /// (label, their value, your value).
     pub differences: Vec<(&'static str, String, String)>,
-}
-
-/// A labelled text area with an optional hint and its error, GOV.UK style.
-fn text_area(
-    id: &str,
-    label: &str,
-    hint: Option<&str>,
-    value: &str,
-    error: Option<&SummaryItem>,
-) -> Markup {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described: Vec<&str> = [
-        hint.map(|_| hint_id.as_str()),
-        error.map(|_| error_id.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    html! {
-        div.form-group.form-group--error[error.is_some()] {
-            label.label for=(id) { (label) }
-            @if let Some(hint) = hint { div.hint id=(hint_id) { (hint) } }
-            @if let Some(e) = error {
-                p.error-message id=(error_id) { span.visually-hidden { "Error:" } " " (e.message) }
-            }
-            textarea.textarea.textarea--error[error.is_some()] id=(id) name=(id) rows="5"
-                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))] {
-                "\n" (value)
-            }
-        }
-    }
 }
 
 /// The draft's settings: what the start page and privacy notice say, and

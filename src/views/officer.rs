@@ -33,6 +33,35 @@ fn text_input(
     hinted_input(id, label, None, kind, value, autocomplete, error)
 }
 
+/// A field's label, hint and error, GOV.UK style, and the ids its input is
+/// described by.
+fn field_head(
+    id: &str,
+    label: &str,
+    hint: Option<&str>,
+    error: Option<&SummaryItem>,
+) -> (Markup, Option<String>) {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described: Vec<&str> = [
+        hint.map(|_| hint_id.as_str()),
+        error.map(|_| error_id.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let head = html! {
+        label.label for=(id) { (label) }
+        @if let Some(hint) = hint {
+            div.hint id=(hint_id) { (hint) }
+        }
+        @if let Some(e) = error {
+            p.error-message id=(error_id) { span.visually-hidden { "Error:" } " " (e.message) }
+        }
+    };
+    (head, (!described.is_empty()).then(|| described.join(" ")))
+}
+
 /// A labelled input with an optional hint and its error, GOV.UK style.
 pub(super) fn hinted_input(
     id: &str,
@@ -43,27 +72,34 @@ pub(super) fn hinted_input(
     autocomplete: &str,
     error: Option<&SummaryItem>,
 ) -> Markup {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described: Vec<&str> = [
-        hint.map(|_| hint_id.as_str()),
-        error.map(|_| error_id.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let (head, described_by) = field_head(id, label, hint, error);
     html! {
         div.form-group.form-group--error[error.is_some()] {
-            label.label for=(id) { (label) }
-            @if let Some(hint) = hint {
-                div.hint id=(hint_id) { (hint) }
-            }
-            @if let Some(e) = error {
-                p.error-message id=(error_id) { span.visually-hidden { "Error:" } " " (e.message) }
-            }
+            (head)
             input.input.input--error[error.is_some()] id=(id) name=(id) type=(kind) value=(value)
                 autocomplete=(autocomplete) spellcheck="false"
-                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
+                aria-describedby=[described_by];
+        }
+    }
+}
+
+/// A labelled text area with an optional hint and its error, GOV.UK style.
+pub(super) fn text_area(
+    id: &str,
+    label: &str,
+    hint: Option<&str>,
+    value: &str,
+    error: Option<&SummaryItem>,
+) -> Markup {
+    let (head, described_by) = field_head(id, label, hint, error);
+    html! {
+        div.form-group.form-group--error[error.is_some()] {
+            (head)
+            textarea.textarea.textarea--error[error.is_some()] id=(id) name=(id) rows="5"
+                aria-describedby=[described_by] {
+                // HTML drops a newline right after <textarea>: this one.
+                "\n" (value)
+            }
         }
     }
 }
