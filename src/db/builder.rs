@@ -102,7 +102,9 @@ pub fn find_draft(conn: &mut AnyConnection, slug: &str) -> Result<Option<SurveyD
     .transpose()
 }
 
-/// Every draft, by slug: (slug, title, copied from, last changed by, when).
+/// Every draft that still reads as a valid definition, by slug. One that
+/// no longer does (a rule tightened since it was saved) is left out with a
+/// warning, so one bad draft cannot take the survey list down.
 pub fn list_drafts(conn: &mut AnyConnection) -> Result<Vec<SurveyDraft>, DbError> {
     let slugs: Vec<String> = survey_drafts::table
         .order_by(survey_drafts::slug)
@@ -110,8 +112,13 @@ pub fn list_drafts(conn: &mut AnyConnection) -> Result<Vec<SurveyDraft>, DbError
         .load(conn)?;
     let mut drafts = Vec::with_capacity(slugs.len());
     for slug in slugs {
-        if let Some(draft) = find_draft(conn, &slug)? {
-            drafts.push(draft);
+        match find_draft(conn, &slug) {
+            Ok(Some(draft)) => drafts.push(draft),
+            Ok(None) => {}
+            Err(DbError::Corrupt(why)) => {
+                tracing::warn!(draft = %slug, "a draft cannot be read: {why}")
+            }
+            Err(e) => return Err(e),
         }
     }
     Ok(drafts)
@@ -147,7 +154,7 @@ pub fn save_draft(
         )
         .set((
             survey_drafts::definition.eq(definition.to_frozen_json()),
-            survey_drafts::revision.eq(revision + 1),
+            survey_drafts::revision.eq(revision.saturating_add(1)),
             survey_drafts::updated_by.eq(by.0),
             survey_drafts::updated_at.eq(at),
         ))
@@ -158,7 +165,7 @@ pub fn save_draft(
         Ok::<_, DbError>(updated == 1)
     })?;
     if saved {
-        Ok(Saving::Saved(revision + 1))
+        Ok(Saving::Saved(revision.saturating_add(1)))
     } else {
         Ok(Saving::Stale(find_draft(conn, slug)?.map(Box::new)))
     }
@@ -168,18 +175,21 @@ pub fn save_draft(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
 pub enum Publishing {
-    /// Published as this version (1 for a new survey).
+    /// Published as version 1 of a new survey.
     Published(i32),
     /// The draft changed since the officer read it (revision), or is gone
     /// (published or deleted by someone else): nothing published.
     Stale,
+    /// A survey with the draft's slug was published since the draft was
+    /// made (from a file, at a start): nothing published, the draft kept.
+    SlugTaken,
 }
 
-/// Publishes the draft `slug` as read at `revision`: a new frozen version
-/// (through the same path as a file), then the draft is removed and the
-/// audit records it. If the service stops between the two, the draft is
-/// still there, and publishing it again stores no second version (an
-/// identical definition is never stored twice).
+/// Publishes the draft `slug` as read at `revision`, all in one
+/// transaction: the draft is claimed (removed, if still at `revision`), the
+/// survey and its first frozen version are stored through the same path as
+/// a file, and the audit records it. A publish that loses a race with a
+/// save or another publish stores nothing.
 pub fn publish_draft(
     conn: &mut AnyConnection,
     slug: &str,
@@ -189,14 +199,24 @@ pub fn publish_draft(
     let Some(draft) = find_draft(conn, slug)?.filter(|d| d.revision == revision) else {
         return Ok(Publishing::Stale);
     };
-    let published = super::surveys::publish(conn, &draft.definition)?;
     write_transaction(conn, |conn| {
-        diesel::delete(
+        let taken: i64 = surveys::table
+            .filter(surveys::slug.eq(slug))
+            .count()
+            .get_result(conn)?;
+        if taken > 0 {
+            return Ok(Publishing::SlugTaken);
+        }
+        let claimed = diesel::delete(
             survey_drafts::table
                 .filter(survey_drafts::slug.eq(slug))
                 .filter(survey_drafts::revision.eq(revision)),
         )
         .execute(conn)?;
+        if claimed != 1 {
+            return Ok(Publishing::Stale);
+        }
+        let published = super::surveys::publish_within(conn, &draft.definition)?;
         insert_audit(
             conn,
             by,
@@ -204,9 +224,9 @@ pub fn publish_draft(
             "publish",
             &format!("published version {}", published.version),
             now(),
-        )
-    })?;
-    Ok(Publishing::Published(published.version))
+        )?;
+        Ok(Publishing::Published(published.version))
+    })
 }
 
 fn insert_audit(

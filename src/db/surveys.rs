@@ -99,10 +99,18 @@ fn publish_once(
     conn: &mut AnyConnection,
     definition: &SurveyDefinition,
 ) -> Result<Published, DbError> {
+    write_transaction(conn, |conn| publish_within(conn, definition))
+}
+
+/// [`publish`]'s work, inside a transaction the caller holds.
+pub(super) fn publish_within(
+    conn: &mut AnyConnection,
+    definition: &SurveyDefinition,
+) -> Result<Published, DbError> {
     let frozen = definition.to_frozen_json();
     let hash = crate::domain::token::sha256_hex(&frozen);
     let slug = definition.slug().as_str();
-    write_transaction(conn, |conn| {
+    {
         let existing: Option<i64> = surveys::table
             .filter(surveys::slug.eq(slug))
             .select(surveys::id)
@@ -152,7 +160,7 @@ fn publish_once(
             version,
             is_new: true,
         })
-    })
+    }
 }
 
 /// A stored version's survey and definition, if it exists.

@@ -13,13 +13,13 @@ pub struct ExportEntry {
     pub created_at: NaiveDateTime,
 }
 
-/// One change to a survey: who created, published, or opened or closed it.
+/// One change to a survey: who created, edited, published, or opened or closed it.
 #[derive(Debug, Clone)]
 pub struct SurveyChange {
     pub at: NaiveDateTime,
     pub officer_email: String,
     pub survey_slug: String,
-    /// `create`, `publish` or `state`.
+    /// `create`, `edit`, `publish` or `state`.
     pub action: String,
     /// The change in words, such as "published version 1".
     pub detail: String,

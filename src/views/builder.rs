@@ -51,8 +51,8 @@ pub fn new_survey_page(
             }
             (hinted_input(fields::SLUG, "Web address name", Some("Lower-case letters, digits and hyphens, such as csp-2020. It cannot be changed after publishing."), "text", &form.slug, "off", error_for(errors, fields::SLUG)))
             (hinted_input(fields::TITLE, "Title", Some("What residents see at the top of every page."), "text", &form.title, "off", error_for(errors, fields::TITLE)))
-            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01. Leave empty to open as soon as it is published."), "date", &form.opens, "off", error_for(errors, fields::OPENS)))
-            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01. Leave empty for no closing date."), "date", &form.closes, "off", error_for(errors, fields::CLOSES)))
+            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01: it opens at the start of that day (UTC). Leave empty to open as soon as it is published."), "date", &form.opens, "off", error_for(errors, fields::OPENS)))
+            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01: it closes at the end of that day (UTC). Leave empty for no closing date."), "date", &form.closes, "off", error_for(errors, fields::CLOSES)))
             button.button type="submit" { "Create draft" }
         }
     };
@@ -138,6 +138,9 @@ pub struct DraftRow {
 
 /// The drafts on the survey list, and the way to create one.
 pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
+    if !who.is_admin {
+        return html! {};
+    }
     html! {
         h2.heading-m { "Drafts" }
         @if drafts.is_empty() {
@@ -165,11 +168,11 @@ pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
     }
 }
 
-/// Who created, published or changed the state of which survey, and when.
+/// Who created, edited, published or changed the state of which survey, and when.
 pub fn audit_page(who: &Viewer, rows: &[SurveyChange]) -> Markup {
     let body = html! {
         h1.heading-l { "Survey changes" }
-        p.body { "Who created, published, or opened or closed which survey, and when." }
+        p.body { "Who created, edited, published, or opened or closed which survey, and when." }
         div.table-scroll tabindex="0" role="region" aria-label="Survey changes: table, scrolls sideways on narrow screens" {
             table.table {
                 caption.visually-hidden { "Survey changes, newest first" }
@@ -264,7 +267,7 @@ pub fn settings_page(
     let body = html! {
         (error_summary(errors))
         @if let Some(c) = conflict {
-            div.notification.notification--warning role="alert" {
+            div.notification.notification--warning role="alert" tabindex="-1" autofocus {
                 h2.heading-m { "Someone else saved this draft first" }
                 p.body {
                     (c.by) " saved it at " (c.at.format("%H:%M:%S on %-d %B %Y")) " (UTC), after you opened this page. Nothing of yours was saved, and nothing you typed is lost: it is in the form below."
@@ -291,13 +294,13 @@ pub fn settings_page(
             (csrf_field(&who.csrf))
             input type="hidden" name=(fields::REVISION) value=(revision);
             (hinted_input(fields::TITLE, "Title", Some("What residents see at the top of every page."), "text", &form.title, "off", e(fields::TITLE)))
-            (hinted_input(fields::ORGANISATION, "Organisation", None, "text", &form.organisation, "organization", e(fields::ORGANISATION)))
+            (hinted_input(fields::ORGANISATION, "Organisation", None, "text", &form.organisation, "off", e(fields::ORGANISATION)))
             (text_area(fields::PURPOSE, "Why the survey is being run", Some("Shown on the start page. A blank line starts a new paragraph."), &form.purpose, e(fields::PURPOSE)))
             (hinted_input(fields::WHO_CAN_ANSWER, "Who can answer", Some("For example, People who live or work in Dartford or Gravesham."), "text", &form.who_can_answer, "off", e(fields::WHO_CAN_ANSWER)))
             (hinted_input(fields::TIME_TO_COMPLETE, "Time to complete", Some("For example, about 3 minutes."), "text", &form.time_to_complete, "off", e(fields::TIME_TO_COMPLETE)))
             (text_area(fields::PRIVACY, "Privacy notice", Some("What is kept, by whom, for how long, and what is not kept."), &form.privacy, e(fields::PRIVACY)))
-            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01. Leave empty to open as soon as it is published."), "date", &form.opens, "off", e(fields::OPENS)))
-            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01. Leave empty for no closing date."), "date", &form.closes, "off", e(fields::CLOSES)))
+            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01: it opens at the start of that day (UTC). Leave empty to open as soon as it is published."), "date", &form.opens, "off", e(fields::OPENS)))
+            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01: it closes at the end of that day (UTC). Leave empty for no closing date."), "date", &form.closes, "off", e(fields::CLOSES)))
             button.button type="submit" { "Save settings" }
         }
         p.body { a href=(paths::draft(slug)) { "Back to the draft" } }

@@ -73,7 +73,7 @@ fn form_date(field: &str, value: &str, errors: &mut Vec<SummaryItem>) -> Option<
         Err(_) => {
             errors.push(SummaryItem::at(
                 field,
-                "Enter a real date, such as 2020-02-01",
+                "Enter the date as year-month-day, such as 2020-02-01",
             ));
             None
         }
@@ -110,7 +110,7 @@ pub async fn create_survey(
     let form: Form = match read_form(&req, payload, state.max_form_bytes).await {
         Ok(form) => form,
         Err(e) => {
-            let errors = [SummaryItem::at(fields::SLUG, e.message())];
+            let errors = [SummaryItem::at("main-content", e.message())];
             return Ok(render_new(
                 &state,
                 &who,
@@ -136,7 +136,7 @@ pub async fn create_survey(
     };
     if !who.form_has_session_token(&state.csrf, &form) {
         let errors = [SummaryItem::at(
-            fields::SLUG,
+            "main-content",
             "This page had expired, so nothing was created. Check the form and try again",
         )];
         return Ok(again(StatusCode::FORBIDDEN, &errors));
@@ -288,7 +288,11 @@ pub async fn publish(
     let shared = state.clone();
     let outcome = with_db(&state, move |c| {
         let outcome = storage::publish_draft(c, &key, revision, officer)?;
-        shared.catalogue.refresh(c)?;
+        // Published is published: if this instance cannot read it back now,
+        // its once-a-second refresh will.
+        if let Err(e) = shared.catalogue.refresh(c) {
+            tracing::warn!("published, but could not refresh the catalogue at once: {e}");
+        }
         Ok(outcome)
     })
     .await?;
@@ -301,6 +305,13 @@ pub async fn publish(
             let errors = [SummaryItem::at(
                 "main-content",
                 "Someone changed or published this draft since you opened it. Check it again before publishing",
+            )];
+            Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
+        }
+        Publishing::SlugTaken => {
+            let errors = [SummaryItem::at(
+                "main-content",
+                "A survey with this web address name was published since this draft was made, so the draft was not published. Copy the survey again with another name",
             )];
             Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
         }
@@ -420,7 +431,7 @@ pub async fn save_settings(
     let form = match read_form(&req, payload, state.max_form_bytes).await {
         Ok(form) => form,
         Err(e) => {
-            let errors = [SummaryItem::at(fields::TITLE, e.message())];
+            let errors = [SummaryItem::at("main-content", e.message())];
             let stored = settings_form(&draft.definition.settings());
             return Ok(html(
                 e.status(),
@@ -429,10 +440,20 @@ pub async fn save_settings(
         }
     };
     let typed = typed_settings(&form);
-    let revision = form
+    let Some(revision) = form
         .get(fields::REVISION)
         .and_then(|r| r.parse::<i32>().ok())
-        .unwrap_or(0);
+    else {
+        return Err(Refusal::page(
+            StatusCode::BAD_REQUEST,
+            crate::views::errors::error_page(
+                "The settings were not saved",
+                &["The form was incomplete. Go back to the draft and try again."],
+                Some((&paths::draft(&slug), "Back to the draft")),
+            ),
+        )
+        .into());
+    };
     let again =
         |status: StatusCode, revision: i32, errors: &[SummaryItem], conflict: Option<&Conflict>| {
             html(
@@ -442,7 +463,7 @@ pub async fn save_settings(
         };
     if !who.form_has_session_token(&state.csrf, &form) {
         let errors = [SummaryItem::at(
-            fields::TITLE,
+            "main-content",
             "This page had expired, so nothing was saved. Check the form and save again",
         )];
         return Ok(again(StatusCode::FORBIDDEN, revision, &errors, None));
@@ -496,7 +517,13 @@ pub async fn save_settings(
     .await?;
     match saved {
         Saving::Saved(_) => Ok(redirect(&paths::draft(&slug))),
-        Saving::Stale(None) => Err(AppError::NotFound),
+        Saving::Stale(None) => {
+            let errors = [SummaryItem::at(
+                "main-content",
+                "This draft was published or removed since you opened it, so nothing was saved. What you typed is still below",
+            )];
+            Ok(again(StatusCode::CONFLICT, revision, &errors, None))
+        }
         Saving::Stale(Some(now)) => {
             let theirs = settings_form(&now.definition.settings());
             let differences = theirs

@@ -110,7 +110,7 @@ on_both_backends! {
             ),
             (
                 vec![("copy-from", "csp-2019"), ("slug", "csp-2020"), ("title", "T"), ("opens", "1 Feb")],
-                StatusCode::UNPROCESSABLE_ENTITY, "#opens", "Enter a real date, such as 2020-02-01",
+                StatusCode::UNPROCESSABLE_ENTITY, "#opens", "Enter the date as year-month-day, such as 2020-02-01",
             ),
             (
                 vec![("copy-from", "nope"), ("slug", "csp-2020"), ("title", "T")],
@@ -145,12 +145,40 @@ on_both_backends! {
         assert!(wrong.text(".error-summary").contains("Someone changed or published this draft"));
         let missing = admin.post("/admin/drafts/csp-2020/publish", &[]).await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+        let no_revision = admin.post("/admin/drafts/csp-2020/settings", &[("title", "T")]).await;
+        assert_eq!(no_revision.status, StatusCode::BAD_REQUEST);
         assert_eq!(drafts_listed(&app, &admin).await, 1);
         assert_eq!(app.resident().get("/surveys/csp-2020").await.status, StatusCode::NOT_FOUND);
     }
 
+    async fn a_draft_whose_name_was_published_since_is_not_published_over_it(app) {
+        let admin = app.signed_in("admin").await;
+        create(&admin, &wave("csp-2020", "Community safety 2020")).await;
+        // A definition file with the same slug is published (as at a start).
+        let file = std::fs::read_to_string(app.surveys_dir.join("csp-2019.toml")).expect("the file");
+        let other = civic_survey::domain::SurveyDefinition::from_toml(
+            "csp-2020.toml",
+            &file.replace("slug = \"csp-2019\"", "slug = \"csp-2020\"").replace(
+                "title = \"Community safety in Dartford and Gravesham\"",
+                "title = \"From a file\"",
+            ),
+        )
+        .expect("valid");
+        assert_eq!(app.publish_version(&other), 1);
+        let refused = admin.post("/admin/drafts/csp-2020/publish", &[("revision", "1")]).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(refused.text(".error-summary").contains("was published since this draft was made"));
+        assert_eq!(drafts_listed(&app, &admin).await, 1, "the draft is kept");
+        let (_, _, toml) = admin.get_bytes("/surveys/csp-2020/definition.toml").await;
+        assert!(String::from_utf8(toml).expect("UTF-8").contains("From a file"), "the live survey is untouched");
+        let audit = admin.get("/admin/audit").await;
+        assert_eq!(audit.texts("tbody td[data-action]"), ["created as the next wave of csp-2019"], "nothing published");
+    }
+
     async fn only_admins_build_surveys(app) {
         let analyst = app.signed_in("analyst").await;
+        assert!(analyst.get("/officers").await.text("main").contains("Community safety"));
+        assert!(!analyst.get("/officers").await.text("main").contains("Drafts"), "analysts see no drafts");
         for path in ["/admin/surveys/new", "/admin/drafts/csp-2020", "/admin/audit"] {
             assert_eq!(analyst.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
         }
@@ -228,7 +256,7 @@ on_both_backends! {
             refused.error_summary(),
             [
                 ("Enter the organisation".to_owned(), "#organisation".to_owned()),
-                ("Enter a real date, such as 2020-02-01".to_owned(), "#closes".to_owned())
+                ("Enter the date as year-month-day, such as 2020-02-01".to_owned(), "#closes".to_owned())
             ],
             "every problem at once, in the order of the form"
         );

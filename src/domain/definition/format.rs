@@ -154,7 +154,11 @@ impl SurveyDefinition {
         });
         format!(
             "# {}\n# A civic-survey definition; the format is described in docs/survey-definitions.md.\n# Ids are stable: stored answers refer to them, so never reuse one for a new meaning.\n\n{body}",
-            self.raw.title.replace(['\n', '\r'], " ")
+            self.raw
+                .title
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect::<String>()
         )
     }
 
