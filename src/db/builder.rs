@@ -74,51 +74,62 @@ pub fn create_draft(
     }
 }
 
-/// The draft with this slug, if there is one.
-pub fn find_draft(conn: &mut AnyConnection, slug: &str) -> Result<Option<SurveyDraft>, DbError> {
-    let row: Option<(String, i32, Option<String>, String, NaiveDateTime)> = survey_drafts::table
-        .inner_join(officers::table)
-        .filter(survey_drafts::slug.eq(slug))
-        .select((
+/// A stored draft's columns, with the email of who last changed it.
+type DraftRow = (String, String, i32, Option<String>, String, NaiveDateTime);
+
+macro_rules! draft_columns {
+    () => {
+        (
+            survey_drafts::slug,
             survey_drafts::definition,
             survey_drafts::revision,
             survey_drafts::copied_from,
             officers::email,
             survey_drafts::updated_at,
-        ))
-        .first(conn)
-        .optional()?;
-    row.map(|(json, revision, copied_from, updated_by, updated_at)| {
-        let definition = SurveyDefinition::from_frozen_json(&format!("draft {slug}"), &json)
-            .map_err(|e| DbError::Corrupt(e.to_string()))?;
-        Ok(SurveyDraft {
-            definition,
-            revision,
-            copied_from,
-            updated_by,
-            updated_at,
-        })
-    })
-    .transpose()
+        )
+    };
 }
 
-/// Every draft that still reads as a valid definition, by slug. One that
-/// no longer does (a rule tightened since it was saved) is left out with a
-/// warning, so one bad draft cannot take the survey list down.
+fn draft(row: DraftRow) -> Result<SurveyDraft, DbError> {
+    let (slug, json, revision, copied_from, updated_by, updated_at) = row;
+    let definition = SurveyDefinition::from_frozen_json(&format!("draft {slug}"), &json)
+        .map_err(|e| DbError::Corrupt(e.to_string()))?;
+    Ok(SurveyDraft {
+        definition,
+        revision,
+        copied_from,
+        updated_by,
+        updated_at,
+    })
+}
+
+/// The draft with this slug, if there is one.
+pub fn find_draft(conn: &mut AnyConnection, slug: &str) -> Result<Option<SurveyDraft>, DbError> {
+    survey_drafts::table
+        .inner_join(officers::table)
+        .filter(survey_drafts::slug.eq(slug))
+        .select(draft_columns!())
+        .first::<DraftRow>(conn)
+        .optional()?
+        .map(draft)
+        .transpose()
+}
+
+/// Every draft that still reads as a valid definition, by slug, in one
+/// query. One that no longer does (a rule tightened since it was saved) is
+/// left out with a warning, so one bad draft cannot take the survey list down.
 pub fn list_drafts(conn: &mut AnyConnection) -> Result<Vec<SurveyDraft>, DbError> {
-    let slugs: Vec<String> = survey_drafts::table
+    let rows: Vec<DraftRow> = survey_drafts::table
+        .inner_join(officers::table)
         .order_by(survey_drafts::slug)
-        .select(survey_drafts::slug)
+        .select(draft_columns!())
         .load(conn)?;
-    let mut drafts = Vec::with_capacity(slugs.len());
-    for slug in slugs {
-        match find_draft(conn, &slug) {
-            Ok(Some(draft)) => drafts.push(draft),
-            Ok(None) => {}
-            Err(DbError::Corrupt(why)) => {
-                tracing::warn!(draft = %slug, "a draft cannot be read: {why}")
-            }
-            Err(e) => return Err(e),
+    let mut drafts = Vec::with_capacity(rows.len());
+    for row in rows {
+        let slug = row.0.clone();
+        match draft(row) {
+            Ok(found) => drafts.push(found),
+            Err(e) => tracing::warn!(draft = %slug, "a draft cannot be read: {e}"),
         }
     }
     Ok(drafts)

@@ -246,6 +246,23 @@ pub async fn draft_toml(
         .body(draft.definition.to_toml()))
 }
 
+/// The draft revision a form was read from, or the refusal of a form
+/// without one (no page of ours sends that), headed `what_happened`.
+fn form_revision(form: &Form, slug: &str, what_happened: &str) -> Result<i32, Refusal> {
+    form.get(fields::REVISION)
+        .and_then(|r| r.parse::<i32>().ok())
+        .ok_or_else(|| {
+            Refusal::page(
+                StatusCode::BAD_REQUEST,
+                crate::views::errors::error_page(
+                    what_happened,
+                    &["The form was incomplete. Go back to the draft and try again."],
+                    Some((&paths::draft(slug), "Back to the draft")),
+                ),
+            )
+        })
+}
+
 /// POST `/admin/drafts/{slug}/publish`: freezes the draft as the survey's
 /// first version; every instance serves it within a second.
 pub async fn publish(
@@ -270,20 +287,7 @@ pub async fn publish(
         )];
         return Ok(render_draft(&who, &draft, StatusCode::FORBIDDEN, &errors));
     }
-    let Some(revision) = form
-        .get(fields::REVISION)
-        .and_then(|r| r.parse::<i32>().ok())
-    else {
-        return Err(Refusal::page(
-            StatusCode::BAD_REQUEST,
-            crate::views::errors::error_page(
-                "The survey was not published",
-                &["The form was incomplete. Go back to the draft and try again."],
-                Some((&paths::draft(&slug), "Back to the draft")),
-            ),
-        )
-        .into());
-    };
+    let revision = form_revision(&form, &slug, "The survey was not published")?;
     let (officer, key) = (who.officer.id, slug.to_string());
     let shared = state.clone();
     let outcome = with_db(&state, move |c| {
@@ -440,20 +444,7 @@ pub async fn save_settings(
         }
     };
     let typed = typed_settings(&form);
-    let Some(revision) = form
-        .get(fields::REVISION)
-        .and_then(|r| r.parse::<i32>().ok())
-    else {
-        return Err(Refusal::page(
-            StatusCode::BAD_REQUEST,
-            crate::views::errors::error_page(
-                "The settings were not saved",
-                &["The form was incomplete. Go back to the draft and try again."],
-                Some((&paths::draft(&slug), "Back to the draft")),
-            ),
-        )
-        .into());
-    };
+    let revision = form_revision(&form, &slug, "The settings were not saved")?;
     let again =
         |status: StatusCode, revision: i32, errors: &[SummaryItem], conflict: Option<&Conflict>| {
             html(
