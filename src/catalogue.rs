@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use crate::db::surveys;
 use crate::db::{AnyConnection, DbError};
 use crate::domain::control::{self, ControlRecord};
-use crate::domain::{Availability, DefinitionErrors, SurveyDefinition, SurveyId, VersionId};
+use crate::domain::{
+    Availability, DefinitionErrors, Problem, SurveyDefinition, SurveyId, VersionId,
+};
 
 /// A survey as residents now see it.
 #[derive(Debug, Clone)]
@@ -66,9 +68,12 @@ pub fn load_definitions(dir: &Path) -> anyhow::Result<Vec<SurveyDefinition>> {
                 if definitions.iter().any(|d| d.slug() == def.slug()) {
                     errors.push(DefinitionErrors {
                         source: path.display().to_string(),
-                        problems: vec![format!(
-                            "slug {:?} is already used by another file",
-                            def.slug().as_str()
+                        problems: vec![Problem::survey(
+                            "slug",
+                            format!(
+                                "slug {:?} is already used by another file",
+                                def.slug().as_str()
+                            ),
                         )],
                     });
                 } else {

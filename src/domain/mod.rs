@@ -17,7 +17,7 @@ pub use answers::{
 };
 pub use control::{Control, ControlRecord};
 pub use definition::{
-    AnswerOption, Availability, DefinitionErrors, NextWave, Question, QuestionKind,
+    AnswerOption, Availability, DefinitionErrors, NextWave, Place, Problem, Question, QuestionKind,
     SurveyDefinition, SurveySettings,
 };
 pub use filters::{Filter, ResultsQuery};

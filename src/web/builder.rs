@@ -163,7 +163,11 @@ pub async fn create_survey(
     let definition = match source.definition.next_wave(&wave) {
         Ok(definition) => definition,
         Err(problems) => {
-            let errors: Vec<SummaryItem> = problems.problems.iter().map(|p| at_field(p)).collect();
+            let errors: Vec<SummaryItem> = problems
+                .problems
+                .iter()
+                .map(|p| at_field(&p.to_string()))
+                .collect();
             return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, &errors));
         }
     };
@@ -474,7 +478,12 @@ pub async fn save_settings(
     };
     let checked = draft.definition.with_settings(&settings);
     if let Err(problems) = &checked {
-        errors.extend(problems.problems.iter().map(|p| setting_error(p)));
+        errors.extend(
+            problems
+                .problems
+                .iter()
+                .map(|p| setting_error(&p.to_string())),
+        );
     }
     // Every problem at once, in the order of the form.
     let order: Vec<String> = typed

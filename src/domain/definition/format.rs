@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DefinitionErrors, SurveyDefinition};
+use super::{DefinitionErrors, Problem, SurveyDefinition};
 
 /// A survey definition exactly as written in its file: no check has run yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,7 +121,7 @@ impl SurveyDefinition {
         let source = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| DefinitionErrors {
             source: source.clone(),
-            problems: vec![format!("cannot be read: {e}")],
+            problems: vec![Problem::survey("file", format!("cannot be read: {e}"))],
         })?;
         Self::from_toml(&source, &text)
     }
@@ -130,7 +130,10 @@ impl SurveyDefinition {
     pub fn from_toml(source: &str, text: &str) -> Result<Self, DefinitionErrors> {
         let raw: RawDefinition = toml::from_str(text).map_err(|e| DefinitionErrors {
             source: source.to_owned(),
-            problems: vec![e.message().to_owned() + &toml_position(text, e.span())],
+            problems: vec![Problem::survey(
+                "file",
+                e.message().to_owned() + &toml_position(text, e.span()),
+            )],
         })?;
         Self::from_raw(source, raw)
     }
@@ -139,7 +142,10 @@ impl SurveyDefinition {
     pub fn from_frozen_json(source: &str, json: &str) -> Result<Self, DefinitionErrors> {
         let raw: RawDefinition = serde_json::from_str(json).map_err(|e| DefinitionErrors {
             source: source.to_owned(),
-            problems: vec![format!("stored definition is not readable: {e}")],
+            problems: vec![Problem::survey(
+                "file",
+                format!("stored definition is not readable: {e}"),
+            )],
         })?;
         Self::from_raw(source, raw)
     }

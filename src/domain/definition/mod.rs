@@ -11,7 +11,9 @@
 //! Only a definition that passed every check exists as a `SurveyDefinition`,
 //! so the rest of the program never re-checks ids, conditions or limits.
 
+mod edit;
 mod format;
+mod problem;
 mod validate;
 
 use std::fmt;
@@ -21,9 +23,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ids::{OptionId, QuestionId, Slug};
 
+pub use edit::{Move, Refused, options_from_lines};
 pub use format::{
     RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion, RawSpecify,
 };
+pub use problem::{Place, Problem};
 
 /// The longest "please specify" box a definition may ask for.
 pub const MAX_SPECIFY_LENGTH: usize = 1000;
@@ -36,7 +40,7 @@ pub const MAX_TEXT_LENGTH: usize = 5000;
 pub struct DefinitionErrors {
     /// Where the definition came from (a file path, or "stored version N").
     pub source: String,
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 impl fmt::Display for DefinitionErrors {
@@ -424,7 +428,7 @@ privacy = "X"
     pub fn problems(questions: &str) -> Vec<String> {
         match with_questions(questions) {
             Ok(_) => panic!("expected the definition to be refused"),
-            Err(e) => e.problems,
+            Err(e) => e.problems.iter().map(ToString::to_string).collect(),
         }
     }
 
@@ -536,7 +540,11 @@ mod tests {
             ..wave.clone()
         };
         let err = csp.next_wave(&backwards).expect_err("closes before opens");
-        assert_eq!(err.problems, ["closes must be later than opens"]);
+        assert_eq!(
+            err.problems[0].to_string(),
+            "closes must be later than opens"
+        );
+        assert_eq!(err.problems[0].place, Place::Survey("closes"));
         let bad = NextWave {
             slug: "Bad Slug".to_owned(),
             title: " ".to_owned(),
@@ -544,8 +552,11 @@ mod tests {
         };
         let err = csp.next_wave(&bad).expect_err("bad names");
         assert_eq!(err.problems.len(), 2, "{err}");
-        assert!(err.problems[0].starts_with("slug \"Bad Slug\""), "{err}");
-        assert_eq!(err.problems[1], "title must not be empty");
+        assert!(
+            err.problems[0].to_string().starts_with("slug \"Bad Slug\""),
+            "{err}"
+        );
+        assert_eq!(err.problems[1].to_string(), "title must not be empty");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The one path every definition takes to become a [`SurveyDefinition`]:
 //! [`SurveyDefinition::from_raw`] checks ids, kinds, limits, dates and
-//! conditions, collecting every problem rather than the first.
+//! conditions, collecting every problem rather than the first, each at its
+//! [`Place`].
 
 use std::collections::HashSet;
 use std::num::NonZeroUsize;
@@ -8,6 +9,7 @@ use std::num::NonZeroUsize;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::format::{RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion};
+use super::problem::{Place, Problem};
 use super::{
     AnswerOption, Condition, DefinitionErrors, Fieldwork, MAX_SPECIFY_LENGTH, MAX_TEXT_LENGTH,
     Question, QuestionKind, Specify, SurveyDefinition,
@@ -19,7 +21,9 @@ impl SurveyDefinition {
     pub fn from_raw(source: &str, raw: RawDefinition) -> Result<Self, DefinitionErrors> {
         let mut problems = Vec::new();
         let slug = Slug::parse(&raw.slug)
-            .map_err(|e| problems.push(format!("slug {:?}: {e}", raw.slug)))
+            .map_err(|e| {
+                problems.push(Problem::survey("slug", format!("slug {:?}: {e}", raw.slug)))
+            })
             .ok();
         for (name, value) in [
             ("title", &raw.title),
@@ -30,7 +34,7 @@ impl SurveyDefinition {
             ("privacy", &raw.privacy),
         ] {
             if value.trim().is_empty() {
-                problems.push(format!("{name} must not be empty"));
+                problems.push(Problem::survey(name, format!("{name} must not be empty")));
             }
         }
         let opens = parse_moment("opens", raw.opens.as_deref(), &mut problems);
@@ -38,7 +42,7 @@ impl SurveyDefinition {
         if let (Some(o), Some(c)) = (opens, closes)
             && c <= o
         {
-            problems.push("closes must be later than opens".to_owned());
+            problems.push(Problem::survey("closes", "closes must be later than opens"));
         }
         let fieldwork = raw
             .fieldwork
@@ -46,21 +50,20 @@ impl SurveyDefinition {
             .and_then(|f| check_fieldwork(f, &mut problems));
 
         if raw.questions.is_empty() {
-            problems.push("a survey needs at least one question ([[questions]])".to_owned());
+            problems.push(Problem::survey(
+                "questions",
+                "a survey needs at least one question ([[questions]])",
+            ));
         }
         let mut questions: Vec<Question> = Vec::with_capacity(raw.questions.len());
         let mut seen = HashSet::new();
         for (index, rq) in raw.questions.iter().enumerate() {
-            let name = if rq.id.is_empty() {
-                format!("question {}", index + 1)
-            } else {
-                format!("question {:?}", rq.id)
-            };
+            let at = At { index, id: &rq.id };
             if !seen.insert(rq.id.as_str()) {
-                problems.push(format!("{name}: duplicate question id"));
+                problems.push(at.question("id", "duplicate question id"));
                 continue;
             }
-            if let Some(q) = check_question(&name, rq, &questions, &mut problems) {
+            if let Some(q) = check_question(at, rq, &questions, &mut problems) {
                 questions.push(q);
             }
         }
@@ -82,29 +85,69 @@ impl SurveyDefinition {
     }
 }
 
+/// The question being checked: problems found are placed at it.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    index: usize,
+    id: &'a str,
+}
+
+impl At<'_> {
+    fn question(self, field: &'static str, message: impl Into<String>) -> Problem {
+        Problem {
+            place: Place::Question {
+                index: self.index,
+                id: self.id.to_owned(),
+                field,
+            },
+            message: message.into(),
+        }
+    }
+
+    fn option(
+        self,
+        option: usize,
+        option_id: &str,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            place: Place::Option {
+                index: self.index,
+                id: self.id.to_owned(),
+                option,
+                option_id: option_id.to_owned(),
+                field,
+            },
+            message: message.into(),
+        }
+    }
+}
+
 fn parse_moment(
-    name: &str,
+    name: &'static str,
     value: Option<&str>,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<DateTime<Utc>> {
     let value = value?;
     match DateTime::parse_from_rfc3339(value) {
         Ok(moment) => Some(moment.with_timezone(&Utc)),
         Err(_) => {
-            problems.push(format!(
+            problems.push(Problem::survey(name, format!(
                 "{name} {value:?} is not a date and time with an offset, such as \"2019-03-03T23:59:59Z\""
-            ));
+            )));
             None
         }
     }
 }
 
-fn check_fieldwork(raw: &RawFieldwork, problems: &mut Vec<String>) -> Option<Fieldwork> {
-    let date = |name: &str, value: &str, problems: &mut Vec<String>| {
+fn check_fieldwork(raw: &RawFieldwork, problems: &mut Vec<Problem>) -> Option<Fieldwork> {
+    let date = |name: &str, value: &str, problems: &mut Vec<Problem>| {
         NaiveDate::parse_from_str(value, "%Y-%m-%d")
             .map_err(|_| {
-                problems.push(format!(
-                    "fieldwork.{name} {value:?} is not a date such as \"2019-02-18\""
+                problems.push(Problem::survey(
+                    "fieldwork",
+                    format!("fieldwork.{name} {value:?} is not a date such as \"2019-02-18\""),
                 ))
             })
             .ok()
@@ -113,7 +156,10 @@ fn check_fieldwork(raw: &RawFieldwork, problems: &mut Vec<String>) -> Option<Fie
     let to = date("to", &raw.to, problems);
     let (from, to) = (from?, to?);
     if to < from {
-        problems.push("fieldwork.to must not be before fieldwork.from".to_owned());
+        problems.push(Problem::survey(
+            "fieldwork",
+            "fieldwork.to must not be before fieldwork.from",
+        ));
         return None;
     }
     Some(Fieldwork {
@@ -124,30 +170,30 @@ fn check_fieldwork(raw: &RawFieldwork, problems: &mut Vec<String>) -> Option<Fie
 }
 
 fn check_question(
-    name: &str,
+    at: At<'_>,
     rq: &RawQuestion,
     earlier: &[Question],
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<Question> {
     let before = problems.len();
     let id = QuestionId::parse(&rq.id)
-        .map_err(|e| problems.push(format!("{name}: id: {e}")))
+        .map_err(|e| problems.push(at.question("id", format!("id: {e}"))))
         .ok();
     if rq.title.trim().is_empty() {
-        problems.push(format!("{name}: title must not be empty"));
+        problems.push(at.question("title", "title must not be empty"));
     }
-    let kind = check_kind(name, rq, problems);
+    let kind = check_kind(at, rq, problems);
     if rq.kind != RawKind::Text && rq.options.len() < 2 {
-        problems.push(format!("{name}: a question needs at least two options"));
+        problems.push(at.question("options", "a question needs at least two options"));
     }
     let mut options = Vec::with_capacity(rq.options.len());
     let mut seen = HashSet::new();
-    for ro in &rq.options {
+    for (index, ro) in rq.options.iter().enumerate() {
         if !seen.insert(ro.id.as_str()) {
-            problems.push(format!("{name}: duplicate option id {:?}", ro.id));
+            problems.push(at.option(index, &ro.id, "id", "duplicate option id".to_owned()));
             continue;
         }
-        if let Some(option) = check_option(name, rq.kind, ro, problems) {
+        if let Some(option) = check_option(at, rq.kind, index, ro, problems) {
             options.push(option);
         }
     }
@@ -155,10 +201,11 @@ fn check_question(
     let show_if = rq
         .show_if
         .as_ref()
-        .and_then(|c| check_condition(name, c, earlier, problems));
+        .and_then(|c| check_condition(at, c, earlier, problems));
     if rq.show_if.is_some() && rq.required {
-        problems.push(format!(
-            "{name}: a follow-up question (show_if) cannot also be required"
+        problems.push(at.question(
+            "required",
+            "a follow-up question (show_if) cannot also be required",
         ));
     }
 
@@ -185,12 +232,13 @@ fn check_question(
 }
 
 /// The question's kind, with the settings only that kind may have.
-fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Option<QuestionKind> {
+fn check_kind(at: At<'_>, rq: &RawQuestion, problems: &mut Vec<Problem>) -> Option<QuestionKind> {
     let before = problems.len();
-    let only_for = |setting: &str, given: bool, kind: &str, problems: &mut Vec<String>| {
+    let only_for = |setting: &'static str, given: bool, kind: &str, problems: &mut Vec<Problem>| {
         if given {
-            problems.push(format!(
-                "{name}: {setting} only applies to kind = \"{kind}\""
+            problems.push(at.question(
+                setting,
+                format!("{setting} only applies to kind = \"{kind}\""),
             ));
         }
     };
@@ -209,8 +257,9 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
         only_for("max_length", rq.max_length.is_some(), "text", problems);
     }
     if rq.kind == RawKind::Text && rq.demographic {
-        problems.push(format!(
-            "{name}: a text question cannot be demographic: only questions with options break the respondents down"
+        problems.push(at.question(
+            "demographic",
+            "a text question cannot be demographic: only questions with options break the respondents down",
         ));
     }
     let kind = match rq.kind {
@@ -219,15 +268,19 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
             None => NonZeroUsize::new(rq.options.len())
                 .map(|max_selections| QuestionKind::Multiple { max_selections }),
             Some(max) if max < 1 => {
-                problems.push(format!(
-                    "{name}: max_selections is {max}; it must be at least 1"
+                problems.push(at.question(
+                    "max_selections",
+                    format!("max_selections is {max}; it must be at least 1"),
                 ));
                 None
             }
             Some(max) if max as usize > rq.options.len() => {
-                problems.push(format!(
-                    "{name}: max_selections is {max} but the question has only {} options",
-                    rq.options.len()
+                problems.push(at.question(
+                    "max_selections",
+                    format!(
+                        "max_selections is {max} but the question has only {} options",
+                        rq.options.len()
+                    ),
                 ));
                 None
             }
@@ -241,19 +294,20 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
             if let Some(first_unscored) = rq.options.iter().position(|o| o.unscored)
                 && rq.options[first_unscored..].iter().any(|o| !o.unscored)
             {
-                problems.push(format!(
-                    "{name}: unscored options (such as \"Don't know\") come after the scale's own options"
+                problems.push(at.question(
+                    "options",
+                    "unscored options (such as \"Don't know\") come after the scale's own options",
                 ));
             }
             if scored < 2 {
-                problems.push(format!("{name}: a scale needs at least two scored options"));
+                problems.push(at.question("options", "a scale needs at least two scored options"));
             }
             // The top two, or the top one of a two-point scale.
             let positive = rq.positive.unwrap_or(if scored <= 2 { 1 } else { 2 });
             if positive < 1 || positive as usize >= scored.max(2) {
-                problems.push(format!(
-                    "{name}: positive is {positive}; it must be at least 1 and fewer than the scale's {scored} scored options"
-                ));
+                problems.push(at.question("positive", format!(
+                    "positive is {positive}; it must be at least 1 and fewer than the scale's {scored} scored options"
+                )));
                 None
             } else {
                 usize::try_from(positive)
@@ -264,7 +318,7 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
         }
         RawKind::Text => {
             if !rq.options.is_empty() {
-                problems.push(format!("{name}: a text question has no options"));
+                problems.push(at.question("options", "a text question has no options"));
             }
             match rq.max_length {
                 Some(max) if (1..=MAX_TEXT_LENGTH as i64).contains(&max) => usize::try_from(max)
@@ -272,14 +326,16 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
                     .and_then(NonZeroUsize::new)
                     .map(|max_length| QuestionKind::Text { max_length }),
                 Some(max) => {
-                    problems.push(format!(
-                        "{name}: max_length is {max}; it must be between 1 and {MAX_TEXT_LENGTH}"
+                    problems.push(at.question(
+                        "max_length",
+                        format!("max_length is {max}; it must be between 1 and {MAX_TEXT_LENGTH}"),
                     ));
                     None
                 }
                 None => {
-                    problems.push(format!(
-                        "{name}: a text question needs max_length, the most characters an answer may have"
+                    problems.push(at.question(
+                        "max_length",
+                        "a text question needs max_length, the most characters an answer may have",
                     ));
                     None
                 }
@@ -290,45 +346,47 @@ fn check_kind(name: &str, rq: &RawQuestion, problems: &mut Vec<String>) -> Optio
 }
 
 fn check_option(
-    name: &str,
+    at: At<'_>,
     kind: RawKind,
+    index: usize,
     ro: &RawOption,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<AnswerOption> {
+    let here = |field: &'static str, message: String| at.option(index, &ro.id, field, message);
     if ro.unscored && kind != RawKind::Scale {
-        problems.push(format!(
-            "{name}: option {:?}: unscored only applies to kind = \"scale\"",
-            ro.id
+        problems.push(here(
+            "unscored",
+            "unscored only applies to kind = \"scale\"".to_owned(),
         ));
     }
     if ro.specify.is_some() && kind == RawKind::Scale {
-        problems.push(format!(
-            "{name}: option {:?}: a scale's options cannot ask to \"please specify\"",
-            ro.id
+        problems.push(here(
+            "specify",
+            "a scale's options cannot ask to \"please specify\"".to_owned(),
         ));
     }
     let id = OptionId::parse(&ro.id)
-        .map_err(|e| problems.push(format!("{name}: option {:?}: {e}", ro.id)))
+        .map_err(|e| problems.push(here("id", e.to_string())))
         .ok();
     if ro.label.trim().is_empty() {
-        problems.push(format!(
-            "{name}: option {:?}: label must not be empty",
-            ro.id
-        ));
+        problems.push(here("label", "label must not be empty".to_owned()));
     }
     let specify = match &ro.specify {
         None => None,
         Some(s) if s.max_length < 1 || s.max_length > MAX_SPECIFY_LENGTH as i64 => {
-            problems.push(format!(
-                "{name}: option {:?}: specify.max_length is {}; it must be between 1 and {MAX_SPECIFY_LENGTH}",
-                ro.id, s.max_length
+            problems.push(here(
+                "specify",
+                format!(
+                    "specify.max_length is {}; it must be between 1 and {MAX_SPECIFY_LENGTH}",
+                    s.max_length
+                ),
             ));
             None
         }
         Some(s) if s.label.trim().is_empty() => {
-            problems.push(format!(
-                "{name}: option {:?}: specify.label must not be empty",
-                ro.id
+            problems.push(here(
+                "specify",
+                "specify.label must not be empty".to_owned(),
             ));
             None
         }
@@ -347,22 +405,28 @@ fn check_option(
 }
 
 fn check_condition(
-    name: &str,
+    at: At<'_>,
     rc: &RawCondition,
     earlier: &[Question],
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<Condition> {
     let Some(parent) = earlier.iter().find(|q| q.id.as_str() == rc.question) else {
-        problems.push(format!(
-            "{name}: show_if names question {:?}, which is not an earlier question of this survey",
-            rc.question
+        problems.push(at.question(
+            "show_if",
+            format!(
+                "show_if names question {:?}, which is not an earlier question of this survey",
+                rc.question
+            ),
         ));
         return None;
     };
     let Some(option) = parent.option(&rc.option) else {
-        problems.push(format!(
-            "{name}: show_if names option {:?}, which question {:?} does not have",
-            rc.option, rc.question
+        problems.push(at.question(
+            "show_if",
+            format!(
+                "show_if names option {:?}, which question {:?} does not have",
+                rc.option, rc.question
+            ),
         ));
         return None;
     };
@@ -396,7 +460,7 @@ options = [{ id = "x", label = "X" }, { id = "x", label = "Y" }]
         );
         assert!(
             p.iter()
-                .any(|m| m == r#"question "a": duplicate option id "x""#),
+                .any(|m| m == r#"question "a": option "x": duplicate option id"#),
             "{p:?}"
         );
     }
@@ -514,15 +578,25 @@ options = [{ id = "x", label = "X" }, { id = "y", label = "Y" }]
 
         let err = SurveyDefinition::from_toml("f.toml", &format!("{MINIMAL}colour = 1\n{TWO}"))
             .expect_err("unknown key");
-        assert!(err.problems[0].contains("unknown field `colour`"), "{err}");
-        assert!(err.problems[0].contains("line 9"), "{err}");
+        assert!(
+            err.problems[0]
+                .to_string()
+                .contains("unknown field `colour`"),
+            "{err}"
+        );
+        assert!(err.problems[0].to_string().contains("line 9"), "{err}");
 
         let err = SurveyDefinition::from_toml(
             "f.toml",
             &format!("{MINIMAL}opens = \"2019-02-18\"\n{TWO}"),
         )
         .expect_err("date without time");
-        assert!(err.problems[0].starts_with("opens \"2019-02-18\""), "{err}");
+        assert!(
+            err.problems[0]
+                .to_string()
+                .starts_with("opens \"2019-02-18\""),
+            "{err}"
+        );
     }
 
     #[test]
