@@ -38,6 +38,32 @@ pub const WHO_CAN_ANSWER: &str = "who-can-answer";
 pub const TIME_TO_COMPLETE: &str = "time-to-complete";
 pub const PRIVACY: &str = "privacy";
 
+/// The builder's question form (its title is [`TITLE`]).
+pub const QUESTION_ID: &str = "question-id";
+pub const KIND: &str = "kind";
+pub const HINT: &str = "hint";
+pub const SHORT_LABEL: &str = "short-label";
+pub const CHART_TITLE: &str = "chart-title";
+pub const REQUIRED: &str = "required";
+pub const REQUIRED_MESSAGE: &str = "required-message";
+pub const DEMOGRAPHIC: &str = "demographic";
+pub const MAX_SELECTIONS: &str = "max-selections";
+pub const POSITIVE: &str = "positive";
+pub const MAX_LENGTH: &str = "max-length";
+pub const SHOW_IF: &str = "show-if";
+/// A new question's options, one per line; also where the options list of
+/// a question is, for its errors.
+pub const OPTIONS: &str = "options";
+
+/// The builder's option form (its label is [`LABEL`], its hint [`HINT`]).
+pub const OPTION_ID: &str = "option-id";
+pub const UNSCORED: &str = "unscored";
+pub const SPECIFY_LABEL: &str = "specify-label";
+pub const SPECIFY_LENGTH: &str = "specify-length";
+
+/// Which way a "Move up" / "Move down" button moves a question or option.
+pub const DIRECTION: &str = "direction";
+
 /// The prefix of an option's "please specify" field: `specify-{option}`.
 const SPECIFY_PREFIX: &str = "specify-";
 

@@ -28,6 +28,18 @@ pub mod route {
     pub const ADMIN_DRAFT_TOML: &str = "/admin/drafts/{slug}/definition.toml";
     pub const ADMIN_DRAFT_PUBLISH: &str = "/admin/drafts/{slug}/publish";
     pub const ADMIN_DRAFT_SETTINGS: &str = "/admin/drafts/{slug}/settings";
+    pub const ADMIN_DRAFT_ADD_QUESTION: &str = "/admin/drafts/{slug}/add-question";
+    pub const ADMIN_DRAFT_QUESTION: &str = "/admin/drafts/{slug}/questions/{question}";
+    pub const ADMIN_DRAFT_QUESTION_MOVE: &str = "/admin/drafts/{slug}/questions/{question}/move";
+    pub const ADMIN_DRAFT_QUESTION_REMOVE: &str =
+        "/admin/drafts/{slug}/questions/{question}/remove";
+    pub const ADMIN_DRAFT_ADD_OPTION: &str = "/admin/drafts/{slug}/questions/{question}/add-option";
+    pub const ADMIN_DRAFT_OPTION: &str =
+        "/admin/drafts/{slug}/questions/{question}/options/{option}";
+    pub const ADMIN_DRAFT_OPTION_MOVE: &str =
+        "/admin/drafts/{slug}/questions/{question}/options/{option}/move";
+    pub const ADMIN_DRAFT_OPTION_REMOVE: &str =
+        "/admin/drafts/{slug}/questions/{question}/options/{option}/remove";
     pub const ADMIN_AUDIT: &str = "/admin/audit";
 
     pub const API_RESULTS: &str = "/api/surveys/{slug}/results";
@@ -174,6 +186,38 @@ pub fn draft_settings(slug: &str) -> String {
 pub fn publish_draft(slug: &str) -> String {
     format!("/admin/drafts/{slug}/publish")
 }
+/// The form that adds a question to a draft.
+pub fn draft_add_question(slug: &str) -> String {
+    format!("/admin/drafts/{slug}/add-question")
+}
+/// The form that edits one question of a draft.
+pub fn draft_question(slug: &str, question: &str) -> String {
+    format!("/admin/drafts/{slug}/questions/{question}")
+}
+/// Where a question's "Move up" / "Move down" buttons post.
+pub fn draft_question_move(slug: &str, question: &str) -> String {
+    format!("/admin/drafts/{slug}/questions/{question}/move")
+}
+/// Where a question's "Remove" button posts.
+pub fn draft_question_remove(slug: &str, question: &str) -> String {
+    format!("/admin/drafts/{slug}/questions/{question}/remove")
+}
+/// The form that adds an option to a question of a draft.
+pub fn draft_add_option(slug: &str, question: &str) -> String {
+    format!("/admin/drafts/{slug}/questions/{question}/add-option")
+}
+/// The form that edits one option of a question of a draft.
+pub fn draft_option(slug: &str, question: &str, option: &str) -> String {
+    format!("/admin/drafts/{slug}/questions/{question}/options/{option}")
+}
+/// Where an option's "Move up" / "Move down" buttons post.
+pub fn draft_option_move(slug: &str, question: &str, option: &str) -> String {
+    format!("/admin/drafts/{slug}/questions/{question}/options/{option}/move")
+}
+/// Where an option's "Remove" button posts.
+pub fn draft_option_remove(slug: &str, question: &str, option: &str) -> String {
+    format!("/admin/drafts/{slug}/questions/{question}/options/{option}/remove")
+}
 /// Who did what to which survey.
 pub fn audit() -> &'static str {
     route::ADMIN_AUDIT
@@ -290,6 +334,26 @@ mod tests {
             (route::ADMIN_DRAFT_PUBLISH, publish_draft(s)),
             (route::ADMIN_DRAFT_SETTINGS, draft_settings(s)),
             (route::ADMIN_AUDIT, audit().to_owned()),
+            (route::ADMIN_DRAFT_ADD_QUESTION, draft_add_question(s)),
+            (route::ADMIN_DRAFT_QUESTION, draft_question(s, "q")),
+            (
+                route::ADMIN_DRAFT_QUESTION_MOVE,
+                draft_question_move(s, "q"),
+            ),
+            (
+                route::ADMIN_DRAFT_QUESTION_REMOVE,
+                draft_question_remove(s, "q"),
+            ),
+            (route::ADMIN_DRAFT_ADD_OPTION, draft_add_option(s, "q")),
+            (route::ADMIN_DRAFT_OPTION, draft_option(s, "q", "o")),
+            (
+                route::ADMIN_DRAFT_OPTION_MOVE,
+                draft_option_move(s, "q", "o"),
+            ),
+            (
+                route::ADMIN_DRAFT_OPTION_REMOVE,
+                draft_option_remove(s, "q", "o"),
+            ),
             (route::API_RESULTS, api_results(s, "where=dartford")),
             (route::SURVEY_START, start(&slug)),
             (route::SURVEY_START, cookie_path(&slug)),

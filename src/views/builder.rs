@@ -101,14 +101,8 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
             }
         }
         h2.heading-m { "Questions" }
-        ol.list.list--number.draft-questions {
-            @for q in def.questions() {
-                li {
-                    (q.title()) " "
-                    span.secondary-text { "(" (q.kind().as_str()) ", id " (q.id()) ")" }
-                }
-            }
-        }
+        (super::editor::questions_list(who, def, draft.revision))
+        h2.heading-m { "Settings and definition file" }
         p.body { a href=(paths::draft_settings(slug)) { "Change the settings" } }
         p.body {
             a href=(paths::draft_toml(slug)) download { "Download the draft's definition file" }
@@ -253,6 +247,34 @@ pub struct Conflict {
     pub differences: Vec<(&'static str, String, String)>,
 }
 
+/// The notice that someone else saved the draft first: who, when, and
+/// where what they saved differs from what this officer typed (`what`:
+/// "settings", "question" or "option").
+pub fn conflict_notice(c: &Conflict, what: &str) -> Markup {
+    html! {
+        div.notification.notification--warning role="alert" tabindex="-1" autofocus {
+            h2.heading-m { "Someone else saved this draft first" }
+            p.body {
+                (c.by) " saved it at " (c.at.format("%H:%M:%S on %-d %B %Y")) " (UTC), after you opened this page. Nothing of yours was saved, and nothing you typed is lost: it is in the form below."
+            }
+            @if c.differences.is_empty() {
+                p.body { "Their " (what) " is the same as yours. Save again to keep it." }
+            } @else {
+                table.table {
+                    caption.heading-s { "Where their " (what) " differs from yours" }
+                    thead { tr { th scope="col" { "Field" } th scope="col" { "Saved by " (c.by) } th scope="col" { "Yours" } } }
+                    tbody {
+                        @for (label, theirs, yours) in &c.differences {
+                            tr { th scope="row" { (label) } td.answer-text { (theirs) } td.answer-text { (yours) } }
+                        }
+                    }
+                }
+                p.body { "Check the form, then save again: what you save replaces what they saved." }
+            }
+        }
+    }
+}
+
 /// The draft's settings: what the start page and privacy notice say, and
 /// the dates.
 pub fn settings_page(
@@ -266,28 +288,7 @@ pub fn settings_page(
     let e = |id: &str| error_for(errors, id);
     let body = html! {
         (error_summary(errors))
-        @if let Some(c) = conflict {
-            div.notification.notification--warning role="alert" tabindex="-1" autofocus {
-                h2.heading-m { "Someone else saved this draft first" }
-                p.body {
-                    (c.by) " saved it at " (c.at.format("%H:%M:%S on %-d %B %Y")) " (UTC), after you opened this page. Nothing of yours was saved, and nothing you typed is lost: it is in the form below."
-                }
-                @if c.differences.is_empty() {
-                    p.body { "Their settings are the same as yours. Save again to keep them." }
-                } @else {
-                    table.table {
-                        caption.heading-s { "Where their settings differ from yours" }
-                        thead { tr { th scope="col" { "Setting" } th scope="col" { "Saved by " (c.by) } th scope="col" { "Yours" } } }
-                        tbody {
-                            @for (label, theirs, yours) in &c.differences {
-                                tr { th scope="row" { (label) } td.answer-text { (theirs) } td.answer-text { (yours) } }
-                            }
-                        }
-                    }
-                    p.body { "Check the form, then save again: what you save replaces what they saved." }
-                }
-            }
-        }
+        @if let Some(c) = conflict { (conflict_notice(c, "settings")) }
         span.caption-l { "Draft survey" }
         h1.heading-l { "Settings" }
         form method="post" action=(paths::draft_settings(slug)) novalidate {

@@ -12,7 +12,7 @@ use super::auth::{AdminPage, SignedIn};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
 use crate::db::builder::{self as storage, NewDraft, Publishing, Saving};
-use crate::domain::{NextWave, SurveySettings};
+use crate::domain::{NextWave, Place, Problem, SurveySettings};
 use crate::error::{AppError, Refusal};
 use crate::views::SummaryItem;
 use crate::views::builder::{self as view, Conflict, DraftView, NewSurveyForm, SettingsForm};
@@ -80,22 +80,56 @@ fn form_date(field: &str, value: &str, errors: &mut Vec<SummaryItem>) -> Option<
     }
 }
 
-/// A problem of the one validation path, at the field it names.
-fn at_field(problem: &str) -> SummaryItem {
-    let field = [fields::SLUG, fields::TITLE, fields::OPENS, fields::CLOSES]
-        .into_iter()
-        .find(|f| problem.starts_with(&format!("{f} ")))
-        .unwrap_or(fields::SLUG);
-    let message = match field {
-        f if f == fields::CLOSES && problem.contains("later than opens") => {
-            "The closing date must be after the opening date".to_owned()
-        }
-        f if f == fields::TITLE => "Enter a title".to_owned(),
-        f if f == fields::SLUG => format!(
-            "Enter a web address name of lower-case letters, digits and hyphens ({})",
-            problem.split_once(": ").map_or(problem, |(_, why)| why)
+/// A survey-level problem of the one validation path, at the field of the
+/// new-survey or settings form it names.
+fn at_field(problem: &Problem) -> SummaryItem {
+    const SETTINGS: [(&str, &str, &str); 8] = [
+        ("slug", fields::SLUG, ""),
+        ("title", fields::TITLE, "Enter a title"),
+        (
+            "organisation",
+            fields::ORGANISATION,
+            "Enter the organisation",
         ),
-        _ => problem.to_owned(),
+        (
+            "purpose",
+            fields::PURPOSE,
+            "Say why the survey is being run",
+        ),
+        (
+            "who_can_answer",
+            fields::WHO_CAN_ANSWER,
+            "Say who can answer",
+        ),
+        (
+            "time_to_complete",
+            fields::TIME_TO_COMPLETE,
+            "Say how long it takes",
+        ),
+        ("privacy", fields::PRIVACY, "Enter the privacy notice"),
+        ("closes", fields::CLOSES, ""),
+    ];
+    let m = problem.message.as_str();
+    let setting = match problem.place {
+        Place::Survey(name) => SETTINGS.iter().find(|(key, _, _)| *key == name),
+        _ => None,
+    };
+    let Some((key, field, empty)) = setting else {
+        return SummaryItem::at("main-content", problem.to_string());
+    };
+    let message = if *key == "slug" {
+        format!(
+            "Enter a web address name of lower-case letters, digits and hyphens ({})",
+            m.split_once(": ").map_or(m, |(_, why)| why)
+        )
+    } else if *key == "closes" && m.contains("later than opens") {
+        "The closing date must be after the opening date".to_owned()
+    } else if m.ends_with("must not be empty") {
+        (*empty).to_owned()
+    } else {
+        // "title is too long: …": the field names itself.
+        let rest = m.strip_prefix(key).unwrap_or(m).trim_start();
+        format!("It {rest}")
     };
     SummaryItem::at(field, message)
 }
@@ -163,11 +197,7 @@ pub async fn create_survey(
     let definition = match source.definition.next_wave(&wave) {
         Ok(definition) => definition,
         Err(problems) => {
-            let errors: Vec<SummaryItem> = problems
-                .problems
-                .iter()
-                .map(|p| at_field(&p.to_string()))
-                .collect();
+            let errors: Vec<SummaryItem> = problems.problems.iter().map(at_field).collect();
             return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, &errors));
         }
     };
@@ -192,7 +222,7 @@ pub async fn create_survey(
 }
 
 /// The draft of the path, or 404.
-async fn find_draft(
+pub(super) async fn find_draft(
     state: &web::Data<AppState>,
     slug: &str,
 ) -> Result<storage::SurveyDraft, AppError> {
@@ -202,7 +232,7 @@ async fn find_draft(
         .ok_or(AppError::NotFound)
 }
 
-fn render_draft(
+pub(super) fn render_draft(
     who: &SignedIn,
     draft: &storage::SurveyDraft,
     status: StatusCode,
@@ -252,7 +282,7 @@ pub async fn draft_toml(
 
 /// The draft revision a form was read from, or the refusal of a form
 /// without one (no page of ours sends that), headed `what_happened`.
-fn form_revision(form: &Form, slug: &str, what_happened: &str) -> Result<i32, Refusal> {
+pub(super) fn form_revision(form: &Form, slug: &str, what_happened: &str) -> Result<i32, Refusal> {
     form.get(fields::REVISION)
         .and_then(|r| r.parse::<i32>().ok())
         .ok_or_else(|| {
@@ -371,41 +401,6 @@ fn typed_settings(form: &Form) -> SettingsForm {
     }
 }
 
-/// A settings problem of the one validation path (which names the setting
-/// as the file does), at its field.
-fn setting_error(problem: &str) -> SummaryItem {
-    const SETTINGS: [(&str, &str, &str); 6] = [
-        ("title", fields::TITLE, "Enter a title"),
-        (
-            "organisation",
-            fields::ORGANISATION,
-            "Enter the organisation",
-        ),
-        (
-            "purpose",
-            fields::PURPOSE,
-            "Say why the survey is being run",
-        ),
-        (
-            "who_can_answer",
-            fields::WHO_CAN_ANSWER,
-            "Say who can answer",
-        ),
-        (
-            "time_to_complete",
-            fields::TIME_TO_COMPLETE,
-            "Say how long it takes",
-        ),
-        ("privacy", fields::PRIVACY, "Enter the privacy notice"),
-    ];
-    for (key, field, message) in SETTINGS {
-        if problem.starts_with(&format!("{key} ")) {
-            return SummaryItem::at(field, message);
-        }
-    }
-    at_field(problem)
-}
-
 /// GET `/admin/drafts/{slug}/settings`.
 pub async fn show_settings(
     state: web::Data<AppState>,
@@ -478,12 +473,7 @@ pub async fn save_settings(
     };
     let checked = draft.definition.with_settings(&settings);
     if let Err(problems) = &checked {
-        errors.extend(
-            problems
-                .problems
-                .iter()
-                .map(|p| setting_error(&p.to_string())),
-        );
+        errors.extend(problems.problems.iter().map(at_field));
     }
     // Every problem at once, in the order of the form.
     let order: Vec<String> = typed

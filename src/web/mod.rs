@@ -16,6 +16,7 @@
 pub mod assets;
 pub mod auth;
 pub mod builder;
+pub mod editor;
 pub mod exports;
 pub mod form;
 pub mod limits;
@@ -93,6 +94,54 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             route::ADMIN_DRAFT_SETTINGS,
             web::post().to(builder::save_settings),
+        )
+        .route(
+            route::ADMIN_DRAFT_ADD_QUESTION,
+            web::get().to(editor::show_add_question),
+        )
+        .route(
+            route::ADMIN_DRAFT_ADD_QUESTION,
+            web::post().to(editor::add_question),
+        )
+        .route(
+            route::ADMIN_DRAFT_QUESTION,
+            web::get().to(editor::show_question),
+        )
+        .route(
+            route::ADMIN_DRAFT_QUESTION,
+            web::post().to(editor::change_question),
+        )
+        .route(
+            route::ADMIN_DRAFT_QUESTION_MOVE,
+            web::post().to(editor::move_question),
+        )
+        .route(
+            route::ADMIN_DRAFT_QUESTION_REMOVE,
+            web::post().to(editor::remove_question),
+        )
+        .route(
+            route::ADMIN_DRAFT_ADD_OPTION,
+            web::get().to(editor::show_add_option),
+        )
+        .route(
+            route::ADMIN_DRAFT_ADD_OPTION,
+            web::post().to(editor::add_option),
+        )
+        .route(
+            route::ADMIN_DRAFT_OPTION,
+            web::get().to(editor::show_option),
+        )
+        .route(
+            route::ADMIN_DRAFT_OPTION,
+            web::post().to(editor::change_option),
+        )
+        .route(
+            route::ADMIN_DRAFT_OPTION_MOVE,
+            web::post().to(editor::move_option),
+        )
+        .route(
+            route::ADMIN_DRAFT_OPTION_REMOVE,
+            web::post().to(editor::remove_option),
         )
         .route(route::ADMIN_AUDIT, web::get().to(builder::audit_log))
         .route(

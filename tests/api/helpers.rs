@@ -279,12 +279,15 @@ impl TestApp {
 
     /// A browser signed in as a new officer with this role.
     pub async fn signed_in(&self, role: &str) -> Resident {
-        let email = format!("{role}@example.gov.uk");
-        self.add_officer(&email, "correct horse battery staple", role);
+        self.signed_in_as(&format!("{role}@example.gov.uk"), role)
+            .await
+    }
+
+    /// A browser signed in as a new officer with this email and role.
+    pub async fn signed_in_as(&self, email: &str, role: &str) -> Resident {
+        self.add_officer(email, "correct horse battery staple", role);
         let mut officer = self.resident();
-        let page = officer
-            .sign_in(&email, "correct horse battery staple")
-            .await;
+        let page = officer.sign_in(email, "correct horse battery staple").await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         officer
     }

@@ -8,6 +8,7 @@ mod architecture;
 mod bad_input;
 mod builder;
 mod definitions;
+mod editor;
 mod exports;
 mod hostile;
 mod officers;

@@ -32,6 +32,14 @@ pub use problem::{Place, Problem};
 /// The longest "please specify" box a definition may ask for.
 pub const MAX_SPECIFY_LENGTH: usize = 1000;
 
+/// The longest title, label or short message a definition may have, in
+/// characters: a question, an option, a short label, a chart title.
+pub const MAX_LABEL_LENGTH: usize = 300;
+/// The longest hint.
+pub const MAX_HINT_LENGTH: usize = 2000;
+/// The longest prose setting: the purpose and the privacy notice.
+pub const MAX_PROSE_LENGTH: usize = 10_000;
+
 /// The longest free-text answer a definition may ask for.
 pub const MAX_TEXT_LENGTH: usize = 5000;
 

@@ -11,9 +11,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::format::{RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion};
 use super::problem::{Place, Problem};
 use super::{
-    AnswerOption, Condition, DefinitionErrors, Fieldwork, MAX_SPECIFY_LENGTH, MAX_TEXT_LENGTH,
-    Question, QuestionKind, Specify, SurveyDefinition,
+    AnswerOption, Condition, DefinitionErrors, Fieldwork, MAX_HINT_LENGTH, MAX_LABEL_LENGTH,
+    MAX_PROSE_LENGTH, MAX_SPECIFY_LENGTH, MAX_TEXT_LENGTH, Question, QuestionKind, Specify,
+    SurveyDefinition,
 };
+
+/// "title is too long: 301 characters, at most 300", if `value` is longer
+/// than `max` characters.
+fn too_long(name: &str, value: &str, max: usize) -> Option<String> {
+    let length = value.chars().count();
+    (length > max).then(|| format!("{name} is too long: {length} characters, at most {max}"))
+}
 use crate::domain::ids::{OptionId, QuestionId, Slug};
 
 impl SurveyDefinition {
@@ -25,16 +33,19 @@ impl SurveyDefinition {
                 problems.push(Problem::survey("slug", format!("slug {:?}: {e}", raw.slug)))
             })
             .ok();
-        for (name, value) in [
-            ("title", &raw.title),
-            ("organisation", &raw.organisation),
-            ("purpose", &raw.purpose),
-            ("who_can_answer", &raw.who_can_answer),
-            ("time_to_complete", &raw.time_to_complete),
-            ("privacy", &raw.privacy),
+        for (name, value, max) in [
+            ("title", &raw.title, MAX_LABEL_LENGTH),
+            ("organisation", &raw.organisation, MAX_LABEL_LENGTH),
+            ("purpose", &raw.purpose, MAX_PROSE_LENGTH),
+            ("who_can_answer", &raw.who_can_answer, MAX_LABEL_LENGTH),
+            ("time_to_complete", &raw.time_to_complete, MAX_LABEL_LENGTH),
+            ("privacy", &raw.privacy, MAX_PROSE_LENGTH),
         ] {
             if value.trim().is_empty() {
                 problems.push(Problem::survey(name, format!("{name} must not be empty")));
+            }
+            if let Some(message) = too_long(name, value, max) {
+                problems.push(Problem::survey(name, message));
             }
         }
         let opens = parse_moment("opens", raw.opens.as_deref(), &mut problems);
@@ -181,6 +192,21 @@ fn check_question(
         .ok();
     if rq.title.trim().is_empty() {
         problems.push(at.question("title", "title must not be empty"));
+    }
+    for (field, value, max) in [
+        ("title", Some(&rq.title), MAX_LABEL_LENGTH),
+        ("short_label", rq.short_label.as_ref(), MAX_LABEL_LENGTH),
+        ("chart_title", rq.chart_title.as_ref(), MAX_LABEL_LENGTH),
+        (
+            "required_message",
+            rq.required_message.as_ref(),
+            MAX_LABEL_LENGTH,
+        ),
+        ("hint", rq.hint.as_ref(), MAX_HINT_LENGTH),
+    ] {
+        if let Some(message) = value.and_then(|v| too_long(field, v, max)) {
+            problems.push(at.question(field, message));
+        }
     }
     let kind = check_kind(at, rq, problems);
     if rq.kind != RawKind::Text && rq.options.len() < 2 {
@@ -371,6 +397,19 @@ fn check_option(
     if ro.label.trim().is_empty() {
         problems.push(here("label", "label must not be empty".to_owned()));
     }
+    for (field, value, max) in [
+        ("label", Some(&ro.label), MAX_LABEL_LENGTH),
+        ("hint", ro.hint.as_ref(), MAX_HINT_LENGTH),
+        (
+            "specify",
+            ro.specify.as_ref().map(|s| &s.label),
+            MAX_LABEL_LENGTH,
+        ),
+    ] {
+        if let Some(message) = value.and_then(|v| too_long(field, v, max)) {
+            problems.push(here(field, message));
+        }
+    }
     let specify = match &ro.specify {
         None => None,
         Some(s) if s.max_length < 1 || s.max_length > MAX_SPECIFY_LENGTH as i64 => {
@@ -440,6 +479,37 @@ fn check_condition(
 mod tests {
     use super::super::testing::*;
     use super::*;
+
+    #[test]
+    fn over_long_text_is_refused_at_its_place() {
+        let long = "x".repeat(MAX_LABEL_LENGTH + 1);
+        let hint = "h".repeat(MAX_HINT_LENGTH + 1);
+        let p = problems(&TWO.replace(
+            "title = \"A?\"",
+            &format!("title = \"{long}\"\nhint = \"{hint}\""),
+        ));
+        assert_eq!(
+            p,
+            [
+                format!(
+                    "question \"a\": title is too long: 301 characters, at most {MAX_LABEL_LENGTH}"
+                ),
+                format!(
+                    "question \"a\": hint is too long: 2001 characters, at most {MAX_HINT_LENGTH}"
+                ),
+            ]
+        );
+        let p = problems(&TWO.replace("label = \"X\"", &format!("label = \"{long}\"")));
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].starts_with("question \"a\": option \"x\": label is too long"),
+            "{p:?}"
+        );
+        // Characters, not bytes: 300 pound signs are fine.
+        let pounds = "\u{a3}".repeat(MAX_LABEL_LENGTH);
+        with_questions(&TWO.replace("title = \"A?\"", &format!("title = \"{pounds}\"")))
+            .expect("300 characters");
+    }
 
     #[test]
     fn duplicate_question_ids_are_refused() {
