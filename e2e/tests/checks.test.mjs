@@ -163,10 +163,36 @@ test('officer pages pass axe', async () => {
       response = await submit(page, 'main button[type=submit]');
       assert.equal(response.status(), 422);
       await check(page, 'builder-settings-error', response);
+      // Questions and options: add one, its error state, a refused removal,
+      // a question with its options, an option.
+      const draft = `${app.url}/admin/drafts/csp-2020`;
+      response = await page.goto(`${draft}/add-question`);
+      await check(page, 'builder-add-question', response);
+      await page.fill('#title', 'How safe do you feel in your local area after dark?');
+      await page.fill('#question-id', 'Bad Id');
+      await page.check('#kind-scale');
+      await page.fill('#options', 'Very safe\nFairly safe\nFairly unsafe\nVery unsafe');
+      response = await submit(page, 'form[action$="/add-question"] button[type=submit]');
+      assert.equal(response.status(), 422);
+      await check(page, 'builder-add-question-error', response);
+      assert.equal(await page.inputValue('#options'), 'Very safe\nFairly safe\nFairly unsafe\nVery unsafe', 'what was typed comes back');
+      await page.fill('#question-id', 'feel-safe');
+      response = await submit(page, 'form[action$="/add-question"] button[type=submit]');
+      assert.match(page.url(), /\/admin\/drafts\/csp-2020$/);
+      response = await submit(page, 'form[action$="/questions/most-important/remove"] button');
+      assert.equal(response.status(), 422);
+      await check(page, 'builder-draft-refused', response);
+      response = await page.goto(`${draft}/questions/feel-safe`);
+      await check(page, 'builder-question', response);
+      response = await page.goto(`${draft}/questions/feel-safe/add-option`);
+      await check(page, 'builder-add-option', response);
+      response = await page.goto(`${draft}/questions/borough/options/dartford`);
+      await check(page, 'builder-option', response);
       response = await page.goto(`${app.url}/admin/audit`);
       await check(page, 'builder-audit', response);
     }
-    for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/drafts/csp-2020/settings', '/admin/audit']) {
+    for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/drafts/csp-2020/settings', '/admin/audit',
+      '/admin/drafts/csp-2020/add-question', '/admin/drafts/csp-2020/questions/most-important', '/admin/drafts/csp-2020/questions/borough/options/dartford']) {
       await page.goto(`${app.url}${path}`);
       assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);
     }

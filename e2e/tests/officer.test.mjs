@@ -43,3 +43,46 @@ test('an officer signs in, filters the results and sees them update live', async
   await resident.close();
   await officer.close();
 });
+
+test('an admin builds the next wave with JavaScript off and the keyboard alone', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page, app.url);
+  const press = async (key) => {
+    const [response] = await Promise.all([page.waitForNavigation(), page.keyboard.press(key)]);
+    return response;
+  };
+  const type = async (selector, text) => {
+    await page.focus(selector);
+    await page.keyboard.type(text);
+  };
+  await page.goto(`${app.url}/admin/surveys/new`);
+  await page.selectOption('#copy-from', 'csp-2019');
+  await type('#slug', 'csp-2021');
+  await type('#title', 'Community safety 2021');
+  await press('Enter');
+  assert.match(page.url(), /\/admin\/drafts\/csp-2021$/);
+  const firstQuestion = async () => (await page.getAttribute('ol.draft-questions li a.link-button', 'href')).split('/').pop();
+  assert.equal(await firstQuestion(), 'borough');
+
+  // "Move down" is a button in a form: Enter on it moves the question.
+  await page.focus('form[action$="/questions/borough/move"] button');
+  let response = await press('Enter');
+  assert.equal(response.status(), 200);
+  assert.equal(await firstQuestion(), 'most-important');
+
+  // A free-text question, typed and chosen with the keyboard.
+  await page.goto(`${app.url}/admin/drafts/csp-2021/add-question`);
+  await type('#title', 'Is there anything else you would like to tell us?');
+  await type('#question-id', 'anything-else');
+  await page.focus('#kind-text');
+  await page.keyboard.press('Space');
+  await type('#max-length', '500');
+  await page.focus('#max-length');
+  await press('Enter');
+  assert.match(page.url(), /\/admin\/drafts\/csp-2021$/);
+  const ids = await page.$$eval('ol.draft-questions li a.link-button', (links) => links.map((a) => a.getAttribute('href').split('/').pop()));
+  assert.equal(ids.at(-1), 'anything-else');
+  await screenshot(page, 'builder-draft-375');
+  await context.close();
+});

@@ -315,14 +315,14 @@ fn options_list(who: &Viewer, slug: &str, q: &Question, revision: i32) -> Markup
             @for (index, o) in q.options().iter().enumerate() {
                 @let name = format!("option \u{201c}{}\u{201d}", o.label());
                 li.builder-list__item {
-                    span.builder-list__text {
+                    div.builder-list__text {
                         (o.label()) " "
                         span.secondary-text { "(id " (o.id())
                             @if o.unscored() { ", kept out of the score" }
                             @if o.specify().is_some() { ", asks to specify" }
                         ")" }
                     }
-                    span.builder-list__actions {
+                    div.builder-list__actions {
                         a.link-button href=(paths::draft_option(slug, id, o.id().as_str())) { "Change" span.visually-hidden { " " (name) } }
                         @if index > 0 { (button_form(who, &paths::draft_option_move(slug, id, o.id().as_str()), revision, Some("up"), "Move up", &name, false)) }
                         @if index < last { (button_form(who, &paths::draft_option_move(slug, id, o.id().as_str()), revision, Some("down"), "Move down", &name, false)) }
@@ -345,13 +345,13 @@ pub fn questions_list(who: &Viewer, def: &SurveyDefinition, revision: i32) -> Ma
                 @let id = q.id().as_str();
                 @let name = format!("question \u{201c}{}\u{201d}", q.short_label());
                 li.builder-list__item {
-                    span.builder-list__text {
+                    div.builder-list__text {
                         (q.title()) " "
                         span.secondary-text { "(" (q.kind().as_str()) ", id " (q.id())
                             @if let Some(c) = q.show_if() { ", asked only when " (c.question) " is " (c.option) }
                         ")" }
                     }
-                    span.builder-list__actions {
+                    div.builder-list__actions {
                         a.link-button href=(paths::draft_question(slug, id)) { "Change" span.visually-hidden { " " (name) } }
                         @if index > 0 { (button_form(who, &paths::draft_question_move(slug, id), revision, Some("up"), "Move up", &name, false)) }
                         @if index < last { (button_form(who, &paths::draft_question_move(slug, id), revision, Some("down"), "Move down", &name, false)) }
