@@ -46,7 +46,7 @@ enum OfficerCommand {
     /// Add an officer; the password is read from standard input.
     Add {
         email: String,
-        #[arg(long, value_parser = ["admin", "analyst"], default_value = "analyst")]
+        #[arg(long, value_parser = ["admin", "editor", "analyst"], default_value = "analyst")]
         role: String,
     },
 }

@@ -19,6 +19,9 @@ pub enum Role {
     Admin,
     /// Views results and exports them.
     Analyst,
+    /// Builds, previews and publishes surveys, and everything an analyst
+    /// does; manages no officers.
+    Editor,
 }
 
 impl Role {
@@ -26,13 +29,17 @@ impl Role {
         match value {
             "admin" => Ok(Role::Admin),
             "analyst" => Ok(Role::Analyst),
-            other => Err(format!("role must be admin or analyst (got {other:?})")),
+            "editor" => Ok(Role::Editor),
+            other => Err(format!(
+                "role must be admin, editor or analyst (got {other:?})"
+            )),
         }
     }
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::Analyst => "analyst",
+            Role::Editor => "editor",
         }
     }
 }
@@ -121,6 +128,11 @@ pub struct Officer {
 impl Officer {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Whether the officer builds surveys: an administrator or an editor.
+    pub fn can_build(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Editor)
     }
 }
 

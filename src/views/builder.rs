@@ -132,7 +132,7 @@ pub struct DraftRow {
 
 /// The drafts on the survey list, and the way to create one.
 pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
-    if !who.is_admin {
+    if !who.can_build {
         return html! {};
     }
     html! {
@@ -156,7 +156,7 @@ pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
                 }
             }
         }
-        @if who.is_admin {
+        @if who.can_build {
             p.body { a.button.button--secondary href=(paths::new_survey()) { "Create the next wave of a survey" } }
         }
     }

@@ -33,6 +33,8 @@ pub struct Viewer {
     /// The CSRF token for forms on the page.
     pub csrf: String,
     pub is_admin: bool,
+    /// An administrator or an editor: builds surveys.
+    pub can_build: bool,
 }
 
 /// A whole HTML page.

@@ -305,6 +305,10 @@ pub fn officers_page(
                             label.choice__label for=(fields::ROLE) { "Analyst: views and exports results" }
                         }
                         div.choice {
+                            input.choice__input id=(format!("{}-3", fields::ROLE)) name=(fields::ROLE) type="radio" value="editor";
+                            label.choice__label for=(format!("{}-3", fields::ROLE)) { "Editor: also builds, publishes and changes surveys" }
+                        }
+                        div.choice {
                             input.choice__input id=(format!("{}-2", fields::ROLE)) name=(fields::ROLE) type="radio" value="admin";
                             label.choice__label for=(format!("{}-2", fields::ROLE)) { "Administrator: also manages officers and surveys" }
                         }

@@ -545,6 +545,7 @@ mod tests {
             email: "a@example.gov.uk".to_owned(),
             csrf: "t".to_owned(),
             is_admin: false,
+            can_build: false,
         };
         let page = |number: u64| {
             text_answers_page(

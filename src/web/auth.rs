@@ -147,6 +147,7 @@ impl SignedIn {
             email: self.officer.email.clone(),
             csrf: self.csrf.clone(),
             is_admin: self.is_admin(),
+            can_build: self.officer.can_build(),
         }
     }
 }
@@ -263,6 +264,26 @@ impl FromRequest for AdminPage {
             let OfficerPage(officer) = page.await?;
             if officer.is_admin() {
                 Ok(AdminPage(officer))
+            } else {
+                Err(forbidden())
+            }
+        })
+    }
+}
+
+/// Guards a survey builder's page: an administrator or an editor.
+pub struct BuilderPage(pub SignedIn);
+
+impl FromRequest for BuilderPage {
+    type Error = AppError;
+    type Future = AuthFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let page = OfficerPage::from_request(req, payload);
+        Box::pin(async move {
+            let OfficerPage(officer) = page.await?;
+            if officer.officer.can_build() {
+                Ok(BuilderPage(officer))
             } else {
                 Err(forbidden())
             }

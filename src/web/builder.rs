@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 
-use super::auth::{AdminPage, SignedIn};
+use super::auth::{AdminPage, BuilderPage, SignedIn};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
 use crate::db::builder::{self as storage, NewDraft, Publishing, Saving};
@@ -49,7 +49,7 @@ fn render_new(
 /// GET `/admin/surveys/new`.
 pub async fn show_new_survey(
     state: web::Data<AppState>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
 ) -> HttpResponse {
     let form = NewSurveyForm {
         copy_from: copyable(&state)
@@ -138,7 +138,7 @@ fn at_field(problem: &Problem) -> SummaryItem {
 pub async fn create_survey(
     state: web::Data<AppState>,
     req: HttpRequest,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let form: Form = match read_form(&req, payload, state.max_form_bytes).await {
@@ -258,7 +258,7 @@ pub(super) fn render_draft(
 pub async fn show_draft(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
     Ok(render_draft(&who, &draft, StatusCode::OK, &[]))
@@ -268,7 +268,7 @@ pub async fn show_draft(
 pub async fn draft_toml(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    AdminPage(_who): AdminPage,
+    BuilderPage(_who): BuilderPage,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
     Ok(HttpResponse::Ok()
@@ -303,7 +303,7 @@ pub async fn publish(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
@@ -405,7 +405,7 @@ fn typed_settings(form: &Form) -> SettingsForm {
 pub async fn show_settings(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
     Ok(html(
@@ -427,7 +427,7 @@ pub async fn save_settings(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;

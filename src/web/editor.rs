@@ -7,7 +7,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::auth::{AdminPage, SignedIn};
+use super::auth::{BuilderPage, SignedIn};
 use super::builder::{find_draft, form_revision, render_draft};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
@@ -350,7 +350,7 @@ fn question_index(draft: &SurveyDraft, id: &str) -> Result<usize, AppError> {
 pub async fn show_add_question(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
     let form = QuestionForm {
@@ -369,7 +369,7 @@ pub async fn show_add_question(
 pub async fn show_question(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question) = path.into_inner();
     let draft = find_draft(&state, &slug).await?;
@@ -388,7 +388,7 @@ pub async fn add_question(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
-    who: AdminPage,
+    who: BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     save_question(state, req, slug.into_inner(), None, who, payload).await
@@ -399,7 +399,7 @@ pub async fn change_question(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    who: AdminPage,
+    who: BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question) = path.into_inner();
@@ -411,7 +411,7 @@ async fn save_question(
     req: HttpRequest,
     slug: String,
     question: Option<String>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
@@ -662,7 +662,7 @@ pub async fn move_question(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question) = path.into_inner();
@@ -683,7 +683,7 @@ pub async fn remove_question(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question) = path.into_inner();
@@ -717,7 +717,7 @@ pub async fn move_option(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String, String)>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question, option) = path.into_inner();
@@ -738,7 +738,7 @@ pub async fn remove_option(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String, String)>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question, option) = path.into_inner();
@@ -936,7 +936,7 @@ impl OptionContext<'_> {
 pub async fn show_add_option(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question) = path.into_inner();
     let draft = find_draft(&state, &slug).await?;
@@ -964,7 +964,7 @@ pub async fn show_add_option(
 pub async fn show_option(
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question, option) = path.into_inner();
     let draft = find_draft(&state, &slug).await?;
@@ -984,7 +984,7 @@ pub async fn add_option(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-    who: AdminPage,
+    who: BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question) = path.into_inner();
@@ -996,7 +996,7 @@ pub async fn change_option(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String, String)>,
-    who: AdminPage,
+    who: BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, question, option) = path.into_inner();
@@ -1009,7 +1009,7 @@ async fn save_option(
     slug: String,
     question: String,
     option: Option<String>,
-    AdminPage(who): AdminPage,
+    BuilderPage(who): BuilderPage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;

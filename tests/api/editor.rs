@@ -306,4 +306,53 @@ on_both_backends! {
         assert_eq!(second.post(&path, &again).await.status, StatusCode::SEE_OTHER);
         assert_eq!(first.get(&path).await.text("textarea#title"), "Where do you work?");
     }
+
+    async fn an_editor_builds_and_publishes_but_manages_no_officers(app) {
+        // An administrator adds an editor through the officers page.
+        let admin = app.signed_in("admin").await;
+        let page = admin.get("/admin/officers").await;
+        assert!(page.attrs("input[name=role]", "value").contains(&"editor".to_owned()));
+        let added = admin.post("/admin/officers", &[("email", "editor@example.gov.uk"), ("password", "correct horse battery staple"), ("role", "editor")]).await;
+        assert!(added.status.is_success() || added.status == StatusCode::SEE_OTHER, "{}", added.body);
+        let mut editor = app.resident();
+        let signed = editor.sign_in("editor@example.gov.uk", "correct horse battery staple").await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER);
+
+        let list = editor.get("/officers").await;
+        assert!(list.attrs("a", "href").contains(&"/admin/surveys/new".to_owned()), "an editor may create a survey");
+        assert!(!list.attrs("a", "href").contains(&"/admin/officers".to_owned()));
+        let editor_draft = draft_as(&editor).await;
+        assert_eq!(editor_draft, StatusCode::SEE_OTHER);
+        let rev = revision(&editor).await;
+        let added = add_question(&editor, &question(&rev, "anything-else", "text", "Anything else?", &[("max-length", "200")])).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        let rev = revision(&editor).await;
+        assert_eq!(editor.post(&format!("{DRAFT}/publish"), &[("revision", &rev)]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.resident().get("/surveys/csp-2020").await.status, StatusCode::OK);
+
+        // No officer management, no audit, no API tokens.
+        assert_eq!(editor.get("/admin/officers").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(editor.get("/admin/audit").await.status, StatusCode::FORBIDDEN);
+        let refused = editor.post("/admin/officers", &[("email", "x@example.gov.uk"), ("password", "correct horse battery staple"), ("role", "admin")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        // An analyst builds nothing.
+        let analyst = app.signed_in("analyst").await;
+        assert_eq!(analyst.get("/admin/surveys/new").await.status, StatusCode::FORBIDDEN);
+        assert!(!analyst.get("/officers").await.attrs("a", "href").contains(&"/admin/surveys/new".to_owned()));
+    }
+}
+
+/// Copies csp-2019 as the csp-2020 draft as this officer; the status.
+async fn draft_as(officer: &Resident) -> StatusCode {
+    officer
+        .post(
+            "/admin/surveys/new",
+            &[
+                ("copy-from", "csp-2019"),
+                ("slug", "csp-2020"),
+                ("title", "Community safety 2020"),
+            ],
+        )
+        .await
+        .status
 }
