@@ -251,6 +251,23 @@ impl FromRequest for OfficerPage {
     }
 }
 
+/// A signed-in officer whom `may` lets in, or 403 (or the way to sign in).
+fn officer_who(
+    req: &HttpRequest,
+    payload: &mut actix_web::dev::Payload,
+    may: fn(&Officer) -> bool,
+) -> AuthFuture<SignedIn> {
+    let page = OfficerPage::from_request(req, payload);
+    Box::pin(async move {
+        let OfficerPage(officer) = page.await?;
+        if may(&officer.officer) {
+            Ok(officer)
+        } else {
+            Err(forbidden())
+        }
+    })
+}
+
 /// Guards an admin page.
 pub struct AdminPage(pub SignedIn);
 
@@ -259,15 +276,8 @@ impl FromRequest for AdminPage {
     type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let page = OfficerPage::from_request(req, payload);
-        Box::pin(async move {
-            let OfficerPage(officer) = page.await?;
-            if officer.is_admin() {
-                Ok(AdminPage(officer))
-            } else {
-                Err(forbidden())
-            }
-        })
+        let who = officer_who(req, payload, Officer::is_admin);
+        Box::pin(async move { who.await.map(AdminPage) })
     }
 }
 
@@ -279,15 +289,8 @@ impl FromRequest for BuilderPage {
     type Future = AuthFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let page = OfficerPage::from_request(req, payload);
-        Box::pin(async move {
-            let OfficerPage(officer) = page.await?;
-            if officer.officer.can_build() {
-                Ok(BuilderPage(officer))
-            } else {
-                Err(forbidden())
-            }
-        })
+        let who = officer_who(req, payload, Officer::can_build);
+        Box::pin(async move { who.await.map(BuilderPage) })
     }
 }
 

@@ -12,7 +12,7 @@ use super::auth::{AdminPage, BuilderPage, SignedIn};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
 use crate::db::builder::{self as storage, NewDraft, Publishing, Saving};
-use crate::domain::{NextWave, Place, Problem, SurveySettings};
+use crate::domain::{NextWave, Place, Problem, SurveyDefinition, SurveySettings};
 use crate::error::{AppError, Refusal};
 use crate::views::SummaryItem;
 use crate::views::builder::{self as view, Conflict, DraftView, NewSurveyForm, SettingsForm};
@@ -421,6 +421,70 @@ pub async fn show_settings(
     ))
 }
 
+/// The error of a draft form whose page had expired (its CSRF token is
+/// not this session's): nothing was saved.
+pub(super) fn expired_unsaved() -> [SummaryItem; 1] {
+    [SummaryItem::at(
+        "main-content",
+        "This page had expired, so nothing was saved. Check the form and save again",
+    )]
+}
+
+/// The error of a draft form saved after the draft was published or
+/// removed: nothing was saved, and the form keeps what was typed.
+pub(super) fn draft_gone_unsaved() -> [SummaryItem; 1] {
+    [SummaryItem::at(
+        "main-content",
+        "This draft was published or removed since you opened it, so nothing was saved. What you typed is still below",
+    )]
+}
+
+/// Puts a form's errors in the order of its fields (`order`, by id).
+pub(super) fn in_form_order(errors: &mut [SummaryItem], order: &[&str]) {
+    errors.sort_by_key(|e| {
+        order
+            .iter()
+            .position(|f| e.href == format!("#{f}"))
+            .unwrap_or(usize::MAX)
+    });
+}
+
+/// Someone else saved the draft first: who, when, and the fields (id,
+/// label, value) where what they saved differs from what was typed.
+pub(super) fn conflict<A: AsRef<str>, B: AsRef<str>>(
+    now: &storage::SurveyDraft,
+    theirs: impl IntoIterator<Item = (&'static str, &'static str, A)>,
+    yours: impl IntoIterator<Item = (&'static str, &'static str, B)>,
+) -> Conflict {
+    Conflict {
+        by: now.updated_by.clone(),
+        at: now.updated_at,
+        differences: theirs
+            .into_iter()
+            .zip(yours)
+            .filter(|((_, _, a), (_, _, b))| a.as_ref() != b.as_ref())
+            .map(|((_, label, a), (_, _, b))| (label, a.as_ref().to_owned(), b.as_ref().to_owned()))
+            .collect(),
+    }
+}
+
+/// Saves `definition` as the draft `slug`, if it is still at `revision`,
+/// auditing `change` as this officer's.
+pub(super) async fn save(
+    state: &web::Data<AppState>,
+    who: &SignedIn,
+    slug: &str,
+    revision: i32,
+    definition: SurveyDefinition,
+    change: String,
+) -> Result<Saving, AppError> {
+    let (officer, key) = (who.officer.id, slug.to_owned());
+    with_db(state, move |c| {
+        storage::save_draft(c, &key, revision, &definition, officer, &change)
+    })
+    .await
+}
+
 /// POST `/admin/drafts/{slug}/settings`: saves the settings through the one
 /// validation path, if nobody saved the draft since the form was read.
 pub async fn save_settings(
@@ -452,11 +516,12 @@ pub async fn save_settings(
             )
         };
     if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so nothing was saved. Check the form and save again",
-        )];
-        return Ok(again(StatusCode::FORBIDDEN, revision, &errors, None));
+        return Ok(again(
+            StatusCode::FORBIDDEN,
+            revision,
+            &expired_unsaved(),
+            None,
+        ));
     }
     let mut errors = Vec::new();
     let opens = form_date(fields::OPENS, &typed.opens, &mut errors);
@@ -476,12 +541,7 @@ pub async fn save_settings(
         errors.extend(problems.problems.iter().map(at_field));
     }
     // Every problem at once, in the order of the form.
-    let order: Vec<String> = typed
-        .fields()
-        .iter()
-        .map(|(id, _, _)| format!("#{id}"))
-        .collect();
-    errors.sort_by_key(|e| order.iter().position(|o| *o == e.href));
+    in_form_order(&mut errors, &typed.fields().map(|(id, _, _)| id));
     let definition = match checked {
         Ok(definition) if errors.is_empty() => definition,
         _ => {
@@ -493,46 +553,31 @@ pub async fn save_settings(
             ));
         }
     };
-    let (officer, key) = (who.officer.id, slug.to_string());
-    let saved = with_db(&state, move |c| {
-        storage::save_draft(
-            c,
-            &key,
-            revision,
-            &definition,
-            officer,
-            "changed the settings",
-        )
-    })
+    let saved = save(
+        &state,
+        &who,
+        &slug,
+        revision,
+        definition,
+        "changed the settings".to_owned(),
+    )
     .await?;
     match saved {
         Saving::Saved(_) => Ok(redirect(&paths::draft(&slug))),
-        Saving::Stale(None) => {
-            let errors = [SummaryItem::at(
-                "main-content",
-                "This draft was published or removed since you opened it, so nothing was saved. What you typed is still below",
-            )];
-            Ok(again(StatusCode::CONFLICT, revision, &errors, None))
-        }
+        Saving::Stale(None) => Ok(again(
+            StatusCode::CONFLICT,
+            revision,
+            &draft_gone_unsaved(),
+            None,
+        )),
         Saving::Stale(Some(now)) => {
             let theirs = settings_form(&now.definition.settings());
-            let differences = theirs
-                .fields()
-                .into_iter()
-                .zip(typed.fields())
-                .filter(|((_, _, a), (_, _, b))| a != b)
-                .map(|((_, label, a), (_, _, b))| (label, a.to_owned(), b.to_owned()))
-                .collect();
-            let conflict = Conflict {
-                by: now.updated_by.clone(),
-                at: now.updated_at,
-                differences,
-            };
+            let notice = conflict(&now, theirs.fields(), typed.fields());
             Ok(again(
                 StatusCode::CONFLICT,
                 now.revision,
                 &[],
-                Some(&conflict),
+                Some(&notice),
             ))
         }
     }

@@ -8,14 +8,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::{BuilderPage, SignedIn};
-use super::builder::{find_draft, form_revision, render_draft};
+use super::builder::{
+    conflict, draft_gone_unsaved, expired_unsaved, find_draft, form_revision, in_form_order,
+    render_draft, save,
+};
 use super::form::{Form, read_form};
-use super::{AppState, html, redirect, with_db};
-use crate::db::builder::{self as storage, Saving, SurveyDraft};
+use super::{AppState, html, redirect};
+use crate::db::builder::{Saving, SurveyDraft};
 use crate::domain::SurveyDefinition;
 use crate::domain::definition::{
     Move, Place, Problem, RawCondition, RawKind, RawOption, RawQuestion, RawSpecify, Refused,
-    options_from_lines,
+    option_id_for, options_from_lines,
 };
 use crate::error::AppError;
 use crate::views::SummaryItem;
@@ -62,24 +65,6 @@ fn typed(form: &Form, name: &str) -> String {
 
 fn optional(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
-}
-
-/// Someone else's save: who, when, and where their fields differ.
-fn conflict(
-    now: &SurveyDraft,
-    theirs: Vec<(&'static str, &'static str, String)>,
-    yours: Vec<(&'static str, &'static str, String)>,
-) -> Conflict {
-    Conflict {
-        by: now.updated_by.clone(),
-        at: now.updated_at,
-        differences: theirs
-            .into_iter()
-            .zip(yours)
-            .filter(|((_, _, a), (_, _, b))| a != b)
-            .map(|((_, label, a), (_, _, b))| (label, a, b))
-            .collect(),
-    }
 }
 
 // Questions.
@@ -294,15 +279,6 @@ const QUESTION_ORDER: [&str; 14] = [
     fields::DEMOGRAPHIC,
 ];
 
-fn in_form_order(errors: &mut [SummaryItem], order: &[&str]) {
-    errors.sort_by_key(|e| {
-        order
-            .iter()
-            .position(|f| e.href == format!("#{f}"))
-            .unwrap_or(usize::MAX)
-    });
-}
-
 struct QuestionContext<'a> {
     who: &'a SignedIn,
     draft: &'a SurveyDraft,
@@ -437,11 +413,13 @@ async fn save_question(
     let typed_form = typed_question(&form);
     let revision = form_revision(&form, &slug, "The question was not saved")?;
     if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so nothing was saved. Check the form and save again",
-        )];
-        return Ok(page.render(StatusCode::FORBIDDEN, &typed_form, revision, &errors, None));
+        return Ok(page.render(
+            StatusCode::FORBIDDEN,
+            &typed_form,
+            revision,
+            &expired_unsaved(),
+            None,
+        ));
     }
     let stored_options = index
         .and_then(|i| draft.definition.raw().questions.get(i))
@@ -477,20 +455,16 @@ async fn save_question(
         Some(id) => format!("changed question {id}"),
         None => format!("added question {}", typed_form.id),
     };
-    let (officer, key) = (who.officer.id, slug.clone());
-    let saved = with_db(&state, move |c| {
-        storage::save_draft(c, &key, revision, &definition, officer, &change)
-    })
-    .await?;
+    let saved = save(&state, &who, &slug, revision, definition, change).await?;
     match saved {
         Saving::Saved(_) => Ok(redirect(&paths::draft(&slug))),
-        Saving::Stale(None) => {
-            let errors = [SummaryItem::at(
-                "main-content",
-                "This draft was published or removed since you opened it, so nothing was saved. What you typed is still below",
-            )];
-            Ok(page.render(StatusCode::CONFLICT, &typed_form, revision, &errors, None))
-        }
+        Saving::Stale(None) => Ok(page.render(
+            StatusCode::CONFLICT,
+            &typed_form,
+            revision,
+            &draft_gone_unsaved(),
+            None,
+        )),
         Saving::Stale(Some(now)) => {
             let theirs = question
                 .as_deref()
@@ -615,11 +589,7 @@ async fn change_list(
         Ok(definition) => definition,
         Err(Refused(why)) => return Ok(show(&draft, StatusCode::UNPROCESSABLE_ENTITY, why)),
     };
-    let (officer, key) = (who.officer.id, slug.clone());
-    let saved = with_db(&state, move |c| {
-        storage::save_draft(c, &key, revision, &definition, officer, &described)
-    })
-    .await?;
+    let saved = save(&state, &who, &slug, revision, definition, described).await?;
     let back = if change.is_about_options() {
         paths::draft_question(
             &slug,
@@ -793,16 +763,7 @@ fn raw_option(
     errors: &mut Vec<SummaryItem>,
 ) -> RawOption {
     let id = if typed.id.is_empty() && adding {
-        let base = options_from_lines(&typed.label)
-            .first()
-            .map_or_else(|| "option".to_owned(), |o| o.id.clone());
-        let mut id = base.clone();
-        let mut n = 2;
-        while siblings.iter().any(|o| o.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        option_id_for(&typed.label, |id| siblings.iter().any(|o| o.id == id))
     } else {
         typed.id.clone()
     };
@@ -1041,11 +1002,13 @@ async fn save_option(
     let typed_form = typed_option(&form);
     let revision = form_revision(&form, &slug, "The option was not saved")?;
     if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so nothing was saved. Check the form and save again",
-        )];
-        return Ok(page.render(StatusCode::FORBIDDEN, &typed_form, revision, &errors, None));
+        return Ok(page.render(
+            StatusCode::FORBIDDEN,
+            &typed_form,
+            revision,
+            &expired_unsaved(),
+            None,
+        ));
     }
     let mut errors = Vec::new();
     let raw = raw_option(&typed_form, &siblings, at.is_none(), &mut errors);
@@ -1078,20 +1041,16 @@ async fn save_option(
         Some(o) => format!("changed option {o} of question {question}"),
         None => format!("added option {new_id} to question {question}"),
     };
-    let (officer, key) = (who.officer.id, slug.clone());
-    let saved = with_db(&state, move |c| {
-        storage::save_draft(c, &key, revision, &definition, officer, &change)
-    })
-    .await?;
+    let saved = save(&state, &who, &slug, revision, definition, change).await?;
     match saved {
         Saving::Saved(_) => Ok(redirect(&paths::draft_question(&slug, &question))),
-        Saving::Stale(None) => {
-            let errors = [SummaryItem::at(
-                "main-content",
-                "This draft was published or removed since you opened it, so nothing was saved. What you typed is still below",
-            )];
-            Ok(page.render(StatusCode::CONFLICT, &typed_form, revision, &errors, None))
-        }
+        Saving::Stale(None) => Ok(page.render(
+            StatusCode::CONFLICT,
+            &typed_form,
+            revision,
+            &draft_gone_unsaved(),
+            None,
+        )),
         Saving::Stale(Some(now)) => {
             let theirs = option
                 .as_deref()

@@ -33,6 +33,20 @@ fn titles(questions: &[&Question]) -> String {
     }
 }
 
+/// The refusal to remove `what` while follow-up questions are asked only
+/// `when` (an answer to it, it is chosen), naming them.
+fn still_asked(what: &str, dependants: &[&Question], when: &str) -> Refused {
+    let (verb, them, they) = if dependants.len() == 1 {
+        ("is", "that question", "it is")
+    } else {
+        ("are", "those questions", "they are")
+    };
+    Refused(format!(
+        "\u{201c}{what}\u{201d} cannot be removed: {} {verb} asked only {when}. Remove {them} or change when {they} asked first",
+        titles(dependants),
+    ))
+}
+
 impl SurveyDefinition {
     /// Where the question with this id is, if the survey has it.
     pub fn question_index(&self, id: &str) -> Option<usize> {
@@ -118,22 +132,11 @@ impl SurveyDefinition {
         };
         let dependants = self.dependants(question.id.as_str(), None);
         if !dependants.is_empty() {
-            return Err(Refused(format!(
-                "\u{201c}{}\u{201d} cannot be removed: {} {} asked only after an answer to it. Remove {} or change when {} asked first",
+            return Err(still_asked(
                 question.title(),
-                titles(&dependants),
-                if dependants.len() == 1 { "is" } else { "are" },
-                if dependants.len() == 1 {
-                    "that question"
-                } else {
-                    "those questions"
-                },
-                if dependants.len() == 1 {
-                    "it is"
-                } else {
-                    "they are"
-                },
-            )));
+                &dependants,
+                "after an answer to it",
+            ));
         }
         if self.questions.len() == 1 {
             return Err(Refused(
@@ -205,22 +208,11 @@ impl SurveyDefinition {
         };
         let dependants = self.dependants(question.id.as_str(), Some(option.id.as_str()));
         if !dependants.is_empty() {
-            return Err(Refused(format!(
-                "\u{201c}{}\u{201d} cannot be removed: {} {} asked only when it is chosen. Remove {} or change when {} asked first",
+            return Err(still_asked(
                 option.label(),
-                titles(&dependants),
-                if dependants.len() == 1 { "is" } else { "are" },
-                if dependants.len() == 1 {
-                    "that question"
-                } else {
-                    "those questions"
-                },
-                if dependants.len() == 1 {
-                    "it is"
-                } else {
-                    "they are"
-                },
-            )));
+                &dependants,
+                "when it is chosen",
+            ));
         }
         let mut raw = self.raw.clone();
         raw.questions[index].options.remove(at);
@@ -236,38 +228,34 @@ impl SurveyDefinition {
     }
 }
 
-/// Options typed one per line, with ids made from their labels ("Very
-/// safe" → `very-safe`), unique within the list. Empty lines are skipped.
+/// An option id made from a label ("Very safe" → `very-safe`, at most
+/// [`MAX_ID_LENGTH`] characters, `option` when the label has no letter or
+/// digit), with `-2`, `-3`… added while `taken` says it is in use.
+pub fn option_id_for(label: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut base: String = label
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_ascii_lowercase();
+    base.truncate(MAX_ID_LENGTH - 4);
+    let base = base.trim_end_matches('-');
+    let base = if base.is_empty() { "option" } else { base };
+    let mut id = base.to_owned();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Options typed one per line, with ids made from their labels, unique
+/// within the list ([`option_id_for`]). Empty lines are skipped.
 pub fn options_from_lines(text: &str) -> Vec<RawOption> {
     let mut options: Vec<RawOption> = Vec::new();
     for label in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let mut base: String = label
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>()
-            .split('-')
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        base.truncate(MAX_ID_LENGTH - 4);
-        let base = base.trim_end_matches('-').to_owned();
-        let base = if base.is_empty() {
-            "option".to_owned()
-        } else {
-            base
-        };
-        let mut id = base.clone();
-        let mut n = 2;
-        while options.iter().any(|o| o.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = option_id_for(label, |id| options.iter().any(|o| o.id == id));
         options.push(RawOption {
             id,
             label: label.to_owned(),
@@ -455,5 +443,7 @@ options = [{ id = "x", label = "X" }, { id = "y", label = "Y" }]
         assert_eq!(options[1].label, "Fairly safe");
         let long = options_from_lines(&"word ".repeat(40));
         assert!(long[0].id.len() <= MAX_ID_LENGTH && !long[0].id.ends_with('-'));
+        let taken = ["other", "other-2"];
+        assert_eq!(option_id_for("Other", |id| taken.contains(&id)), "other-3");
     }
 }

@@ -23,7 +23,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ids::{OptionId, QuestionId, Slug};
 
-pub use edit::{Move, Refused, options_from_lines};
+pub use edit::{Move, Refused, option_id_for, options_from_lines};
 pub use format::{
     RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion, RawSpecify,
 };
