@@ -307,6 +307,43 @@ on_both_backends! {
         assert_eq!(first.get(&path).await.text("textarea#title"), "Where do you work?");
     }
 
+    async fn an_option_is_changed_and_moved_and_a_stale_option_form_shows_the_conflict(app) {
+        let first = draft(&app).await;
+        let second = app.signed_in_as("second-admin@example.gov.uk", "admin").await;
+        let question = format!("{DRAFT}/questions/borough");
+        let option_ids = |page: &Page| -> Vec<String> {
+            page.attrs("ol.builder-list:not(.draft-questions) a.link-button", "href")
+                .into_iter()
+                .map(|href| href.rsplit('/').next().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let before = option_ids(&first.get(&question).await);
+        assert_eq!(before[..2], ["dartford", "gravesham"]);
+
+        let form = first.get(&format!("{question}/options/dartford")).await;
+        assert_eq!(form.attrs("input#label", "value"), ["Dartford"]);
+        let rev = revision(&first).await;
+        let changed = first.post(&format!("{question}/options/dartford"), &[("revision", &rev), ("option-id", "dartford"), ("label", "Dartford borough")]).await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+        assert_eq!(changed.location(), question);
+        let rev = revision(&first).await;
+        let moved = first.post(&format!("{question}/options/dartford/move"), &[("revision", &rev), ("direction", "down")]).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+        let page = first.get(&question).await;
+        assert_eq!(option_ids(&page)[..2], ["gravesham", "dartford"]);
+        assert!(page.text("ol.builder-list:not(.draft-questions)").contains("Dartford borough"));
+
+        // The second officer's form was read at the first revision.
+        let stale = second.post(&format!("{question}/options/gravesham"), &[("revision", "1"), ("option-id", "gravesham"), ("label", "Gravesham borough")]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+        assert_eq!(stale.attrs("input#label", "value"), ["Gravesham borough"], "nothing typed is lost");
+        assert!(stale.text("[role=alert] h2").contains("Someone else saved this draft first"));
+        assert_eq!(stale.attrs("input[name=revision]", "value"), [revision(&first).await]);
+        let audit = first.get("/admin/audit").await.texts("tbody td[data-action]");
+        assert!(audit.iter().any(|a| a == "changed option dartford of question borough"), "{audit:?}");
+        assert!(audit.iter().any(|a| a == "moved option dartford of question borough down"), "{audit:?}");
+    }
+
     async fn an_editor_builds_and_publishes_but_manages_no_officers(app) {
         // An administrator adds an editor through the officers page.
         let admin = app.signed_in("admin").await;
