@@ -24,9 +24,11 @@ pub mod route {
     pub const ADMIN_API_TOKENS: &str = "/admin/api-tokens";
     pub const ADMIN_SURVEY_STATE: &str = "/admin/surveys/{slug}/state";
     pub const ADMIN_NEW_SURVEY: &str = "/admin/surveys/new";
+    pub const ADMIN_NEXT_VERSION: &str = "/admin/surveys/{slug}/next-version";
     pub const ADMIN_DRAFT: &str = "/admin/drafts/{slug}";
     pub const ADMIN_DRAFT_TOML: &str = "/admin/drafts/{slug}/definition.toml";
     pub const ADMIN_DRAFT_PUBLISH: &str = "/admin/drafts/{slug}/publish";
+    pub const ADMIN_DRAFT_DISCARD: &str = "/admin/drafts/{slug}/discard";
     pub const ADMIN_DRAFT_SETTINGS: &str = "/admin/drafts/{slug}/settings";
     pub const ADMIN_DRAFT_ADD_QUESTION: &str = "/admin/drafts/{slug}/add-question";
     pub const ADMIN_DRAFT_QUESTION: &str = "/admin/drafts/{slug}/questions/{question}";
@@ -186,6 +188,14 @@ pub fn draft_settings(slug: &str) -> String {
 pub fn publish_draft(slug: &str) -> String {
     format!("/admin/drafts/{slug}/publish")
 }
+/// The form that throws a draft away.
+pub fn discard_draft(slug: &str) -> String {
+    format!("/admin/drafts/{slug}/discard")
+}
+/// The form that starts the next version of a published survey.
+pub fn next_version(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/next-version")
+}
 /// The form that adds a question to a draft.
 pub fn draft_add_question(slug: &str) -> String {
     format!("/admin/drafts/{slug}/add-question")
@@ -332,6 +342,8 @@ mod tests {
             (route::ADMIN_DRAFT, draft(s)),
             (route::ADMIN_DRAFT_TOML, draft_toml(s)),
             (route::ADMIN_DRAFT_PUBLISH, publish_draft(s)),
+            (route::ADMIN_DRAFT_DISCARD, discard_draft(s)),
+            (route::ADMIN_NEXT_VERSION, next_version(s)),
             (route::ADMIN_DRAFT_SETTINGS, draft_settings(s)),
             (route::ADMIN_AUDIT, audit().to_owned()),
             (route::ADMIN_DRAFT_ADD_QUESTION, draft_add_question(s)),

@@ -56,6 +56,19 @@ pub struct OptionResult {
     /// Tenths of a percent for display (1 decimal place).
     #[serde(skip)]
     pub rounded_tenths: u64,
+    /// Earlier versions of the survey, among the responses counted, that
+    /// asked the question without this option: their respondents could not
+    /// choose it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_offered_in: Vec<VersionGap>,
+}
+
+/// A version of the survey that did not ask a question or offer an option,
+/// and how many of the responses counted were given under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VersionGap {
+    pub version: i32,
+    pub responses: u64,
 }
 
 /// A follow-up's parent: shown only to those who chose `option` of `question`.
@@ -80,6 +93,10 @@ pub struct QuestionResult {
     /// A scale's score: its mean and its positive end.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<ScaleResult>,
+    /// Versions of the survey, among the responses counted, that did not ask
+    /// this question: their respondents are not in its base.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_asked_in: Vec<VersionGap>,
 }
 
 /// A scale's summary, over the respondents who chose a scored option ("Don't
@@ -246,9 +263,11 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
                 percent: percent(option_counts[i], answered),
                 rounded: rounded[i],
                 rounded_tenths: tenths[i],
+                not_offered_in: Vec::new(),
             })
             .collect(),
         scale: scale_result(question, &option_counts),
+        not_asked_in: Vec::new(),
     }
 }
 
@@ -331,6 +350,31 @@ impl SurveyResults {
             completed: counts.completed,
             completed_all: counts.completed_all,
             per_day: counts.per_day,
+        }
+    }
+
+    /// Marks the questions and options that some of the versions the
+    /// responses were given under did not have: `versions` are (number,
+    /// definition, responses counted under it). Results join versions by
+    /// question and option ids; this says where a version had no such id.
+    pub fn mark_versions(&mut self, versions: &[(i32, &SurveyDefinition, u64)]) {
+        for &(version, definition, responses) in versions {
+            if responses == 0 {
+                continue;
+            }
+            let gap = VersionGap { version, responses };
+            for result in &mut self.questions {
+                match definition.question(result.id.as_str()) {
+                    None => result.not_asked_in.push(gap),
+                    Some(asked) => {
+                        for option in &mut result.options {
+                            if !asked.options().iter().any(|o| o.id() == &option.id) {
+                                option.not_offered_in.push(gap);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -463,6 +507,46 @@ mod tests {
         c.answered
             .insert("safe-after-dark".to_owned(), counts.iter().sum());
         c
+    }
+
+    #[test]
+    fn versions_without_a_question_or_an_option_are_named_with_their_responses() {
+        let now = safety_survey();
+        // Version 1 asked no comments question and offered no "Don't know".
+        let v1 = now
+            .without_question(2)
+            .and_then(|d| d.without_option(1, 5))
+            .expect("an earlier version");
+        let mut results = SurveyResults::from_counts(&now, scale_counts([2, 3, 1, 1, 1, 2]));
+        results.mark_versions(&[(1, &v1, 7), (2, &now, 3), (3, &v1, 0)]);
+        let q = |id: &str| {
+            results
+                .questions
+                .iter()
+                .find(|q| q.id.as_str() == id)
+                .expect("question")
+                .clone()
+        };
+        let gap = VersionGap {
+            version: 1,
+            responses: 7,
+        };
+        assert_eq!(q("comments").not_asked_in, [gap]);
+        assert!(q("safe-after-dark").not_asked_in.is_empty());
+        let scale = q("safe-after-dark");
+        let flagged: Vec<(&str, &[VersionGap])> = scale
+            .options
+            .iter()
+            .filter(|o| !o.not_offered_in.is_empty())
+            .map(|o| (o.id.as_str(), o.not_offered_in.as_slice()))
+            .collect();
+        assert_eq!(flagged, [("dont-know", &[gap][..])]);
+        assert!(
+            q("borough")
+                .options
+                .iter()
+                .all(|o| o.not_offered_in.is_empty())
+        );
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub struct SurveyDraft {
     pub revision: i32,
     /// The slug of the survey it was copied from, if it is a copy.
     pub copied_from: Option<String>,
+    /// The version of the published survey (same slug) it was made from,
+    /// if it is that survey's next version rather than a new survey.
+    pub revises: Option<i32>,
     pub updated_by: String,
     pub updated_at: NaiveDateTime,
 }
@@ -74,8 +77,90 @@ pub fn create_draft(
     }
 }
 
+/// What became of starting the next version of a published survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum NewVersion {
+    /// A draft of the next version, a copy of version `.0`, was created.
+    Created(i32),
+    /// The survey already has a draft (of a next version); nothing changed.
+    AlreadyDrafting,
+    /// No survey has the slug.
+    NoSuchSurvey,
+}
+
+/// Starts the next version of the published survey `slug`: its latest
+/// version, copied as a draft under the same slug, remembering which
+/// version it was made from.
+pub fn create_next_version(
+    conn: &mut AnyConnection,
+    slug: &str,
+    by: OfficerId,
+) -> Result<NewVersion, DbError> {
+    let outcome = write_transaction(conn, |conn| {
+        let Some(survey) = super::surveys::find_survey_id(conn, slug)? else {
+            return Ok::<_, DbError>(NewVersion::NoSuchSurvey);
+        };
+        let drafted: i64 = survey_drafts::table.find(slug).count().get_result(conn)?;
+        if drafted > 0 {
+            return Ok(NewVersion::AlreadyDrafting);
+        }
+        let Some((number, definition)) = super::surveys::find_latest(conn, survey)? else {
+            return Ok(NewVersion::NoSuchSurvey);
+        };
+        let at = now();
+        diesel::insert_into(survey_drafts::table)
+            .values((
+                survey_drafts::slug.eq(slug),
+                survey_drafts::definition.eq(definition.to_frozen_json()),
+                survey_drafts::revision.eq(1),
+                survey_drafts::updated_by.eq(by.0),
+                survey_drafts::updated_at.eq(at),
+                survey_drafts::revises.eq(Some(number)),
+            ))
+            .execute(conn)?;
+        let detail = format!("started version {} from version {number}", number + 1);
+        insert_audit(conn, by, slug, "create", &detail, at)?;
+        Ok(NewVersion::Created(number))
+    });
+    match outcome {
+        Err(e) if e.is_unique_violation() => Ok(NewVersion::AlreadyDrafting),
+        other => other,
+    }
+}
+
+/// Removes the draft `slug` if it is still at `revision`; false when it
+/// changed or is gone, and nothing was removed.
+pub fn discard_draft(
+    conn: &mut AnyConnection,
+    slug: &str,
+    revision: i32,
+    by: OfficerId,
+) -> Result<bool, DbError> {
+    write_transaction(conn, |conn| {
+        let removed = diesel::delete(
+            survey_drafts::table
+                .filter(survey_drafts::slug.eq(slug))
+                .filter(survey_drafts::revision.eq(revision)),
+        )
+        .execute(conn)?;
+        if removed == 1 {
+            insert_audit(conn, by, slug, "discard", "discarded the draft", now())?;
+        }
+        Ok(removed == 1)
+    })
+}
+
 /// A stored draft's columns, with the email of who last changed it.
-type DraftRow = (String, String, i32, Option<String>, String, NaiveDateTime);
+type DraftRow = (
+    String,
+    String,
+    i32,
+    Option<String>,
+    String,
+    NaiveDateTime,
+    Option<i32>,
+);
 
 macro_rules! draft_columns {
     () => {
@@ -86,18 +171,20 @@ macro_rules! draft_columns {
             survey_drafts::copied_from,
             officers::email,
             survey_drafts::updated_at,
+            survey_drafts::revises,
         )
     };
 }
 
 fn draft(row: DraftRow) -> Result<SurveyDraft, DbError> {
-    let (slug, json, revision, copied_from, updated_by, updated_at) = row;
+    let (slug, json, revision, copied_from, updated_by, updated_at, revises) = row;
     let definition = SurveyDefinition::from_frozen_json(&format!("draft {slug}"), &json)
         .map_err(|e| DbError::Corrupt(e.to_string()))?;
     Ok(SurveyDraft {
         definition,
         revision,
         copied_from,
+        revises,
         updated_by,
         updated_at,
     })
@@ -186,21 +273,29 @@ pub fn save_draft(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
 pub enum Publishing {
-    /// Published as version 1 of a new survey.
+    /// Published as this version (1 for a new survey).
     Published(i32),
+    /// The draft of a next version was identical to the survey's latest
+    /// version: nothing new was stored, the draft is gone, this version stands.
+    Unchanged(i32),
     /// The draft changed since the officer read it (revision), or is gone
     /// (published or deleted by someone else): nothing published.
     Stale,
     /// A survey with the draft's slug was published since the draft was
     /// made (from a file, at a start): nothing published, the draft kept.
     SlugTaken,
+    /// The draft is the next version of a survey that has had another
+    /// version (`.0`) published since the draft was made from an earlier
+    /// one: nothing published, the draft kept.
+    Overtaken(i32),
 }
 
 /// Publishes the draft `slug` as read at `revision`, all in one
 /// transaction: the draft is claimed (removed, if still at `revision`), the
-/// survey and its first frozen version are stored through the same path as
-/// a file, and the audit records it. A publish that loses a race with a
-/// save or another publish stores nothing.
+/// definition is frozen through the same path as a file (a new survey's
+/// version 1, or a published survey's next version), and the audit records
+/// it. A publish that loses a race with a save or another publish stores
+/// nothing.
 pub fn publish_draft(
     conn: &mut AnyConnection,
     slug: &str,
@@ -211,12 +306,16 @@ pub fn publish_draft(
         return Ok(Publishing::Stale);
     };
     write_transaction(conn, |conn| {
-        let taken: i64 = surveys::table
-            .filter(surveys::slug.eq(slug))
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
-            return Ok(Publishing::SlugTaken);
+        let latest = match super::surveys::find_survey_id(conn, slug)? {
+            Some(survey) => super::surveys::find_latest(conn, survey)?.map(|(n, _)| n),
+            None => None,
+        };
+        match (draft.revises, latest) {
+            (None, Some(_)) => return Ok(Publishing::SlugTaken),
+            (Some(base), Some(latest)) if latest != base => {
+                return Ok(Publishing::Overtaken(latest));
+            }
+            _ => {}
         }
         let claimed = diesel::delete(
             survey_drafts::table
@@ -228,15 +327,22 @@ pub fn publish_draft(
             return Ok(Publishing::Stale);
         }
         let published = super::surveys::publish_within(conn, &draft.definition)?;
-        insert_audit(
-            conn,
-            by,
-            slug,
-            "publish",
-            &format!("published version {}", published.version),
-            now(),
-        )?;
-        Ok(Publishing::Published(published.version))
+        let (outcome, detail) = if published.is_new {
+            (
+                Publishing::Published(published.version),
+                format!("published version {}", published.version),
+            )
+        } else {
+            (
+                Publishing::Unchanged(published.version),
+                format!(
+                    "published the draft unchanged: version {} stands",
+                    published.version
+                ),
+            )
+        };
+        insert_audit(conn, by, slug, "publish", &detail, now())?;
+        Ok(outcome)
     })
 }
 

@@ -152,6 +152,7 @@ diesel::table! {
         copied_from -> Nullable<Text>,
         updated_by -> BigInt,
         updated_at -> Timestamp,
+        revises -> Nullable<Integer>,
     }
 }
 

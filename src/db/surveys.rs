@@ -185,6 +185,54 @@ pub fn find_version(
     .transpose()
 }
 
+/// A survey's latest version: its number and definition.
+pub fn find_latest(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+) -> Result<Option<(i32, SurveyDefinition)>, DbError> {
+    let row: Option<(i32, String)> = survey_versions::table
+        .filter(survey_versions::survey_id.eq(survey.0))
+        .order(survey_versions::version.desc())
+        .select((survey_versions::version, survey_versions::definition))
+        .first(conn)
+        .optional()?;
+    row.map(|(number, json)| {
+        SurveyDefinition::from_frozen_json(&format!("stored version {number}"), &json)
+            .map(|def| (number, def))
+            .map_err(|e| DbError::Corrupt(e.to_string()))
+    })
+    .transpose()
+}
+
+/// How many complete responses each version of a survey has, among those
+/// matching every filter: (version id, version number, responses), oldest first.
+pub fn count_per_version(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    filters: &[crate::domain::Filter],
+) -> Result<Vec<(VersionId, i32, u64)>, DbError> {
+    use super::schema::responses;
+    let mut query = responses::table
+        .inner_join(survey_versions::table)
+        .filter(responses::survey_id.eq(survey.0))
+        .group_by((survey_versions::id, survey_versions::version))
+        .select((
+            survey_versions::id,
+            survey_versions::version,
+            diesel::dsl::count_star(),
+        ))
+        .order_by(survey_versions::version)
+        .into_boxed();
+    for filter in filters {
+        query = query.filter(super::responses_choosing!(responses::id, survey, filter));
+    }
+    let rows: Vec<(i64, i32, i64)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, n)| (VersionId(id), number, n.unsigned_abs()))
+        .collect())
+}
+
 /// Version `number` (1 for the first) of a survey, if it was published.
 pub fn find_version_number(
     conn: &mut AnyConnection,

@@ -67,6 +67,8 @@ pub struct DraftView<'a> {
     pub definition: &'a SurveyDefinition,
     pub revision: i32,
     pub copied_from: Option<&'a str>,
+    /// The published version this draft is the next version of, if any.
+    pub revises: Option<i32>,
     pub updated_by: &'a str,
     pub updated_at: NaiveDateTime,
 }
@@ -79,7 +81,9 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
     let title = format!("Draft: {}", def.title());
     let body = html! {
         (error_summary(errors))
-        span.caption-l { "Draft survey" }
+        span.caption-l {
+            @if let Some(n) = draft.revises { "Draft of version " (n + 1) } @else { "Draft survey" }
+        }
         h1.heading-l { (def.title()) }
         p.body {
             "Last changed by " (draft.updated_by) " on " (draft.updated_at.format("%-d %B %Y at %H:%M")) " (UTC)"
@@ -108,11 +112,22 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
             a href=(paths::draft_toml(slug)) download { "Download the draft's definition file" }
         }
         h2.heading-m { "Publish" }
-        p.body { "Publishing freezes this definition as the survey's first version. Residents can answer it from its opening date; answers keep the version they were given under." }
-        form method="post" action=(paths::publish_draft(slug)) novalidate {
-            (csrf_field(&who.csrf))
-            input type="hidden" name=(fields::REVISION) value=(draft.revision);
-            button.button type="submit" { "Publish " span.visually-hidden { (def.title()) } }
+        @if let Some(n) = draft.revises {
+            p.body { "Publishing freezes this definition as version " (n + 1) " of the survey. Residents who start from then on answer version " (n + 1) "; answers already given keep version " (n) " or earlier. Results join the versions by question and option ids, so keep the ids of questions you only reworded." }
+        } @else {
+            p.body { "Publishing freezes this definition as the survey's first version. Residents can answer it from its opening date; answers keep the version they were given under." }
+        }
+        div.button-group {
+            form method="post" action=(paths::publish_draft(slug)) novalidate {
+                (csrf_field(&who.csrf))
+                input type="hidden" name=(fields::REVISION) value=(draft.revision);
+                button.button type="submit" { "Publish " span.visually-hidden { (def.title()) } }
+            }
+            form method="post" action=(paths::discard_draft(slug)) novalidate {
+                (csrf_field(&who.csrf))
+                input type="hidden" name=(fields::REVISION) value=(draft.revision);
+                button.button.button--warning type="submit" { "Discard this draft" }
+            }
         }
     };
     let mut layout = officer_layout(&title, who);
@@ -126,6 +141,8 @@ pub struct DraftRow {
     pub slug: String,
     pub title: String,
     pub copied_from: Option<String>,
+    /// The published version it is the next version of, if any.
+    pub revises: Option<i32>,
     pub updated_by: String,
     pub updated_at: NaiveDateTime,
 }
@@ -149,6 +166,7 @@ pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
                             td {
                                 a href=(paths::draft(&d.slug)) { (d.title) }
                                 @if let Some(from) = &d.copied_from { br; span.secondary-text { "Next wave of " (from) } }
+                                @if let Some(n) = d.revises { br; span.secondary-text { "Version " (n + 1) " of " (d.slug) } }
                             }
                             td { (d.updated_at.format("%-d %B %Y")) " by " (d.updated_by) }
                         }

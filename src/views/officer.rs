@@ -225,6 +225,24 @@ pub fn dashboard_page(
                                 "Definition file (version " (s.version) ")"
                                 span.visually-hidden { " of " (s.title) }
                             }
+                            @let drafting = drafts.iter().find(|d| d.slug == s.slug);
+                            @if who.can_build {
+                                @if drafting.is_some_and(|d| d.revises.is_some()) {
+                                    br;
+                                    a.secondary-link href=(paths::draft(&s.slug)) {
+                                        "Version " (s.version + 1) " is being drafted"
+                                        span.visually-hidden { ": " (s.title) }
+                                    }
+                                } @else if drafting.is_none() {
+                                    form.inline-form method="post" action=(paths::next_version(&s.slug)) {
+                                        (csrf_field(&who.csrf))
+                                        button.link-button type="submit" {
+                                            "Change: start version " (s.version + 1)
+                                            span.visually-hidden { " of " (s.title) }
+                                        }
+                                    }
+                                }
+                            }
                         }
                         td {
                             span.survey-status { (status_text(s.availability, s.control.as_ref())) }

@@ -325,6 +325,9 @@ fn question_section(
                 strong { "Of " (q.answered) " respondents to this question." }
                 @if q.is_multiple() { " Respondents could choose more than one, so the percentages add up to more than 100." }
             }
+            @if !q.not_asked_in.is_empty() {
+                p.body.version-note { (not_asked_note(&q.not_asked_in)) }
+            }
             @if q.is_text() {
                 p.body {
                     a href=(paths::text_answers(slug, q.id.as_str(), query, "", 1)) {
@@ -340,6 +343,41 @@ fn question_section(
             }
         }
     }
+}
+
+/// "version 1 (40 responses) and version 2 (3 responses)".
+fn versions_in_words(gaps: &[crate::stats::VersionGap]) -> String {
+    let each: Vec<String> = gaps
+        .iter()
+        .map(|g| {
+            let noun = if g.responses == 1 {
+                "response"
+            } else {
+                "responses"
+            };
+            format!("version {} ({} {noun})", g.version, g.responses)
+        })
+        .collect();
+    match each.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => each.concat(),
+    }
+}
+
+/// Why a question's base leaves some responses out.
+pub fn not_asked_note(gaps: &[crate::stats::VersionGap]) -> String {
+    format!(
+        "Not asked in {} of this survey: those responses are not in its base.",
+        versions_in_words(gaps)
+    )
+}
+
+/// Why an option's count may be low.
+pub fn not_offered_note(gaps: &[crate::stats::VersionGap]) -> String {
+    format!(
+        "Not offered in {}: those respondents could not choose it.",
+        versions_in_words(gaps)
+    )
 }
 
 /// A scale's positive end and mean, with the base they are of.
@@ -391,7 +429,13 @@ fn option_table(q: &QuestionResult, demographic: bool, caption: &str) -> Markup 
             tbody {
                 @for o in &q.options {
                     tr data-option=(o.id) {
-                        th scope="row" { (o.label) }
+                        th scope="row" {
+                            (o.label)
+                            @if !o.not_offered_in.is_empty() {
+                                br;
+                                span.secondary-text.version-note { (not_offered_note(&o.not_offered_in)) }
+                            }
+                        }
                         td.numeric { (o.count) }
                         td.numeric { (shown(demographic, o)) }
                     }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::auth::{AdminPage, BuilderPage, SignedIn};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
-use crate::db::builder::{self as storage, NewDraft, Publishing, Saving};
+use crate::db::builder::{self as storage, NewDraft, NewVersion, Publishing, Saving};
 use crate::domain::{NextWave, Place, Problem, SurveyDefinition, SurveySettings};
 use crate::error::{AppError, Refusal};
 use crate::views::SummaryItem;
@@ -246,6 +246,7 @@ pub(super) fn render_draft(
                 definition: &draft.definition,
                 revision: draft.revision,
                 copied_from: draft.copied_from.as_deref(),
+                revises: draft.revises,
                 updated_by: &draft.updated_by,
                 updated_at: draft.updated_at,
             },
@@ -334,25 +335,118 @@ pub async fn publish(
         Ok(outcome)
     })
     .await?;
+    let refused = |message: String| {
+        let errors = [SummaryItem::at("main-content", message)];
+        Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
+    };
     match outcome {
-        Publishing::Published(version) => {
+        Publishing::Published(version) | Publishing::Unchanged(version) => {
             tracing::info!(survey = %slug, version, by = %who.officer.email, "survey published");
             Ok(redirect(paths::officers()))
         }
-        Publishing::Stale => {
-            let errors = [SummaryItem::at(
-                "main-content",
-                "Someone changed or published this draft since you opened it. Check it again before publishing",
-            )];
-            Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
+        Publishing::Stale => refused(
+            "Someone changed or published this draft since you opened it. Check it again before publishing".to_owned(),
+        ),
+        Publishing::SlugTaken => refused(
+            "A survey with this web address name was published since this draft was made, so the draft was not published. Copy the survey again with another name".to_owned(),
+        ),
+        Publishing::Overtaken(latest) => refused(format!(
+            "Version {latest} of this survey was published since this draft was made from version {}, so the draft was not published: it would undo version {latest}. Discard this draft and start the next version again",
+            draft.revises.unwrap_or_default()
+        )),
+    }
+}
+
+/// Why a survey-wide builder action was not taken, with the way back.
+fn list_refused(status: StatusCode, heading: &str, message: &str) -> HttpResponse {
+    html(
+        status,
+        crate::views::errors::error_page(
+            heading,
+            &[message],
+            Some((paths::officers(), "Back to the survey list")),
+        ),
+    )
+}
+
+/// POST `/admin/surveys/{slug}/next-version`: copies the survey's latest
+/// version as a draft under the same slug; publishing it adds the next
+/// version, and answers already given keep theirs.
+pub async fn start_next_version(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    BuilderPage(who): BuilderPage,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    const NOT_STARTED: &str = "No new version was started";
+    let survey = state.survey(&slug)?;
+    let form = match read_form(&req, payload, state.max_form_bytes).await {
+        Ok(form) => form,
+        Err(e) => return Ok(list_refused(e.status(), NOT_STARTED, &e.message())),
+    };
+    if !who.form_has_session_token(&state.csrf, &form) {
+        return Ok(list_refused(
+            StatusCode::FORBIDDEN,
+            NOT_STARTED,
+            "This page had expired. Go back to the survey list and try again.",
+        ));
+    }
+    let (officer, key) = (who.officer.id, survey.definition.slug().to_string());
+    let outcome = with_db(&state, move |c| {
+        storage::create_next_version(c, &key, officer)
+    })
+    .await?;
+    match outcome {
+        NewVersion::Created(from) => {
+            tracing::info!(survey = %slug, from, by = %who.officer.email, "next version started");
+            Ok(redirect(&paths::draft(&slug)))
         }
-        Publishing::SlugTaken => {
-            let errors = [SummaryItem::at(
-                "main-content",
-                "A survey with this web address name was published since this draft was made, so the draft was not published. Copy the survey again with another name",
-            )];
-            Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
+        // One is being drafted already: that is the one to change.
+        NewVersion::AlreadyDrafting => Ok(redirect(&paths::draft(&slug))),
+        NewVersion::NoSuchSurvey => Err(AppError::NotFound),
+    }
+}
+
+/// POST `/admin/drafts/{slug}/discard`: throws the draft away, if nobody
+/// changed it since it was read. A published survey keeps its versions.
+pub async fn discard(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    BuilderPage(who): BuilderPage,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let draft = find_draft(&state, &slug).await?;
+    let form = match read_form(&req, payload, state.max_form_bytes).await {
+        Ok(form) => form,
+        Err(e) => {
+            let errors = [SummaryItem::at("main-content", e.message())];
+            return Ok(render_draft(&who, &draft, e.status(), &errors));
         }
+    };
+    if !who.form_has_session_token(&state.csrf, &form) {
+        let errors = [SummaryItem::at(
+            "main-content",
+            "This page had expired, so the draft was not discarded. Try again",
+        )];
+        return Ok(render_draft(&who, &draft, StatusCode::FORBIDDEN, &errors));
+    }
+    let revision = form_revision(&form, &slug, "The draft was not discarded")?;
+    let (officer, key) = (who.officer.id, slug.to_string());
+    let removed = with_db(&state, move |c| {
+        storage::discard_draft(c, &key, revision, officer)
+    })
+    .await?;
+    if removed {
+        tracing::info!(survey = %slug, by = %who.officer.email, "draft discarded");
+        Ok(redirect(paths::officers()))
+    } else {
+        let errors = [SummaryItem::at(
+            "main-content",
+            "Someone changed this draft since you opened it, so it was not discarded. Check it again",
+        )];
+        Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
     }
 }
 

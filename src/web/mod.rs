@@ -87,6 +87,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::ADMIN_DRAFT, web::get().to(builder::show_draft))
         .route(route::ADMIN_DRAFT_TOML, web::get().to(builder::draft_toml))
         .route(route::ADMIN_DRAFT_PUBLISH, web::post().to(builder::publish))
+        .route(route::ADMIN_DRAFT_DISCARD, web::post().to(builder::discard))
+        .route(
+            route::ADMIN_NEXT_VERSION,
+            web::post().to(builder::start_next_version),
+        )
         .route(
             route::ADMIN_DRAFT_SETTINGS,
             web::get().to(builder::show_settings),

@@ -208,6 +208,7 @@ pub async fn dashboard(
             slug: d.definition.slug().to_string(),
             title: d.definition.title().to_owned(),
             copied_from: d.copied_from,
+            revises: d.revises,
             updated_by: d.updated_by,
             updated_at: d.updated_at,
         })

@@ -103,7 +103,20 @@ pub(crate) fn load_results(
     filters: &[Filter],
 ) -> Result<SurveyResults, DbError> {
     let counts = db::results::load(conn, survey.id, filters)?;
-    Ok(SurveyResults::from_counts(&survey.definition, counts))
+    let mut results = SurveyResults::from_counts(&survey.definition, counts);
+    // Responses given under earlier versions: say where those versions
+    // lacked a question or option of this one.
+    let mut earlier = Vec::new();
+    for (id, number, responses) in db::surveys::count_per_version(conn, survey.id, filters)? {
+        if id != survey.version
+            && let Some((_, _, definition)) = db::surveys::find_version(conn, id)?
+        {
+            earlier.push((number, definition, responses));
+        }
+    }
+    let earlier: Vec<_> = earlier.iter().map(|(n, d, r)| (*n, d, *r)).collect();
+    results.mark_versions(&earlier);
+    Ok(results)
 }
 
 /// The results for the view, and for each group when comparing.

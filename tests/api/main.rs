@@ -17,3 +17,4 @@ mod resident_flow;
 mod results;
 mod storage;
 mod survey_state;
+mod versions;

@@ -1,0 +1,1 @@
+ALTER TABLE survey_drafts DROP COLUMN revises;
