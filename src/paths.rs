@@ -29,6 +29,12 @@ pub mod route {
     pub const ADMIN_DRAFT_TOML: &str = "/admin/drafts/{slug}/definition.toml";
     pub const ADMIN_DRAFT_PUBLISH: &str = "/admin/drafts/{slug}/publish";
     pub const ADMIN_DRAFT_DISCARD: &str = "/admin/drafts/{slug}/discard";
+    pub const PREVIEW_START: &str = "/admin/drafts/{slug}/preview";
+    pub const PREVIEW_BEGIN: &str = "/admin/drafts/{slug}/preview/start";
+    pub const PREVIEW_QUESTION: &str = "/admin/drafts/{slug}/preview/questions/{question}";
+    pub const PREVIEW_CHECK: &str = "/admin/drafts/{slug}/preview/check";
+    pub const PREVIEW_SUBMIT: &str = "/admin/drafts/{slug}/preview/submit";
+    pub const PREVIEW_DONE: &str = "/admin/drafts/{slug}/preview/done";
     pub const ADMIN_DRAFT_SETTINGS: &str = "/admin/drafts/{slug}/settings";
     pub const ADMIN_DRAFT_ADD_QUESTION: &str = "/admin/drafts/{slug}/add-question";
     pub const ADMIN_DRAFT_QUESTION: &str = "/admin/drafts/{slug}/questions/{question}";
@@ -77,31 +83,91 @@ pub fn with_query(path: String, query: &str) -> String {
 
 // Resident pages.
 
+/// The pages a resident walks through a survey, from the start page to the
+/// confirmation: the live survey's, or an officer's preview of a draft,
+/// which are the same pages under another prefix (and store nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    base: String,
+    /// A preview's way back to its draft.
+    exit: Option<String>,
+}
+
+impl Walk {
+    /// The live survey's pages, under `/surveys/{slug}`.
+    pub fn live(slug: &Slug) -> Walk {
+        Walk {
+            base: format!("/surveys/{slug}"),
+            exit: None,
+        }
+    }
+    /// A draft's preview pages, under `/admin/drafts/{slug}/preview`.
+    pub fn preview(slug: &str) -> Walk {
+        Walk {
+            base: format!("/admin/drafts/{slug}/preview"),
+            exit: Some(draft(slug)),
+        }
+    }
+    /// Whether these are a preview's pages.
+    pub fn is_preview(&self) -> bool {
+        self.exit.is_some()
+    }
+    /// A preview's way back to its draft; none for the live survey.
+    pub fn exit(&self) -> Option<&str> {
+        self.exit.as_deref()
+    }
+    /// The start page.
+    pub fn start(&self) -> String {
+        self.base.clone()
+    }
+    /// The start page, borrowed (the header links to it).
+    pub fn start_href(&self) -> &str {
+        &self.base
+    }
+    /// Where the start form posts.
+    pub fn begin(&self) -> String {
+        format!("{}/start", self.base)
+    }
+    /// A question page; `change` marks a visit from check-your-answers,
+    /// which returns there afterwards.
+    pub fn question(&self, question: &QuestionId, change: bool) -> String {
+        if change {
+            format!("{}/questions/{question}?change=1", self.base)
+        } else {
+            format!("{}/questions/{question}", self.base)
+        }
+    }
+    pub fn check(&self) -> String {
+        format!("{}/check", self.base)
+    }
+    pub fn submit(&self) -> String {
+        format!("{}/submit", self.base)
+    }
+    pub fn done(&self) -> String {
+        format!("{}/done", self.base)
+    }
+}
+
 /// A survey's start page.
 pub fn start(slug: &Slug) -> String {
-    format!("/surveys/{slug}")
+    Walk::live(slug).start()
 }
 /// Where the start form posts.
 pub fn begin(slug: &Slug) -> String {
-    format!("/surveys/{slug}/start")
+    Walk::live(slug).begin()
 }
-/// A question page; `change` marks a visit from check-your-answers, which
-/// returns there afterwards.
+/// A question page of the live survey.
 pub fn question(slug: &Slug, question: &QuestionId, change: bool) -> String {
-    if change {
-        format!("/surveys/{slug}/questions/{question}?change=1")
-    } else {
-        format!("/surveys/{slug}/questions/{question}")
-    }
+    Walk::live(slug).question(question, change)
 }
 pub fn check(slug: &Slug) -> String {
-    format!("/surveys/{slug}/check")
+    Walk::live(slug).check()
 }
 pub fn submit(slug: &Slug) -> String {
-    format!("/surveys/{slug}/submit")
+    Walk::live(slug).submit()
 }
 pub fn done(slug: &Slug) -> String {
-    format!("/surveys/{slug}/done")
+    Walk::live(slug).done()
 }
 /// The path the draft cookie is limited to.
 pub fn cookie_path(slug: &Slug) -> String {
@@ -375,6 +441,16 @@ mod tests {
             (route::SURVEY_CHECK, check(&slug)),
             (route::SURVEY_SUBMIT, submit(&slug)),
             (route::SURVEY_DONE, done(&slug)),
+            (route::PREVIEW_START, Walk::preview(s).start()),
+            (route::PREVIEW_BEGIN, Walk::preview(s).begin()),
+            (
+                route::PREVIEW_QUESTION,
+                Walk::preview(s).question(&q, false),
+            ),
+            (route::PREVIEW_QUESTION, Walk::preview(s).question(&q, true)),
+            (route::PREVIEW_CHECK, Walk::preview(s).check()),
+            (route::PREVIEW_SUBMIT, Walk::preview(s).submit()),
+            (route::PREVIEW_DONE, Walk::preview(s).done()),
             (route::RESULTS, results(s, "")),
             (route::RESULTS, results_partial(s, "where=dartford")),
             (route::RESULTS_LIVE, results_live(s)),

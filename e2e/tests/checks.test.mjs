@@ -188,11 +188,33 @@ test('officer pages pass axe', async () => {
       await check(page, 'builder-add-option', response);
       response = await page.goto(`${draft}/questions/borough/options/dartford`);
       await check(page, 'builder-option', response);
+      // The preview: the resident's pages, marked, storing nothing.
+      response = await page.goto(`${draft}/preview`);
+      await check(page, 'builder-preview-start', response);
+      response = await submit(page, 'main form button[type=submit]');
+      assert.match(page.url(), /\/preview\/questions\/borough$/);
+      await check(page, 'builder-preview-question', response);
+      response = await submit(page, 'main form button[type=submit]');
+      assert.equal(response.status(), 422);
+      await check(page, 'builder-preview-question-error', response);
+      await page.check('input[value=dartford]');
+      response = await submit(page, 'main form button[type=submit]');
+      response = await page.goto(`${draft}/preview/check`);
+      await check(page, 'builder-preview-check', response);
+      response = await submit(page, 'main form button[type=submit]');
+      assert.match(page.url(), /\/preview\/done$/);
+      await check(page, 'builder-preview-done', response);
+      // The next version of a published survey, as a draft.
+      await page.goto(`${app.url}/officers`);
+      response = await submit(page, 'form[action="/admin/surveys/csp-2019/next-version"] button');
+      assert.match(page.url(), /\/admin\/drafts\/csp-2019$/);
+      await check(page, 'builder-next-version', response);
       response = await page.goto(`${app.url}/admin/audit`);
       await check(page, 'builder-audit', response);
     }
     for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/drafts/csp-2020/settings', '/admin/audit',
-      '/admin/drafts/csp-2020/add-question', '/admin/drafts/csp-2020/questions/most-important', '/admin/drafts/csp-2020/questions/borough/options/dartford']) {
+      '/admin/drafts/csp-2020/add-question', '/admin/drafts/csp-2020/questions/most-important', '/admin/drafts/csp-2020/questions/borough/options/dartford',
+      '/admin/drafts/csp-2020/preview', '/admin/drafts/csp-2020/preview/questions/borough', '/admin/drafts/csp-2020/preview/check']) {
       await page.goto(`${app.url}${path}`);
       assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);
     }

@@ -111,6 +111,11 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
         p.body {
             a href=(paths::draft_toml(slug)) download { "Download the draft's definition file" }
         }
+        h2.heading-m { "Preview" }
+        p.body {
+            a href=(crate::paths::Walk::preview(slug).start()) { "Preview the survey" }
+            " as a resident would answer it: the same pages, follow-up questions and checks. Nothing you enter is stored."
+        }
         h2.heading-m { "Publish" }
         @if let Some(n) = draft.revises {
             p.body { "Publishing freezes this definition as version " (n + 1) " of the survey. Residents who start from then on answer version " (n + 1) "; answers already given keep version " (n) " or earlier. Results join the versions by question and option ids, so keep the ids of questions you only reworded." }

@@ -23,6 +23,9 @@ pub struct Layout<'a> {
     pub wide: bool,
     /// Officer pages: the navigation, with the sign-out form.
     pub officer: Option<&'a Viewer>,
+    /// A preview of a draft: the banner that says so on every page, with
+    /// this way back to the draft.
+    pub preview_exit: Option<&'a str>,
 }
 
 /// The signed-in officer an officer page is for: what the navigation and
@@ -44,6 +47,11 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
         header.to_owned()
     } else {
         format!("{} – {header}", layout.title)
+    };
+    let title = if layout.preview_exit.is_some() {
+        format!("Preview: {title}")
+    } else {
+        title
     };
     let title = if layout.has_errors {
         format!("Error: {title}")
@@ -84,6 +92,13 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
                     }
                 }
                 div.width-container {
+                    @if let Some(exit) = layout.preview_exit {
+                        div.preview-banner {
+                            strong.tag { "Preview" }
+                            " You are previewing a draft: residents cannot see it, and nothing you enter is stored. "
+                            a href=(exit) { "Back to the draft" }
+                        }
+                    }
                     @if let Some(href) = layout.back_href {
                         a.back-link href=(href) { "Back" }
                     }

@@ -11,13 +11,17 @@ use crate::domain::draft::DraftProblem;
 use crate::domain::{
     Availability, DraftAnswers, Entered, Question, QuestionKind, SurveyDefinition,
 };
-use crate::{fields, paths};
+use crate::fields;
+use crate::paths::{self, Walk};
 
-fn layout<'a>(def: &'a SurveyDefinition, title: &'a str, start_href: &'a str) -> Layout<'a> {
+/// A resident page's layout: the survey's title in the header, linking to
+/// its start page; on a preview's pages, the banner that says so.
+fn layout<'a>(def: &'a SurveyDefinition, title: &'a str, walk: &'a Walk) -> Layout<'a> {
     Layout {
         title,
         header: Some(def.title()),
-        header_href: Some(start_href),
+        header_href: Some(walk.start_href()),
+        preview_exit: walk.exit(),
         ..Layout::default()
     }
 }
@@ -29,8 +33,12 @@ pub fn long_date(moment: DateTime<Utc>) -> String {
 
 /// The public start page: purpose, who may answer, time, closing date,
 /// privacy notice, and the start button.
-pub fn start_page(def: &SurveyDefinition, availability: Availability, csrf: &str) -> Markup {
-    let start = paths::start(def.slug());
+pub fn start_page(
+    def: &SurveyDefinition,
+    walk: &Walk,
+    availability: Availability,
+    csrf: &str,
+) -> Markup {
     let body = html! {
         span.caption-l { (def.organisation()) }
         h1.heading-xl { (def.title()) }
@@ -52,7 +60,7 @@ pub fn start_page(def: &SurveyDefinition, availability: Availability, csrf: &str
         }
         @match availability {
             Availability::Open => {
-                form method="post" action=(paths::begin(def.slug())) novalidate {
+                form method="post" action=(walk.begin()) novalidate {
                     (csrf_field(csrf))
                     (honeypot())
                     button.button.button--start type="submit" {
@@ -75,7 +83,7 @@ pub fn start_page(def: &SurveyDefinition, availability: Availability, csrf: &str
             p.body { (paragraph) }
         }
     };
-    page(&layout(def, def.title(), &start), body)
+    page(&layout(def, def.title(), walk), body)
 }
 
 /// Which questions must be answered, in a sentence.
@@ -106,6 +114,8 @@ pub struct QuestionPage<'a> {
     pub back_href: &'a str,
     pub action: &'a str,
     pub csrf: &'a str,
+    /// The live survey's pages, or a preview's.
+    pub walk: &'a Walk,
 }
 
 /// The error summary of a question page: an error that belongs to another
@@ -237,7 +247,6 @@ fn question_form(
     has_error: bool,
     input: Markup,
 ) -> Markup {
-    let start = paths::start(p.survey.slug());
     let body = html! {
         (error_summary(summary))
         form method="post" action=(p.action) novalidate {
@@ -249,7 +258,7 @@ fn question_form(
             button.button type="submit" { "Continue" }
         }
     };
-    let mut layout = layout(p.survey, p.question.title(), &start);
+    let mut layout = layout(p.survey, p.question.title(), p.walk);
     layout.back_href = Some(p.back_href);
     layout.has_errors = !summary.is_empty();
     page(&layout, body)
@@ -285,12 +294,12 @@ fn answer_text(question: &Question, answers: &DraftAnswers) -> Markup {
 /// then the submit button.
 pub fn check_page(
     def: &SurveyDefinition,
+    walk: &Walk,
     answers: &DraftAnswers,
     errors: &[SummaryItem],
     back_href: &str,
     csrf: &str,
 ) -> Markup {
-    let start = paths::start(def.slug());
     let body = html! {
         (error_summary(errors))
         span.caption-l { (def.title()) }
@@ -301,7 +310,7 @@ pub fn check_page(
                     dt.summary-list__key { (question.short_label()) }
                     dd.summary-list__value { (answer_text(question, answers)) }
                     dd.summary-list__actions {
-                        a href=(paths::question(def.slug(), question.id(), true)) {
+                        a href=(walk.question(question.id(), true)) {
                             "Change" span.visually-hidden { " " (question.short_label()) }
                         }
                     }
@@ -310,20 +319,19 @@ pub fn check_page(
         }
         h2.heading-m { "Now submit your response" }
         p.body { "Your answers are stored anonymously. You cannot change them after you submit." }
-        form method="post" action=(paths::submit(def.slug())) novalidate {
+        form method="post" action=(walk.submit()) novalidate {
             (csrf_field(csrf))
             button.button type="submit" data-prevent-double-click="true" { "Submit response" }
         }
     };
-    let mut layout = layout(def, "Check your answers", &start);
+    let mut layout = layout(def, "Check your answers", walk);
     layout.back_href = Some(back_href);
     layout.has_errors = !errors.is_empty();
     page(&layout, body)
 }
 
 /// The confirmation page, shown only after the response is stored.
-pub fn done_page(def: &SurveyDefinition) -> Markup {
-    let start = paths::start(def.slug());
+pub fn done_page(def: &SurveyDefinition, walk: &Walk) -> Markup {
     let body = html! {
         div.panel {
             h1.panel__title { "Response submitted" }
@@ -335,13 +343,19 @@ pub fn done_page(def: &SurveyDefinition) -> Markup {
             " will use them, with everyone else's, to decide its community safety priorities."
         }
         p.body { "You can now close this page." }
+        @if let Some(exit) = walk.exit() {
+            div.inset-text {
+                "This was a preview: a resident would see this page once their response was stored. Nothing was stored. "
+                a href=(exit) { "Back to the draft" }
+            }
+        }
     };
-    page(&layout(def, "Response submitted", &start), body)
+    page(&layout(def, "Response submitted", walk), body)
 }
 
 /// A survey that is not open: says when it opens or when it closed.
 pub fn closed_page(def: &SurveyDefinition, availability: Availability) -> Markup {
-    let start = paths::start(def.slug());
+    let walk = Walk::live(def.slug());
     let (title, text) = match availability {
         Availability::NotYetOpen(opens) => (
             "This survey is not open yet",
@@ -359,14 +373,14 @@ pub fn closed_page(def: &SurveyDefinition, availability: Availability) -> Markup
     let body = html! {
         h1.heading-l { (title) }
         p.body { (text) }
-        p.body { a href=(start) { "About this survey" } }
+        p.body { a href=(walk.start_href()) { "About this survey" } }
     };
-    page(&layout(def, title, &start), body)
+    page(&layout(def, title, &walk), body)
 }
 
 /// The page for a draft that is gone, with a way to start again.
 pub fn draft_problem_page(def: &SurveyDefinition, problem: DraftProblem, csrf: &str) -> Markup {
-    let start = paths::start(def.slug());
+    let walk = Walk::live(def.slug());
     let (title, text) = match problem {
         DraftProblem::NotRecognised => (
             "We could not find your answers",
@@ -386,7 +400,7 @@ pub fn draft_problem_page(def: &SurveyDefinition, problem: DraftProblem, csrf: &
             button.button type="submit" { "Start again" }
         }
     };
-    page(&layout(def, title, &start), body)
+    page(&layout(def, title, &walk), body)
 }
 
 /// The list of surveys, at `/` when there is no single default.

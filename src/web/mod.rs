@@ -21,6 +21,7 @@ pub mod exports;
 pub mod form;
 pub mod limits;
 pub mod officer;
+pub mod preview;
 pub mod resident;
 pub mod results;
 
@@ -88,6 +89,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::ADMIN_DRAFT_TOML, web::get().to(builder::draft_toml))
         .route(route::ADMIN_DRAFT_PUBLISH, web::post().to(builder::publish))
         .route(route::ADMIN_DRAFT_DISCARD, web::post().to(builder::discard))
+        .route(route::PREVIEW_START, web::get().to(preview::show_start))
+        .route(route::PREVIEW_BEGIN, web::post().to(preview::begin))
+        .route(
+            route::PREVIEW_QUESTION,
+            web::get().to(preview::show_question),
+        )
+        .route(
+            route::PREVIEW_QUESTION,
+            web::post().to(preview::save_answer),
+        )
+        .route(route::PREVIEW_CHECK, web::get().to(preview::show_check))
+        .route(route::PREVIEW_SUBMIT, web::post().to(preview::submit))
+        .route(route::PREVIEW_DONE, web::get().to(preview::show_done))
         .route(
             route::ADMIN_NEXT_VERSION,
             web::post().to(builder::start_next_version),

@@ -25,12 +25,14 @@ use crate::db::drafts;
 use crate::db::responses::{self, Submitted};
 use crate::domain::draft::{self, Draft, DraftProblem, Standing};
 use crate::domain::{
-    Answer, Availability, DraftAnswers, DraftToken, Entered, Question, SurveyDefinition, Unanswered,
+    Answer, Availability, DraftAnswers, DraftToken, Entered, Question, QuestionId,
+    SurveyDefinition, Unanswered,
 };
 use crate::error::{AppError, Refusal};
+use crate::fields;
+use crate::paths::{self, Walk};
 use crate::views::resident::{self as view, QuestionPage};
 use crate::views::{FieldError, SummaryItem};
-use crate::{fields, paths};
 
 /// The cookie that holds the draft token, and nothing else.
 pub const DRAFT_COOKIE: &str = "civic_draft";
@@ -50,7 +52,7 @@ pub struct ChangeQuery {
 }
 
 impl ChangeQuery {
-    fn is_change(&self) -> bool {
+    pub(super) fn is_change(&self) -> bool {
         self.change.is_some()
     }
 }
@@ -176,15 +178,62 @@ impl FromRequest for ActiveDraft {
 }
 
 /// Where a resident resumes: the first question not yet seen, or the check page.
-fn resume_url(def: &SurveyDefinition, answers: &DraftAnswers) -> String {
+pub(super) fn resume_url(walk: &Walk, def: &SurveyDefinition, answers: &DraftAnswers) -> String {
     match answers.first_unseen(def) {
-        Some(q) => paths::question(def.slug(), q.id(), false),
-        None => paths::check(def.slug()),
+        Some(q) => walk.question(q.id(), false),
+        None => walk.check(),
     }
 }
 
-fn is_shown(def: &SurveyDefinition, answers: &DraftAnswers, question: &Question) -> bool {
+pub(super) fn is_shown(
+    def: &SurveyDefinition,
+    answers: &DraftAnswers,
+    question: &Question,
+) -> bool {
     answers.applicable(def).any(|q| q.id() == question.id())
+}
+
+/// Where a resident goes once an answer is saved: from check-your-answers,
+/// the first question not yet seen; otherwise the next question shown;
+/// the check page when there is none.
+pub(super) fn next_url(
+    walk: &Walk,
+    def: &SurveyDefinition,
+    answers: &DraftAnswers,
+    question: &QuestionId,
+    change: bool,
+) -> String {
+    let next = if change {
+        answers
+            .first_unseen(def)
+            .map(|q| walk.question(q.id(), true))
+    } else {
+        answers
+            .next_after(def, question)
+            .map(|q| walk.question(q.id(), false))
+    };
+    next.unwrap_or_else(|| walk.check())
+}
+
+/// The error of an answer posted to a question its earlier answers do not
+/// show: answer the question it follows from first.
+pub(super) fn not_shown(walk: &Walk, def: &SurveyDefinition, question: &Question) -> SummaryItem {
+    let parent = question
+        .show_if()
+        .and_then(|c| def.question(c.question.as_str()));
+    match parent {
+        Some(parent) => SummaryItem {
+            message: format!(
+                "Answer \u{201c}{}\u{201d} first: this question follows from it",
+                parent.title()
+            ),
+            href: walk.question(parent.id(), false),
+        },
+        None => SummaryItem {
+            message: "This question does not apply to your answers".to_owned(),
+            href: walk.check(),
+        },
+    }
 }
 
 /// What a form that filled the honeypot gets: a refusal, and nothing stored.
@@ -203,11 +252,11 @@ fn bot_refused() -> HttpResponse {
 
 /// Required questions left unanswered, as error summary items that link to
 /// each question (which returns to the check page afterwards).
-fn unanswered_items(def: &SurveyDefinition, missing: Vec<Unanswered>) -> Vec<SummaryItem> {
+pub(super) fn unanswered_items(walk: &Walk, missing: Vec<Unanswered>) -> Vec<SummaryItem> {
     missing
         .into_iter()
         .map(|m| SummaryItem {
-            href: paths::question(def.slug(), &m.question, true),
+            href: walk.question(&m.question, true),
             message: m.message,
         })
         .collect()
@@ -231,7 +280,12 @@ fn render_start(state: &AppState, survey: &CurrentSurvey) -> HttpResponse {
     let csrf = state.csrf.token(&start_scope(def));
     html(
         StatusCode::OK,
-        view::start_page(def, state.catalogue.availability(survey, Utc::now()), &csrf),
+        view::start_page(
+            def,
+            &Walk::live(def.slug()),
+            state.catalogue.availability(survey, Utc::now()),
+            &csrf,
+        ),
     )
 }
 
@@ -276,6 +330,7 @@ pub async fn begin_survey(
     }
     if let Standing::Active(active) = standing(&state, &req, &survey).await? {
         return Ok(redirect(&resume_url(
+            &Walk::live(def.slug()),
             &active.definition,
             &active.draft.answers,
         )));
@@ -287,7 +342,7 @@ pub async fn begin_survey(
         drafts::insert_draft(conn, &hash, survey_id, version, crate::db::now())
     })
     .await?;
-    let first = resume_url(&def, &DraftAnswers::default());
+    let first = resume_url(&Walk::live(def.slug()), &def, &DraftAnswers::default());
     let mut response = redirect(&first);
     response
         .add_cookie(&draft_cookie(
@@ -316,32 +371,36 @@ fn draft_cookie(
         .finish()
 }
 
-struct QuestionView<'a> {
-    def: &'a SurveyDefinition,
-    question: &'a Question,
-    answers: &'a DraftAnswers,
-    change: bool,
-    csrf: String,
+/// A question page as it stands: the survey, the question, the answers so
+/// far, whether it was reached from check-your-answers, the CSRF token, and
+/// whose pages (the live survey's or a preview's).
+pub(super) struct QuestionView<'a> {
+    pub def: &'a SurveyDefinition,
+    pub walk: &'a Walk,
+    pub question: &'a Question,
+    pub answers: &'a DraftAnswers,
+    pub change: bool,
+    pub csrf: String,
 }
 
 impl QuestionView<'_> {
-    fn render(
+    pub(super) fn render(
         &self,
         status: StatusCode,
         entered: &Entered,
         error: Option<&FieldError>,
         elsewhere: Option<SummaryItem>,
     ) -> HttpResponse {
-        let slug = self.def.slug();
+        let walk = self.walk;
         let back = if self.change {
-            paths::check(slug)
+            walk.check()
         } else {
             match self.answers.previous_before(self.def, self.question.id()) {
-                Some(previous) => paths::question(slug, previous.id(), false),
-                None => paths::start(slug),
+                Some(previous) => walk.question(previous.id(), false),
+                None => walk.start(),
             }
         };
-        let action = paths::question(slug, self.question.id(), self.change);
+        let action = walk.question(self.question.id(), self.change);
         html(
             status,
             view::question_page(&QuestionPage {
@@ -353,11 +412,12 @@ impl QuestionView<'_> {
                 back_href: &back,
                 action: &action,
                 csrf: &self.csrf,
+                walk,
             }),
         )
     }
 
-    fn saved(&self) -> Entered {
+    pub(super) fn saved(&self) -> Entered {
         self.answers
             .get(self.question.id())
             .map(Answer::to_entered)
@@ -375,11 +435,13 @@ pub async fn show_question(
     let (_, question_id) = path.into_inner();
     let def = &active.definition;
     let question = def.question(&question_id).ok_or(AppError::NotFound)?;
+    let walk = Walk::live(def.slug());
     if !is_shown(def, &active.draft.answers, question) {
-        return Ok(redirect(&resume_url(def, &active.draft.answers)));
+        return Ok(redirect(&resume_url(&walk, def, &active.draft.answers)));
     }
     let view = QuestionView {
         def,
+        walk: &walk,
         question,
         answers: &active.draft.answers,
         change: query.is_change(),
@@ -401,8 +463,10 @@ pub async fn save_answer(
     let (_, question_id) = path.into_inner();
     let def = Arc::clone(&active.definition);
     let question = def.question(&question_id).ok_or(AppError::NotFound)?;
+    let walk = Walk::live(def.slug());
     let view = QuestionView {
         def: &def,
+        walk: &walk,
         question,
         answers: &active.draft.answers,
         change: query.is_change(),
@@ -410,27 +474,11 @@ pub async fn save_answer(
     };
 
     if !is_shown(&def, &active.draft.answers, question) {
-        let parent = question
-            .show_if()
-            .and_then(|c| def.question(c.question.as_str()));
-        let (message, href) = match parent {
-            Some(parent) => (
-                format!(
-                    "Answer \u{201c}{}\u{201d} first: this question follows from it",
-                    parent.title()
-                ),
-                paths::question(def.slug(), parent.id(), false),
-            ),
-            None => (
-                "This question does not apply to your answers".to_owned(),
-                paths::check(def.slug()),
-            ),
-        };
         return Ok(view.render(
             StatusCode::CONFLICT,
             &Entered::default(),
             None,
-            Some(SummaryItem { message, href }),
+            Some(not_shown(&walk, &def, question)),
         ));
     }
 
@@ -474,24 +522,26 @@ pub async fn save_answer(
     })
     .await?;
     let Some(answers) = saved else {
-        return Ok(redirect(&paths::done(def.slug())));
+        return Ok(redirect(&walk.done()));
     };
-    let next = if change {
-        answers
-            .first_unseen(&def)
-            .map(|q| paths::question(def.slug(), q.id(), true))
-    } else {
-        answers
-            .next_after(&def, question.id())
-            .map(|q| paths::question(def.slug(), q.id(), false))
-    };
-    Ok(redirect(&next.unwrap_or_else(|| paths::check(def.slug()))))
+    Ok(redirect(&next_url(
+        &walk,
+        &def,
+        &answers,
+        question.id(),
+        change,
+    )))
 }
 
-fn last_question_url(def: &SurveyDefinition, answers: &DraftAnswers) -> String {
+/// The back link of check-your-answers: the last question shown.
+pub(super) fn last_question_url(
+    walk: &Walk,
+    def: &SurveyDefinition,
+    answers: &DraftAnswers,
+) -> String {
     match answers.applicable(def).last() {
-        Some(q) => paths::question(def.slug(), q.id(), false),
-        None => paths::start(def.slug()),
+        Some(q) => walk.question(q.id(), false),
+        None => walk.start(),
     }
 }
 
@@ -503,9 +553,11 @@ pub async fn show_check(
     let def = &active.definition;
     let answers = &active.draft.answers;
     let csrf = state.csrf.token(&draft_scope(&active.token));
+    let walk = Walk::live(def.slug());
+    let back = last_question_url(&walk, def, answers);
     Ok(html(
         StatusCode::OK,
-        view::check_page(def, answers, &[], &last_question_url(def, answers), &csrf),
+        view::check_page(def, &walk, answers, &[], &back, &csrf),
     ))
 }
 
@@ -521,11 +573,12 @@ pub async fn submit_response(
     }
     let def = Arc::clone(&active.definition);
     let csrf = state.csrf.token(&draft_scope(&active.token));
-    let back = last_question_url(&def, &active.draft.answers);
+    let walk = Walk::live(def.slug());
+    let back = last_question_url(&walk, &def, &active.draft.answers);
     let check_with = |status: StatusCode, errors: &[SummaryItem]| {
         html(
             status,
-            view::check_page(&def, &active.draft.answers, errors, &back, &csrf),
+            view::check_page(&def, &walk, &active.draft.answers, errors, &back, &csrf),
         )
     };
     let form_problem = match read_form(&req, payload, state.max_form_bytes).await {
@@ -560,7 +613,7 @@ pub async fn submit_response(
         Submitted::Stale => Err(anyhow::anyhow!("draft kept changing during submit").into()),
         Submitted::Incomplete(missing) => Ok(check_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &unanswered_items(&def, missing),
+            &unanswered_items(&walk, missing),
         )),
     }
 }
@@ -573,7 +626,10 @@ pub async fn show_done(
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
     Ok(match standing(&state, &req, &survey).await? {
-        Standing::Completed => html(StatusCode::OK, view::done_page(&survey.definition)),
+        Standing::Completed => html(
+            StatusCode::OK,
+            view::done_page(&survey.definition, &Walk::live(survey.definition.slug())),
+        ),
         Standing::Active(_) => redirect(&paths::check(survey.definition.slug())),
         Standing::NoDraft | Standing::Problem(_) => {
             redirect(&paths::start(survey.definition.slug()))

@@ -12,6 +12,7 @@ mod editor;
 mod exports;
 mod hostile;
 mod officers;
+mod preview;
 mod question_kinds;
 mod resident_flow;
 mod results;
