@@ -27,6 +27,8 @@ pub const STATE: &str = "state";
 /// The survey builder's forms: the survey a wave is copied from, the new
 /// slug, title and dates, and the revision of the draft the form was read from.
 pub const COPY_FROM: &str = "copy-from";
+/// The file input of a definition upload.
+pub const DEFINITION_FILE: &str = "definition";
 pub const SLUG: &str = "slug";
 pub const TITLE: &str = "title";
 pub const OPENS: &str = "opens";

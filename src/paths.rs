@@ -24,6 +24,8 @@ pub mod route {
     pub const ADMIN_API_TOKENS: &str = "/admin/api-tokens";
     pub const ADMIN_SURVEY_STATE: &str = "/admin/surveys/{slug}/state";
     pub const ADMIN_NEW_SURVEY: &str = "/admin/surveys/new";
+    pub const ADMIN_UPLOAD_SURVEY: &str = "/admin/surveys/upload";
+    pub const ADMIN_DRAFT_UPLOAD: &str = "/admin/drafts/{slug}/upload";
     pub const ADMIN_NEXT_VERSION: &str = "/admin/surveys/{slug}/next-version";
     pub const ADMIN_DRAFT: &str = "/admin/drafts/{slug}";
     pub const ADMIN_DRAFT_TOML: &str = "/admin/drafts/{slug}/definition.toml";
@@ -258,6 +260,14 @@ pub fn publish_draft(slug: &str) -> String {
 pub fn discard_draft(slug: &str) -> String {
     format!("/admin/drafts/{slug}/discard")
 }
+/// The form that creates a draft from a definition file.
+pub fn upload_survey() -> &'static str {
+    route::ADMIN_UPLOAD_SURVEY
+}
+/// The form that replaces a draft with a definition file.
+pub fn draft_upload(slug: &str) -> String {
+    format!("/admin/drafts/{slug}/upload")
+}
 /// The form that starts the next version of a published survey.
 pub fn next_version(slug: &str) -> String {
     format!("/admin/surveys/{slug}/next-version")
@@ -410,6 +420,8 @@ mod tests {
             (route::ADMIN_DRAFT_PUBLISH, publish_draft(s)),
             (route::ADMIN_DRAFT_DISCARD, discard_draft(s)),
             (route::ADMIN_NEXT_VERSION, next_version(s)),
+            (route::ADMIN_UPLOAD_SURVEY, upload_survey().to_owned()),
+            (route::ADMIN_DRAFT_UPLOAD, draft_upload(s)),
             (route::ADMIN_DRAFT_SETTINGS, draft_settings(s)),
             (route::ADMIN_AUDIT, audit().to_owned()),
             (route::ADMIN_DRAFT_ADD_QUESTION, draft_add_question(s)),

@@ -61,6 +61,64 @@ pub fn new_survey_page(
     page(&layout, body)
 }
 
+/// The file input of a definition upload, in its multipart form, with
+/// every problem of a refused file at the field.
+pub fn upload_form(
+    who: &Viewer,
+    action: &str,
+    revision: Option<i32>,
+    label: &str,
+    button: &str,
+    errors: &[SummaryItem],
+) -> Markup {
+    let id = fields::DEFINITION_FILE;
+    let problems: Vec<&SummaryItem> = errors
+        .iter()
+        .filter(|e| e.href == format!("#{id}"))
+        .collect();
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = if problems.is_empty() {
+        hint_id.clone()
+    } else {
+        format!("{hint_id} {error_id}")
+    };
+    html! {
+        form method="post" action=(action) enctype="multipart/form-data" novalidate {
+            (csrf_field(&who.csrf))
+            @if let Some(revision) = revision {
+                input type="hidden" name=(fields::REVISION) value=(revision);
+            }
+            div.form-group.form-group--error[!problems.is_empty()] {
+                label.label for=(id) { (label) }
+                div.hint id=(hint_id) { "A civic-survey definition file (.toml, UTF-8, up to 1 MB), such as one downloaded from this service. It is checked as the files on the server are; nothing changes unless every check passes." }
+                @if !problems.is_empty() {
+                    div.error-message id=(error_id) {
+                        span.visually-hidden { "Error:" }
+                        @for p in &problems { p.upload-problem { (p.message) } }
+                    }
+                }
+                input.file-upload id=(id) name=(id) type="file" accept=".toml,application/toml,text/plain"
+                    aria-describedby=(described);
+            }
+            button.button.button--secondary type="submit" { (button) }
+        }
+    }
+}
+
+/// Creating a survey from a definition file.
+pub fn upload_page(who: &Viewer, errors: &[SummaryItem]) -> Markup {
+    let body = html! {
+        (error_summary(errors))
+        h1.heading-l { "Create a survey from a definition file" }
+        p.body { "The file becomes a draft, named by the slug it gives: check it, preview it and publish it as you would any draft. To change a survey that already exists, open its draft and upload the file there." }
+        (upload_form(who, paths::upload_survey(), None, "Definition file", "Upload and create the draft", errors))
+    };
+    let mut layout = officer_layout("Create a survey from a definition file", who);
+    layout.has_errors = !errors.is_empty();
+    page(&layout, body)
+}
+
 /// A draft as its page shows it.
 #[derive(Debug)]
 pub struct DraftView<'a> {
@@ -111,6 +169,7 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
         p.body {
             a href=(paths::draft_toml(slug)) download { "Download the draft's definition file" }
         }
+        (upload_form(who, &paths::draft_upload(slug), Some(draft.revision), "Replace the draft with a definition file", "Upload and replace the draft", errors))
         h2.heading-m { "Preview" }
         p.body {
             a href=(crate::paths::Walk::preview(slug).start()) { "Preview the survey" }
@@ -180,7 +239,11 @@ pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
             }
         }
         @if who.can_build {
-            p.body { a.button.button--secondary href=(paths::new_survey()) { "Create the next wave of a survey" } }
+            p.body {
+                a.button.button--secondary href=(paths::new_survey()) { "Create the next wave of a survey" }
+                " "
+                a.button.button--secondary href=(paths::upload_survey()) { "Create a survey from a definition file" }
+            }
         }
     }
 }

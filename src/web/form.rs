@@ -296,3 +296,108 @@ mod tests {
         assert_eq!(form.get("c"), Some("%4"));
     }
 }
+
+/// A posted `multipart/form-data` form: its text fields, and the bytes of
+/// the one file field it is read for (empty when no file was chosen).
+#[derive(Debug)]
+pub struct Upload {
+    pub form: Form,
+    pub file: Vec<u8>,
+    /// The name the browser gave the file, if any.
+    pub file_name: Option<String>,
+}
+
+/// Why an upload could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadError {
+    /// Larger than the limit: 413.
+    TooLarge { limit: usize },
+    /// Not `multipart/form-data`, or malformed: 400.
+    Malformed,
+    /// A text field that is not UTF-8: 400.
+    NotUtf8,
+}
+
+impl UploadError {
+    pub fn status(self) -> StatusCode {
+        match self {
+            UploadError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            UploadError::Malformed | UploadError::NotUtf8 => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// What the officer is told, at the file field.
+    pub fn message(self) -> String {
+        match self {
+            UploadError::TooLarge { limit } => format!(
+                "The file is larger than {} KB, too large for a survey definition. Choose the definition file (.toml) and upload it again",
+                limit.div_ceil(1024)
+            ),
+            UploadError::Malformed | UploadError::NotUtf8 => {
+                "The upload could not be read. Choose the file and upload it again".to_owned()
+            }
+        }
+    }
+}
+
+/// Reads a `multipart/form-data` body of at most `limit` bytes in all
+/// (checked before and while reading, so a large file is refused without
+/// being held): every text field, and the file of the field `file_field`.
+/// Parts are read with `actix-multipart`; fields other than `file_field`
+/// with a file are refused as malformed.
+pub async fn read_upload(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    file_field: &str,
+) -> Result<Upload, UploadError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(UploadError::TooLarge { limit });
+    }
+    let mut parts = actix_multipart::Multipart::new(req.headers(), payload.into_inner());
+    let mut read = 0usize;
+    let mut fields = Vec::new();
+    let mut file = Vec::new();
+    let mut file_name = None;
+    while let Some(part) = parts.next().await {
+        let mut part = part.map_err(|_| UploadError::Malformed)?;
+        let disposition = part.content_disposition().cloned();
+        let name = disposition
+            .as_ref()
+            .and_then(|d| d.get_name())
+            .unwrap_or_default()
+            .to_owned();
+        let is_file = name == file_field;
+        if is_file {
+            file_name = disposition
+                .as_ref()
+                .and_then(|d| d.get_filename())
+                .map(str::to_owned);
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|_| UploadError::Malformed)?;
+            read += chunk.len();
+            if read > limit {
+                return Err(UploadError::TooLarge { limit });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            file = bytes;
+        } else {
+            let value = String::from_utf8(bytes).map_err(|_| UploadError::NotUtf8)?;
+            fields.push((name, value));
+        }
+    }
+    Ok(Upload {
+        form: Form(fields),
+        file,
+        file_name,
+    })
+}

@@ -24,6 +24,7 @@ pub mod officer;
 pub mod preview;
 pub mod resident;
 pub mod results;
+pub mod upload;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -89,6 +90,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::ADMIN_DRAFT_TOML, web::get().to(builder::draft_toml))
         .route(route::ADMIN_DRAFT_PUBLISH, web::post().to(builder::publish))
         .route(route::ADMIN_DRAFT_DISCARD, web::post().to(builder::discard))
+        .route(
+            route::ADMIN_UPLOAD_SURVEY,
+            web::get().to(upload::show_upload),
+        )
+        .route(
+            route::ADMIN_UPLOAD_SURVEY,
+            web::post().to(upload::create_from_file),
+        )
+        .route(
+            route::ADMIN_DRAFT_UPLOAD,
+            web::post().to(upload::replace_from_file),
+        )
         .route(route::PREVIEW_START, web::get().to(preview::show_start))
         .route(route::PREVIEW_BEGIN, web::post().to(preview::begin))
         .route(

@@ -479,6 +479,40 @@ impl Resident {
         .await
     }
 
+    /// POSTs a `multipart/form-data` form: the text fields (with this
+    /// browser's CSRF token) and one file, its bytes as given.
+    pub async fn upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Page {
+        let boundary = "civic-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(token) = &self.csrf {
+            all.push(("csrf", token));
+        }
+        for (name, value) in all {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: application/toml\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.post_raw(
+            path,
+            Some(&format!("multipart/form-data; boundary={boundary}")),
+            body,
+        )
+        .await
+    }
+
     /// POSTs raw bytes with a content type (or none).
     pub async fn post_raw(&self, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Page {
         let mut request = self.client.post(self.url(path)).body(body);

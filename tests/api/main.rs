@@ -18,4 +18,5 @@ mod resident_flow;
 mod results;
 mod storage;
 mod survey_state;
+mod upload;
 mod versions;

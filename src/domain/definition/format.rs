@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{DefinitionErrors, Problem, SurveyDefinition};
+use super::{DefinitionErrors, Place, Problem, SurveyDefinition};
 
 /// A survey definition exactly as written in its file: no check has run yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,6 +178,68 @@ impl SurveyDefinition {
     }
 }
 
+/// The line (1-based) of a definition file that a problem found by the
+/// checks is at, when the file shows it: a setting's own line; a question's
+/// setting within its `[[questions]]` table (or the table's first line); an
+/// option's line by its id. Problems that the parser found already carry
+/// their line and column in the message.
+pub fn line_of(text: &str, problem: &Problem) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let sets = |line: &str, key: &str| {
+        line.trim_start()
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    // Where each `[[questions]]` table starts, and where the next table does.
+    let tables: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "[[questions]]")
+        .map(|(i, _)| i)
+        .collect();
+    let block = |index: usize| -> Option<std::ops::Range<usize>> {
+        let start = *tables.get(index)?;
+        let end = lines
+            .iter()
+            .enumerate()
+            .skip(start + 1)
+            .find(|(_, l)| {
+                let l = l.trim();
+                let sub_table = l.starts_with("[questions.") || l.starts_with("[[questions.");
+                l.starts_with('[') && !sub_table
+            })
+            .map_or(lines.len(), |(i, _)| i);
+        Some(start..end)
+    };
+    let found = match &problem.place {
+        Place::Survey("file") => None,
+        Place::Survey(setting) => {
+            let first_table = tables.first().copied().unwrap_or(lines.len());
+            lines[..first_table].iter().position(|l| sets(l, setting))
+        }
+        Place::Question { index, field, .. } => {
+            let range = block(*index)?;
+            lines[range.clone()]
+                .iter()
+                .position(|l| sets(l, field))
+                .map(|i| range.start + i)
+                .or(Some(range.start))
+        }
+        Place::Option {
+            index, option_id, ..
+        } => {
+            let range = block(*index)?;
+            let quoted = format!("{option_id:?}");
+            lines[range.clone()]
+                .iter()
+                .position(|l| !option_id.is_empty() && l.contains("id") && l.contains(&quoted))
+                .map(|i| range.start + i)
+                .or(Some(range.start))
+        }
+    };
+    found.map(|i| i + 1)
+}
+
 /// " at line L, column C" for a TOML error, when the parser knows where.
 fn toml_position(text: &str, span: Option<std::ops::Range<usize>>) -> String {
     let Some(span) = span else {
@@ -193,6 +255,59 @@ fn toml_position(text: &str, span: Option<std::ops::Range<usize>>) -> String {
 mod tests {
     use super::super::testing::*;
     use super::*;
+
+    #[test]
+    fn a_problem_found_by_the_checks_is_placed_at_its_line() {
+        let text = format!(
+            "{MINIMAL}{}",
+            r#"
+[[questions]]
+id = "a"
+kind = "single"
+title = "A?"
+options = [
+  { id = "x", label = "X" },
+  { id = "y", label = "" },
+]
+
+[[questions]]
+id = "b"
+kind = "single"
+title = ""
+options = [{ id = "p", label = "P" }, { id = "q", label = "Q" }]
+show_if = { question = "a", option = "z" }
+"#
+        );
+        let errors = SurveyDefinition::from_toml("f.toml", &text).expect_err("invalid");
+        let placed: Vec<(Option<usize>, String)> = errors
+            .problems
+            .iter()
+            .map(|p| (line_of(&text, p), p.to_string()))
+            .collect();
+        let line = |needle: &str| text.lines().position(|l| l.contains(needle)).map(|i| i + 1);
+        assert!(
+            placed.contains(&(
+                line("label = \"\""),
+                "question \"a\": option \"y\": label must not be empty".to_owned()
+            )),
+            "{placed:?}"
+        );
+        assert!(
+            placed
+                .iter()
+                .any(|(l, m)| *l == line("title = \"\"") && m.starts_with("question \"b\": title")),
+            "{placed:?}"
+        );
+        assert!(
+            placed
+                .iter()
+                .any(|(l, m)| *l == line("show_if") && m.starts_with("question \"b\": show_if")),
+            "{placed:?}"
+        );
+        let slug = Problem::survey("title", "title must not be empty");
+        assert_eq!(line_of(&text, &slug), line("title = \"T\""));
+        assert_eq!(line_of(&text, &Problem::survey("file", "x")), None);
+    }
 
     #[test]
     fn a_minimal_definition_is_accepted_and_round_trips_through_frozen_json() {

@@ -25,7 +25,7 @@ use super::ids::{OptionId, QuestionId, Slug};
 
 pub use edit::{Move, Refused, option_id_for, options_from_lines};
 pub use format::{
-    RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion, RawSpecify,
+    RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion, RawSpecify, line_of,
 };
 pub use problem::{Place, Problem};
 
