@@ -226,6 +226,7 @@ fn storage_loop(database: &DatabaseUrl, n: usize) -> (f64, f64) {
             &hash,
             published.survey,
             published.version_id,
+            None,
             db::now(),
         )
         .expect("draft");

@@ -27,6 +27,10 @@ pub const STATE: &str = "state";
 /// The survey builder's forms: the survey a wave is copied from, the new
 /// slug, title and dates, and the revision of the draft the form was read from.
 pub const COPY_FROM: &str = "copy-from";
+/// The distribution channel a start page's link named, carried by its form.
+pub const CHANNEL: &str = "channel";
+/// The settings form's channels, one label per line.
+pub const CHANNELS: &str = "channels";
 /// The file input of a definition upload.
 pub const DEFINITION_FILE: &str = "definition";
 pub const SLUG: &str = "slug";

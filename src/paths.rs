@@ -72,6 +72,8 @@ pub mod route {
     pub const REPORT: &str = "/surveys/{slug}/report";
     pub const REPORT_DOCX: &str = "/surveys/{slug}/report.docx";
     pub const DEFINITION: &str = "/surveys/{slug}/definition.toml";
+    pub const CHANNELS: &str = "/surveys/{slug}/channels";
+    pub const CHANNEL_QR: &str = "/surveys/{slug}/channels/{file}";
 }
 
 /// `path`, with `?query` when there is one.
@@ -171,6 +173,19 @@ pub fn submit(slug: &Slug) -> String {
 pub fn done(slug: &Slug) -> String {
     Walk::live(slug).done()
 }
+/// A survey's distribution channels: links, counts and QR codes.
+pub fn channels(slug: &str) -> String {
+    format!("/surveys/{slug}/channels")
+}
+/// A channel's QR code, as `svg` or `png`.
+pub fn channel_qr(slug: &str, channel: &str, extension: &str) -> String {
+    format!("/surveys/{slug}/channels/{channel}.{extension}")
+}
+/// The start page of a survey through a channel's link (path and query).
+pub fn channel_link(slug: &Slug, channel: &str) -> String {
+    format!("{}?channel={channel}", start(slug))
+}
+
 /// The path the draft cookie is limited to.
 pub fn cookie_path(slug: &Slug) -> String {
     format!("/surveys/{slug}")
@@ -478,6 +493,9 @@ mod tests {
             (route::REPORT, report(s, "")),
             (route::REPORT_DOCX, report_docx(s, "where=dartford")),
             (route::DEFINITION, definition(s, None)),
+            (route::CHANNELS, channels(s)),
+            (route::CHANNEL_QR, channel_qr(s, "facebook", "png")),
+            (route::SURVEY_START, channel_link(&slug, "facebook")),
             (route::DEFINITION, definition(s, Some(2))),
         ];
         for (pattern, url) in cases {

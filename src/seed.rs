@@ -81,7 +81,7 @@ pub fn seed_2019(
             .map_err(|missing| SeedError::Plan(format!("incomplete response: {missing:?}")))?;
         let token = DraftToken::generate();
         let started = at - chrono::Duration::minutes(3);
-        let id = drafts::insert_draft(conn, &token.hash(), survey, version, started)?;
+        let id = drafts::insert_draft(conn, &token.hash(), survey, version, None, started)?;
         let draft = Draft {
             id,
             survey,
@@ -91,6 +91,7 @@ pub fn seed_2019(
             started_at: started,
             updated_at: started,
             completed_at: None,
+            channel: None,
         };
         match responses::insert_submission(conn, &draft, &submission, at)? {
             SubmitOutcome::Stored(_) => {}

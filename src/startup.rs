@@ -141,6 +141,7 @@ impl Application {
             csrf: CsrfKey::new(secret.as_bytes()),
             draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             max_form_bytes: settings.max_form_bytes,
+            public_url: settings.public_url.clone(),
             live: LiveHub::default(),
             limits: Limits {
                 submissions: Limit::per_minute(settings.submissions_per_minute),

@@ -339,6 +339,63 @@ pub struct SurveyResults {
     /// Complete responses per UTC day, matching the filters.
     pub per_day: Vec<(NaiveDate, u64)>,
     pub questions: Vec<QuestionResult>,
+    /// Complete responses per distribution channel, then those through the
+    /// plain link; empty when the survey has no channels.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelResult>,
+}
+
+/// The complete responses that came through one channel's link (or, with
+/// no id, through the plain link), as a share of all complete responses.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelResult {
+    /// None: the plain link, which names no channel.
+    pub id: Option<OptionId>,
+    pub label: String,
+    pub count: u64,
+    /// Of the view's complete responses, unrounded.
+    pub percent: f64,
+    /// Whole percent for display; the shares add up to 100.
+    #[serde(skip)]
+    pub rounded: u64,
+}
+
+/// Complete responses per channel, from the hidden channel question's counts.
+fn channel_results(definition: &SurveyDefinition, counts: &Counts) -> Vec<ChannelResult> {
+    if definition.channels().is_empty() {
+        return Vec::new();
+    }
+    let question = crate::domain::answers::CHANNEL_QUESTION;
+    let mut rows: Vec<(Option<OptionId>, String, u64)> = definition
+        .channels()
+        .iter()
+        .map(|c| {
+            let n = counts
+                .chosen
+                .get(&(question.to_owned(), c.id().to_string()))
+                .copied()
+                .unwrap_or(0);
+            (Some(c.id().clone()), c.label().to_owned(), n)
+        })
+        .collect();
+    let through_channels: u64 = rows.iter().map(|(_, _, n)| n).sum();
+    rows.push((
+        None,
+        "The plain link (no channel)".to_owned(),
+        counts.completed.saturating_sub(through_channels),
+    ));
+    let all: Vec<u64> = rows.iter().map(|(_, _, n)| *n).collect();
+    let rounded = largest_remainder(&all, 100);
+    rows.into_iter()
+        .zip(rounded)
+        .map(|((id, label, count), rounded)| ChannelResult {
+            id,
+            label,
+            count,
+            percent: percent(count, counts.completed),
+            rounded,
+        })
+        .collect()
 }
 
 impl SurveyResults {
@@ -346,6 +403,7 @@ impl SurveyResults {
     pub fn from_counts(definition: &SurveyDefinition, counts: Counts) -> Self {
         SurveyResults {
             questions: breakdown(definition, &counts),
+            channels: channel_results(definition, &counts),
             started: counts.started,
             completed: counts.completed,
             completed_all: counts.completed_all,

@@ -209,12 +209,23 @@ test('officer pages pass axe', async () => {
       response = await submit(page, 'form[action="/admin/surveys/csp-2019/next-version"] button');
       assert.match(page.url(), /\/admin\/drafts\/csp-2019$/);
       await check(page, 'builder-next-version', response);
+      // Definition files in: the upload page and a refused file.
+      response = await page.goto(`${app.url}/admin/surveys/upload`);
+      await check(page, 'builder-upload', response);
+      await page.setInputFiles('#definition', { name: 'broken.toml', mimeType: 'application/toml', buffer: Buffer.from('slug = "x"\ntitle = \n') });
+      response = await submit(page, 'main button[type=submit]');
+      assert.equal(response.status(), 422);
+      await check(page, 'builder-upload-error', response);
+      // Distribution: the channels page of a published survey.
+      response = await page.goto(`${app.url}/surveys/csp-2019/channels`);
+      await check(page, 'officer-channels', response);
       response = await page.goto(`${app.url}/admin/audit`);
       await check(page, 'builder-audit', response);
     }
     for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/drafts/csp-2020/settings', '/admin/audit',
       '/admin/drafts/csp-2020/add-question', '/admin/drafts/csp-2020/questions/most-important', '/admin/drafts/csp-2020/questions/borough/options/dartford',
-      '/admin/drafts/csp-2020/preview', '/admin/drafts/csp-2020/preview/questions/borough', '/admin/drafts/csp-2020/preview/check']) {
+      '/admin/drafts/csp-2020/preview', '/admin/drafts/csp-2020/preview/questions/borough', '/admin/drafts/csp-2020/preview/check',
+      '/admin/surveys/upload', '/surveys/csp-2019/channels']) {
       await page.goto(`${app.url}${path}`);
       assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);
     }

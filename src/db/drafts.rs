@@ -9,7 +9,7 @@ use super::schema::drafts;
 use super::{AnyConnection, DbError, now};
 use crate::domain::draft::Draft;
 use crate::domain::{
-    Answer, DraftAnswers, DraftId, QuestionId, SurveyDefinition, SurveyId, VersionId,
+    Answer, DraftAnswers, DraftId, OptionId, QuestionId, SurveyDefinition, SurveyId, VersionId,
 };
 
 type DraftRow = (
@@ -21,14 +21,17 @@ type DraftRow = (
     NaiveDateTime,
     NaiveDateTime,
     Option<NaiveDateTime>,
+    Option<String>,
 );
 
-/// Starts a draft for a survey version at `at` (now, except when seeding).
+/// Starts a draft for a survey version at `at` (now, except when seeding),
+/// through `channel`'s link if one was named.
 pub fn insert_draft(
     conn: &mut AnyConnection,
     token_hash: &str,
     survey: SurveyId,
     version: VersionId,
+    channel: Option<&OptionId>,
     at: NaiveDateTime,
 ) -> Result<DraftId, DbError> {
     let id = super::write(conn, |conn| {
@@ -41,6 +44,7 @@ pub fn insert_draft(
                 drafts::revision.eq(0),
                 drafts::started_at.eq(at),
                 drafts::updated_at.eq(at),
+                drafts::channel.eq(channel.map(OptionId::as_str)),
             ))
             .returning(drafts::id)
             .get_result::<i64>(conn)
@@ -61,13 +65,28 @@ pub fn find_draft(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<D
             drafts::started_at,
             drafts::updated_at,
             drafts::completed_at,
+            drafts::channel,
         ))
         .first(conn)
         .optional()?;
     row.map(
-        |(id, survey, version, answers, revision, started_at, updated_at, completed_at)| {
+        |(
+            id,
+            survey,
+            version,
+            answers,
+            revision,
+            started_at,
+            updated_at,
+            completed_at,
+            channel,
+        )| {
             let answers = serde_json::from_str(&answers)
                 .map_err(|e| DbError::Corrupt(format!("draft {id}: {e}")))?;
+            let channel = channel
+                .map(|c| OptionId::parse(&c))
+                .transpose()
+                .map_err(|e| DbError::Corrupt(format!("draft {id}: channel: {e}")))?;
             Ok(Draft {
                 id: DraftId(id),
                 survey: SurveyId(survey),
@@ -77,6 +96,7 @@ pub fn find_draft(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<D
                 started_at,
                 updated_at,
                 completed_at,
+                channel,
             })
         },
     )
@@ -146,6 +166,23 @@ pub fn count_started(conn: &mut AnyConnection, survey: SurveyId) -> Result<i64, 
         .filter(drafts::survey_id.eq(survey.0))
         .count()
         .get_result(conn)?)
+}
+
+/// Drafts started and completed for a survey per channel its link named
+/// (`None`: the plain link): (channel, started, completed).
+pub fn count_per_channel(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+) -> Result<Vec<(Option<String>, i64, i64)>, DbError> {
+    Ok(drafts::table
+        .filter(drafts::survey_id.eq(survey.0))
+        .group_by(drafts::channel)
+        .select((
+            drafts::channel,
+            diesel::dsl::count_star(),
+            diesel::dsl::count(drafts::completed_at),
+        ))
+        .load(conn)?)
 }
 
 /// Clears the answers of drafts left unfinished since before `cutoff`: they

@@ -46,7 +46,7 @@ pub fn submit_draft(
 ) -> Result<Submitted, DbError> {
     for _ in 0..super::drafts::RETRIES {
         let submission = match Submission::from_draft(definition, &draft.answers) {
-            Ok(s) => s,
+            Ok(s) => s.through(draft.channel.as_ref()),
             Err(missing) => return Ok(Submitted::Incomplete(missing)),
         };
         match insert_submission(conn, &draft, &submission, super::now())? {

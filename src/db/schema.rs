@@ -31,6 +31,7 @@ diesel::table! {
         started_at -> Timestamp,
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        channel -> Nullable<Text>,
     }
 }
 

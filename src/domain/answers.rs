@@ -38,6 +38,18 @@ pub fn text_option() -> OptionId {
     OptionId::parse("text").unwrap_or_else(|_| unreachable!("\"text\" is a well-formed id"))
 }
 
+/// The question id a response's channel (the link it came through) is
+/// stored under, as if it were the answer to a hidden question: so the
+/// results, filters, comparisons and exports count channels as they count
+/// answers. No definition may use it for a question of its own.
+pub const CHANNEL_QUESTION: &str = "channel";
+
+/// [`CHANNEL_QUESTION`] as a question id.
+pub fn channel_question() -> QuestionId {
+    QuestionId::parse(CHANNEL_QUESTION)
+        .unwrap_or_else(|_| unreachable!("\"channel\" is a well-formed id"))
+}
+
 /// A valid answer to one question: the chosen options (possibly none, when an
 /// optional question is skipped) in the question's order, and any "please
 /// specify" text for chosen options that carry a box; or, for a text
@@ -410,6 +422,20 @@ impl Submission {
         } else {
             Err(missing)
         }
+    }
+
+    /// The response came through `channel`'s link: stored as the answer
+    /// to the hidden [`CHANNEL_QUESTION`].
+    #[must_use]
+    pub fn through(mut self, channel: Option<&OptionId>) -> Self {
+        if let Some(channel) = channel {
+            self.rows.push(AnswerRow {
+                question: channel_question(),
+                option: channel.clone(),
+                detail: None,
+            });
+        }
+        self
     }
 
     pub fn rows(&self) -> &[AnswerRow] {

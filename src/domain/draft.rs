@@ -20,6 +20,8 @@ pub struct Draft {
     pub started_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub completed_at: Option<NaiveDateTime>,
+    /// The distribution channel the resident's link named, if any.
+    pub channel: Option<crate::domain::OptionId>,
 }
 
 /// How long an unfinished draft stays usable after its last change
@@ -122,6 +124,7 @@ mod tests {
             started_at: at(0),
             updated_at: at(updated),
             completed_at: completed.then(|| at(updated)),
+            channel: None,
         }
     }
 

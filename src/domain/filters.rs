@@ -1,7 +1,10 @@
 //! Filters and comparisons for results, as they appear in a URL:
 //! `?f-borough=dartford&f-age=45-54&compare=gender`. Only single-choice
-//! questions can filter or split the figures (each response has one answer).
+//! questions can filter or split the figures (each response has one answer),
+//! and the distribution channel a response came through (`f-channel=`,
+//! `compare=channel`), stored as the answer to a hidden question.
 
+use super::answers::channel_question;
 use super::definition::{QuestionKind, SurveyDefinition};
 use super::ids::{OptionId, QuestionId};
 
@@ -21,24 +24,68 @@ pub struct ResultsQuery {
 
 const FILTER_PREFIX: &str = "f-";
 
-fn single_choice<'d>(
-    definition: &'d SurveyDefinition,
-    id: &str,
-) -> Result<&'d super::definition::Question, String> {
+/// A way to split the responses: a single-choice question, or the channel
+/// their link named. Each response falls in at most one of its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'d> {
+    pub id: QuestionId,
+    pub label: &'d str,
+    pub options: Vec<(&'d OptionId, &'d str)>,
+}
+
+impl Split<'_> {
+    /// The label of the option with this id, if the split has it.
+    pub fn option(&self, id: &str) -> Option<(&OptionId, &str)> {
+        self.options
+            .iter()
+            .find(|(o, _)| o.as_str() == id)
+            .map(|(o, l)| (*o, *l))
+    }
+}
+
+/// Every way the survey's responses can be split: its single-choice
+/// questions in order, then the channel if it has channels.
+pub fn splits(definition: &SurveyDefinition) -> Vec<Split<'_>> {
+    let mut all: Vec<Split<'_>> = definition
+        .questions()
+        .iter()
+        .filter(|q| q.kind().is_one_choice())
+        .map(|q| Split {
+            id: q.id().clone(),
+            label: q.short_label(),
+            options: q.options().iter().map(|o| (o.id(), o.label())).collect(),
+        })
+        .collect();
+    if !definition.channels().is_empty() {
+        all.push(Split {
+            id: channel_question(),
+            label: "Channel",
+            options: definition
+                .channels()
+                .iter()
+                .map(|c| (c.id(), c.label()))
+                .collect(),
+        });
+    }
+    all
+}
+
+/// The split with this id, or why there is none.
+pub fn split<'d>(definition: &'d SurveyDefinition, id: &str) -> Result<Split<'d>, String> {
+    if let Some(found) = splits(definition).into_iter().find(|s| s.id.as_str() == id) {
+        return Ok(found);
+    }
     let question = definition
         .question(id)
         .ok_or_else(|| format!("This survey has no question {id:?} to filter by"))?;
-    if !question.kind().is_one_choice() {
-        let why = match question.kind() {
-            QuestionKind::Text { .. } => "is answered in free text",
-            _ => "allows several answers",
-        };
-        return Err(format!(
-            "\u{201c}{}\u{201d} {why}, so it cannot filter or split the figures",
-            question.short_label()
-        ));
-    }
-    Ok(question)
+    let why = match question.kind() {
+        QuestionKind::Text { .. } => "is answered in free text",
+        _ => "allows several answers",
+    };
+    Err(format!(
+        "\u{201c}{}\u{201d} {why}, so it cannot filter or split the figures",
+        question.short_label()
+    ))
 }
 
 /// The query-string key that filters by `question`.
@@ -58,25 +105,25 @@ impl ResultsQuery {
                 continue;
             }
             if let Some(id) = key.strip_prefix(FILTER_PREFIX) {
-                let question = single_choice(definition, id)?;
-                let option = question.option(value).ok_or_else(|| {
+                let split = split(definition, id)?;
+                let (option, _) = split.option(value).ok_or_else(|| {
                     format!(
                         "\u{201c}{}\u{201d} has no answer {value:?} to filter by",
-                        question.short_label()
+                        split.label
                     )
                 })?;
-                if query.filters.iter().any(|f| f.question == *question.id()) {
+                if query.filters.iter().any(|f| f.question == split.id) {
                     return Err(format!(
                         "Filter \u{201c}{}\u{201d} by one answer at a time",
-                        question.short_label()
+                        split.label
                     ));
                 }
                 query.filters.push(Filter {
-                    question: question.id().clone(),
-                    option: option.id().clone(),
+                    question: split.id.clone(),
+                    option: option.clone(),
                 });
             } else if key == "compare" {
-                query.compare = Some(single_choice(definition, value)?.id().clone());
+                query.compare = Some(split(definition, value)?.id);
             }
         }
         query

@@ -1,7 +1,9 @@
 //! The columns of the raw responses export: one per single-choice question,
 //! one per option of a multiple-choice question (1/0), one per "please
-//! specify" box, after the response number and submission time.
+//! specify" box, after the response number, the submission time and (when
+//! the survey has channels) the channel.
 
+use crate::domain::answers::CHANNEL_QUESTION;
 use crate::domain::{QuestionKind, ResponseRow, SurveyDefinition};
 
 /// Labels for people, or stable ids for scripts.
@@ -16,15 +18,30 @@ pub enum Naming {
 pub enum Column {
     Response,
     Submitted,
-    Single { question: String },
-    Choice { question: String, option: String },
-    Specify { question: String, option: String },
-    Text { question: String },
+    /// The distribution channel whose link the response came through.
+    Channel,
+    Single {
+        question: String,
+    },
+    Choice {
+        question: String,
+        option: String,
+    },
+    Specify {
+        question: String,
+        option: String,
+    },
+    Text {
+        question: String,
+    },
 }
 
 /// Every column, in survey order.
 pub fn columns(definition: &SurveyDefinition) -> Vec<Column> {
     let mut columns = vec![Column::Response, Column::Submitted];
+    if !definition.channels().is_empty() {
+        columns.push(Column::Channel);
+    }
     for q in definition.questions() {
         let question = q.id().to_string();
         match q.kind() {
@@ -70,6 +87,8 @@ pub fn header(def: &SurveyDefinition, column: &Column, naming: Naming) -> String
         (Column::Response, Naming::Ids) => "response".to_owned(),
         (Column::Submitted, Naming::Labels) => "Submitted (UTC)".to_owned(),
         (Column::Submitted, Naming::Ids) => "submitted_at".to_owned(),
+        (Column::Channel, Naming::Labels) => "Channel".to_owned(),
+        (Column::Channel, Naming::Ids) => CHANNEL_QUESTION.to_owned(),
         (Column::Single { question } | Column::Text { question }, Naming::Labels) => def
             .question(question)
             .map_or(question.clone(), |q| q.short_label().to_owned()),
@@ -96,6 +115,18 @@ pub fn cell(def: &SurveyDefinition, column: &Column, row: &ResponseRow, naming: 
     match column {
         Column::Response => row.id.to_string(),
         Column::Submitted => row.submitted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        Column::Channel => row
+            .answers
+            .iter()
+            .find(|(q, _, _)| q == CHANNEL_QUESTION)
+            .map(|(_, channel, _)| match naming {
+                Naming::Labels => def
+                    .channel(channel)
+                    .map_or(channel.as_str(), |c| c.label())
+                    .to_owned(),
+                Naming::Ids => channel.clone(),
+            })
+            .unwrap_or_default(),
         Column::Single { question } => row
             .answers
             .iter()

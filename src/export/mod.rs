@@ -10,6 +10,7 @@
 pub mod columns;
 pub mod docx;
 pub mod png;
+pub mod qr;
 pub mod raw_csv;
 pub mod summary;
 

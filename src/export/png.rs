@@ -72,7 +72,17 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
         fontdb,
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| PngError::Svg(e.to_string()))?;
+    render(svg, scale, &options)
+}
+
+/// Renders an SVG document without text (a QR code) to PNG bytes, `scale`
+/// pixels per SVG unit: no fonts needed.
+pub fn shapes_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
+    render(svg, scale, &usvg::Options::default())
+}
+
+fn render(svg: &str, scale: f32, options: &usvg::Options) -> Result<Vec<u8>, PngError> {
+    let tree = usvg::Tree::from_str(svg, options).map_err(|e| PngError::Svg(e.to_string()))?;
     let size = tree
         .size()
         .to_int_size()

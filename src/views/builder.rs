@@ -293,11 +293,13 @@ pub struct SettingsForm {
     pub privacy: String,
     pub opens: String,
     pub closes: String,
+    /// The channels' labels, one per line.
+    pub channels: String,
 }
 
 impl SettingsForm {
     /// Each field: its id, its label, and its value here.
-    pub fn fields(&self) -> [(&'static str, &'static str, &str); 8] {
+    pub fn fields(&self) -> [(&'static str, &'static str, &str); 9] {
         [
             (fields::TITLE, "Title", &self.title),
             (fields::ORGANISATION, "Organisation", &self.organisation),
@@ -319,6 +321,7 @@ impl SettingsForm {
             (fields::PRIVACY, "Privacy notice", &self.privacy),
             (fields::OPENS, "Opens on", &self.opens),
             (fields::CLOSES, "Closes at the end of", &self.closes),
+            (fields::CHANNELS, "Channels", &self.channels),
         ]
     }
 }
@@ -388,6 +391,7 @@ pub fn settings_page(
             (text_area(fields::PRIVACY, "Privacy notice", Some("What is kept, by whom, for how long, and what is not kept."), &form.privacy, e(fields::PRIVACY)))
             (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01: it opens at the start of that day (UTC). Leave empty to open as soon as it is published."), "date", &form.opens, "off", e(fields::OPENS)))
             (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01: it closes at the end of that day (UTC). Leave empty for no closing date."), "date", &form.closes, "off", e(fields::CLOSES)))
+            (text_area(fields::CHANNELS, "Channels (optional)", Some("Where you will promote the survey, one per line, such as Council website, Facebook, Street survey tablet. Each gets its own link and QR code, and results count responses by the link they came through. Keep a line as it is to keep its link."), &form.channels, e(fields::CHANNELS)))
             button.button type="submit" { "Save settings" }
         }
         p.body { a href=(paths::draft(slug)) { "Back to the draft" } }

@@ -3,6 +3,7 @@
 //! maud; only our own generated markup would ever go through `PreEscaped`.
 
 pub mod builder;
+pub mod channels;
 pub mod editor;
 pub mod errors;
 pub mod layout;

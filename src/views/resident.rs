@@ -38,6 +38,7 @@ pub fn start_page(
     walk: &Walk,
     availability: Availability,
     csrf: &str,
+    channel: Option<&str>,
 ) -> Markup {
     let body = html! {
         span.caption-l { (def.organisation()) }
@@ -63,6 +64,9 @@ pub fn start_page(
                 form method="post" action=(walk.begin()) novalidate {
                     (csrf_field(csrf))
                     (honeypot())
+                    @if let Some(channel) = channel {
+                        input type="hidden" name=(fields::CHANNEL) value=(channel);
+                    }
                     button.button.button--start type="submit" {
                         "Start now"
                         svg.button__start-icon xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false" {

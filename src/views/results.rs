@@ -98,28 +98,24 @@ fn downloads(slug: &str, query: &str) -> Markup {
     }
 }
 
-/// The filters: one select per single-choice question, and the comparison.
+/// The filters: one select per way to split the responses (single-choice
+/// questions, and the channel), and the comparison.
 fn filter_form(p: &ResultsPage) -> Markup {
-    let filterable: Vec<_> = p
-        .survey
-        .questions()
-        .iter()
-        .filter(|q| q.kind().is_one_choice())
-        .collect();
+    let splits = crate::domain::filters::splits(p.survey);
     html! {
         form.filters method="get" action=(paths::results(p.survey.slug().as_str(), "")) {
             fieldset.fieldset {
                 legend.fieldset__legend { h2.heading-m { "Filter and compare" } }
                 div.filters__row {
-                    @for q in &filterable {
-                        @let id = filter_key(q.id().as_str());
-                        @let current = p.query.filter_on(q.id());
+                    @for split in &splits {
+                        @let id = filter_key(split.id.as_str());
+                        @let current = p.query.filter_on(&split.id);
                         div.filters__item {
-                            label.label for=(id) { (q.short_label()) }
+                            label.label for=(id) { (split.label) }
                             select.select id=(id) name=(id) {
                                 option value="" selected[current.is_none()] { "Any" }
-                                @for o in q.options() {
-                                    option value=(o.id()) selected[current == Some(o.id())] { (o.label()) }
+                                @for (option, label) in &split.options {
+                                    option value=(option) selected[current == Some(*option)] { (label) }
                                 }
                             }
                         }
@@ -128,8 +124,8 @@ fn filter_form(p: &ResultsPage) -> Markup {
                         label.label for="compare" { "Compare side by side by" }
                         select.select id="compare" name="compare" {
                             option value="" selected[p.query.compare.is_none()] { "No comparison" }
-                            @for q in &filterable {
-                                option value=(q.id()) selected[p.query.compare.as_ref() == Some(q.id())] { (q.short_label()) }
+                            @for split in &splits {
+                                option value=(split.id) selected[p.query.compare.as_ref() == Some(&split.id)] { (split.label) }
                             }
                         }
                     }
@@ -172,9 +168,9 @@ fn filters_in_force(survey: &SurveyDefinition, query: &ResultsQuery) -> Markup {
         .filters
         .iter()
         .filter_map(|f| {
-            let q = survey.question(f.question.as_str())?;
-            let o = q.option(f.option.as_str())?;
-            Some(format!("{}: {}", q.short_label(), o.label()))
+            let split = crate::domain::filters::split(survey, f.question.as_str()).ok()?;
+            let (_, label) = split.option(f.option.as_str())?;
+            Some(format!("{}: {label}", split.label))
         })
         .collect();
     html! {
@@ -230,6 +226,9 @@ fn block(survey: &SurveyDefinition, r: &SurveyResults, key: &str, query: &str) -
                 }
             }
         }
+        @if !r.channels.is_empty() {
+            (channel_table(r, key))
+        }
         @for category in r.categories() {
             (category_table(r, category, key))
         }
@@ -239,6 +238,35 @@ fn block(survey: &SurveyDefinition, r: &SurveyResults, key: &str, query: &str) -
             }
         }
         (breakdown(survey, r, key, query))
+    }
+}
+
+/// Complete responses per distribution channel: how each link did.
+fn channel_table(r: &SurveyResults, key: &str) -> Markup {
+    html! {
+        section.result aria-labelledby=(format!("{key}-channels")) {
+            h2.heading-m id=(format!("{key}-channels")) { "Responses by channel" }
+            p.body { "Which link each complete response started from. Nothing about the person is stored: only the link." }
+            table.table data-question="channel" {
+                caption.visually-hidden { "Complete responses by channel" }
+                thead {
+                    tr {
+                        th scope="col" { "Channel" }
+                        th.numeric scope="col" { "Responses" }
+                        th.numeric scope="col" { "%" }
+                    }
+                }
+                tbody {
+                    @for c in &r.channels {
+                        tr data-option=[c.id.as_ref()] {
+                            th scope="row" { (c.label) }
+                            td.numeric { (c.count) }
+                            td.numeric { (c.rounded) "%" }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -83,7 +83,7 @@ fn form_date(field: &str, value: &str, errors: &mut Vec<SummaryItem>) -> Option<
 /// A survey-level problem of the one validation path, at the field of the
 /// new-survey or settings form it names.
 fn at_field(problem: &Problem) -> SummaryItem {
-    const SETTINGS: [(&str, &str, &str); 8] = [
+    const SETTINGS: [(&str, &str, &str); 9] = [
         ("slug", fields::SLUG, ""),
         ("title", fields::TITLE, "Enter a title"),
         (
@@ -108,6 +108,7 @@ fn at_field(problem: &Problem) -> SummaryItem {
         ),
         ("privacy", fields::PRIVACY, "Enter the privacy notice"),
         ("closes", fields::CLOSES, ""),
+        ("channels", fields::CHANNELS, ""),
     ];
     let m = problem.message.as_str();
     let setting = match problem.place {
@@ -124,6 +125,13 @@ fn at_field(problem: &Problem) -> SummaryItem {
         )
     } else if *key == "closes" && m.contains("later than opens") {
         "The closing date must be after the opening date".to_owned()
+    } else if *key == "channels" {
+        // "channel 3: label is too long: …", "a survey has at most 30 channels…"
+        let mut chars = m.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
     } else if m.ends_with("must not be empty") {
         (*empty).to_owned()
     } else {
@@ -471,6 +479,7 @@ fn settings_form(settings: &SurveySettings) -> SettingsForm {
         privacy: settings.privacy.clone(),
         opens: date(settings.opens),
         closes: date(settings.closes),
+        channels: settings.channels.join("\n"),
     }
 }
 
@@ -492,6 +501,7 @@ fn typed_settings(form: &Form) -> SettingsForm {
         privacy: get(fields::PRIVACY),
         opens: get(fields::OPENS),
         closes: get(fields::CLOSES),
+        channels: get(fields::CHANNELS),
     }
 }
 
@@ -629,6 +639,7 @@ pub async fn save_settings(
         privacy: typed.privacy.clone(),
         opens,
         closes,
+        channels: typed.channels.lines().map(str::to_owned).collect(),
     };
     let checked = draft.definition.with_settings(&settings);
     if let Err(problems) = &checked {

@@ -42,7 +42,7 @@ async fn log(
     .await
 }
 
-fn attachment(content_type: &str, filename: &str, body: Vec<u8>) -> HttpResponse {
+pub(super) fn attachment(content_type: &str, filename: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((

@@ -16,6 +16,7 @@
 pub mod assets;
 pub mod auth;
 pub mod builder;
+pub mod channels;
 pub mod editor;
 pub mod exports;
 pub mod form;
@@ -51,6 +52,9 @@ pub struct AppState {
     pub throttle: auth::SignInThrottle,
     pub live: results::LiveHub,
     pub limits: limits::Limits,
+    /// The address residents reach (`PUBLIC_URL`), for links and QR codes
+    /// that leave the service; none when not configured.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -90,6 +94,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::ADMIN_DRAFT_TOML, web::get().to(builder::draft_toml))
         .route(route::ADMIN_DRAFT_PUBLISH, web::post().to(builder::publish))
         .route(route::ADMIN_DRAFT_DISCARD, web::post().to(builder::discard))
+        .route(route::CHANNELS, web::get().to(channels::show_channels))
+        .route(route::CHANNEL_QR, web::get().to(channels::qr_code))
         .route(
             route::ADMIN_UPLOAD_SURVEY,
             web::get().to(upload::show_upload),

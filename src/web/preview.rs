@@ -64,7 +64,7 @@ pub async fn show_start(
     let walk = Walk::preview(&slug);
     Ok(html(
         StatusCode::OK,
-        view::start_page(&def, &walk, Availability::Open, &who.csrf),
+        view::start_page(&def, &walk, Availability::Open, &who.csrf, None),
     ))
 }
 

@@ -45,6 +45,12 @@ struct Active {
     definition: Arc<SurveyDefinition>,
 }
 
+/// `?channel=website` names the distribution channel a start page's link is for.
+#[derive(Debug, Deserialize)]
+pub struct ChannelQuery {
+    channel: Option<String>,
+}
+
 /// `?change=1` marks a visit from check-your-answers.
 #[derive(Debug, Deserialize)]
 pub struct ChangeQuery {
@@ -265,7 +271,7 @@ pub(super) fn unanswered_items(walk: &Walk, missing: Vec<Unanswered>) -> Vec<Sum
 /// `/`: the default survey's start page, or a list of surveys.
 pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     match state.catalogue.default_survey() {
-        Some(survey) => Ok(render_start(&state, &survey)),
+        Some(survey) => Ok(render_start(&state, &survey, None)),
         None => {
             let surveys = state.catalogue.all();
             let all: Vec<&SurveyDefinition> =
@@ -275,9 +281,13 @@ pub async fn home(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
     }
 }
 
-fn render_start(state: &AppState, survey: &CurrentSurvey) -> HttpResponse {
+/// The start page; its form carries the channel of the link, if the survey
+/// has that channel (an unknown one is the plain link: a resident is never
+/// refused for a mistyped link).
+fn render_start(state: &AppState, survey: &CurrentSurvey, channel: Option<&str>) -> HttpResponse {
     let def = &survey.definition;
     let csrf = state.csrf.token(&start_scope(def));
+    let channel = channel.and_then(|c| def.channel(c));
     html(
         StatusCode::OK,
         view::start_page(
@@ -285,17 +295,19 @@ fn render_start(state: &AppState, survey: &CurrentSurvey) -> HttpResponse {
             &Walk::live(def.slug()),
             state.catalogue.availability(survey, Utc::now()),
             &csrf,
+            channel.map(|c| c.id().as_str()),
         ),
     )
 }
 
-/// GET `/surveys/{slug}`: the start page.
+/// GET `/surveys/{slug}`: the start page (`?channel=` for a channel's link).
 pub async fn show_start(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<ChannelQuery>,
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
-    Ok(render_start(&state, &survey))
+    Ok(render_start(&state, &survey, query.channel.as_deref()))
 }
 
 /// POST `/surveys/{slug}/start`: starts a draft (or resumes the one in
@@ -335,11 +347,23 @@ pub async fn begin_survey(
             &active.draft.answers,
         )));
     }
+    let channel = form.ok().and_then(|f| {
+        f.get(fields::CHANNEL)
+            .and_then(|c| def.channel(c))
+            .map(|c| c.id().clone())
+    });
     let token = DraftToken::generate();
     let hash = token.hash();
     let (survey_id, version) = (survey.id, survey.version);
     with_db(&state, move |conn| {
-        drafts::insert_draft(conn, &hash, survey_id, version, crate::db::now())
+        drafts::insert_draft(
+            conn,
+            &hash,
+            survey_id,
+            version,
+            channel.as_ref(),
+            crate::db::now(),
+        )
     })
     .await?;
     let first = resume_url(&Walk::live(def.slug()), &def, &DraftAnswers::default());

@@ -127,20 +127,19 @@ async fn load(
 ) -> Result<(SurveyResults, Vec<Group>), AppError> {
     let groups: Vec<(String, String, Vec<Filter>)> = match &query.compare {
         None => Vec::new(),
-        Some(id) => survey
-            .definition
-            .question(id.as_str())
-            .map(|q| {
-                q.options()
+        Some(id) => crate::domain::filters::split(&survey.definition, id.as_str())
+            .map(|split| {
+                split
+                    .options
                     .iter()
-                    .map(|o| {
-                        let filters = query.with(q.id(), o.id());
+                    .map(|(option, label)| {
+                        let filters = query.with(&split.id, option);
                         let selects = ResultsQuery {
                             filters: filters.clone(),
                             compare: None,
                         }
                         .to_query_string();
-                        (o.label().to_owned(), selects, filters)
+                        ((*label).to_owned(), selects, filters)
                     })
                     .collect()
             })
@@ -201,6 +200,8 @@ struct ResultsJson<'a> {
     filters: Vec<FilterJson<'a>>,
     respondents: Respondents,
     questions: &'a [crate::stats::QuestionResult],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    channels: &'a [crate::stats::ChannelResult],
 }
 
 #[derive(Debug, Serialize)]
@@ -256,6 +257,7 @@ pub async fn results_json(
             completed: results.completed,
         },
         questions: &results.questions,
+        channels: &results.channels,
     }))
 }
 

@@ -416,6 +416,20 @@ impl Page {
         self.texts(selector).join(" | ")
     }
 
+    /// The text of the first element matching `selector` exactly as sent
+    /// (a text area's value, line breaks kept; HTML drops the one line
+    /// break right after `<textarea>`), or empty.
+    pub fn raw_text(&self, selector: &str) -> String {
+        let selector = Selector::parse(selector).expect("valid selector");
+        let text: String = self
+            .html()
+            .select(&selector)
+            .next()
+            .map(|e| e.text().collect())
+            .unwrap_or_default();
+        text.strip_prefix('\n').map(str::to_owned).unwrap_or(text)
+    }
+
     /// An attribute of every element matching `selector`.
     pub fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
         let selector = Selector::parse(selector).expect("valid selector");
@@ -524,13 +538,26 @@ impl Resident {
 
     /// Opens the start page, presses Start now, and returns where it leads.
     pub async fn start(&mut self, slug: &str) -> Page {
-        let start = self.get(&format!("/surveys/{slug}")).await;
+        self.start_from(&format!("/surveys/{slug}")).await
+    }
+
+    /// Opens a start page by its link (a channel's, say), presses Start
+    /// now (posting the form's hidden fields, as a browser does), and
+    /// returns where it leads.
+    pub async fn start_from(&mut self, link: &str) -> Page {
+        let start = self.get(link).await;
         assert_eq!(start.status, StatusCode::OK);
-        let token = start.csrf().expect("the start form has a CSRF token");
+        let action = start
+            .attrs("main form", "action")
+            .pop()
+            .expect("the start form");
+        let names = start.attrs("main form input[type=hidden]", "name");
+        let values = start.attrs("main form input[type=hidden]", "value");
+        let fields: Vec<(String, String)> = names.into_iter().zip(values).collect();
         let page = Page::read(
             self.client
-                .post(self.url(&format!("/surveys/{slug}/start")))
-                .form(&[("csrf", token.as_str())])
+                .post(self.url(&action))
+                .form(&fields)
                 .send()
                 .await
                 .expect("POST start"),

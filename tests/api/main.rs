@@ -7,6 +7,7 @@ mod helpers;
 mod architecture;
 mod bad_input;
 mod builder;
+mod channels;
 mod definitions;
 mod editor;
 mod exports;

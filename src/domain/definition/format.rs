@@ -26,8 +26,20 @@ pub struct RawDefinition {
     pub closes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fieldwork: Option<RawFieldwork>,
+    /// The links the survey is distributed through, each counted apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<RawChannel>,
     #[serde(default)]
     pub questions: Vec<RawQuestion>,
+}
+
+/// One distribution channel as written in the file: `[[channels]]` with an
+/// id (in the link, and stored with each response) and a label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannel {
+    pub id: String,
+    pub label: String,
 }
 
 /// When and where a survey was run, as the report tells it.

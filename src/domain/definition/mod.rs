@@ -25,7 +25,8 @@ use super::ids::{OptionId, QuestionId, Slug};
 
 pub use edit::{Move, Refused, option_id_for, options_from_lines};
 pub use format::{
-    RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion, RawSpecify, line_of,
+    RawChannel, RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion,
+    RawSpecify, line_of,
 };
 pub use problem::{Place, Problem};
 
@@ -79,7 +80,26 @@ pub struct SurveyDefinition {
     opens: Option<DateTime<Utc>>,
     closes: Option<DateTime<Utc>>,
     fieldwork: Option<Fieldwork>,
+    channels: Vec<Channel>,
     questions: Vec<Question>,
+}
+
+/// A link the survey is distributed through (the council website, a
+/// Facebook post, a street survey tablet): responses that start from its
+/// link are counted under it. Nothing about the person is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Channel {
+    id: OptionId,
+    label: String,
+}
+
+impl Channel {
+    pub fn id(&self) -> &OptionId {
+        &self.id
+    }
+    pub fn label(&self) -> &str {
+        &self.label
+    }
 }
 
 /// When and where the survey ran, for the report.
@@ -178,6 +198,10 @@ pub struct SurveySettings {
     pub opens: Option<NaiveDate>,
     /// Closes at the end of this day (UTC), if given.
     pub closes: Option<NaiveDate>,
+    /// The distribution channels' labels, in order. A label the survey
+    /// already has keeps its channel's id (and so its link); a new one gets
+    /// an id made from it.
+    pub channels: Vec<String>,
 }
 
 /// What a survey's next wave changes; see [`SurveyDefinition::next_wave`].
@@ -230,6 +254,14 @@ impl SurveyDefinition {
     pub fn fieldwork(&self) -> Option<&Fieldwork> {
         self.fieldwork.as_ref()
     }
+    /// The distribution channels, in order.
+    pub fn channels(&self) -> &[Channel] {
+        &self.channels
+    }
+    /// The channel with this id, if the survey has one.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id.as_str() == id)
+    }
     /// The questions in the order residents meet them.
     pub fn questions(&self) -> &[Question] {
         &self.questions
@@ -275,6 +307,7 @@ impl SurveyDefinition {
             privacy: self.raw.privacy.clone(),
             opens: self.opens.map(|o| o.date_naive()),
             closes: self.closes.map(|c| c.date_naive()),
+            channels: self.channels.iter().map(|c| c.label.clone()).collect(),
         }
     }
 
@@ -292,6 +325,31 @@ impl SurveyDefinition {
         raw.privacy = settings.privacy.clone();
         raw.opens = settings.opens.map(|d| format!("{d}T00:00:00Z"));
         raw.closes = settings.closes.map(|d| format!("{d}T23:59:59Z"));
+        let mut channels: Vec<RawChannel> = Vec::with_capacity(settings.channels.len());
+        for label in settings
+            .channels
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+        {
+            let kept = self
+                .channels
+                .iter()
+                .find(|c| c.label.eq_ignore_ascii_case(label))
+                .map(|c| c.id.to_string())
+                .filter(|id| !channels.iter().any(|c| c.id == *id));
+            let id = kept.unwrap_or_else(|| {
+                edit::option_id_for(label, |id| {
+                    channels.iter().any(|c| c.id == id)
+                        || self.channels.iter().any(|c| c.id.as_str() == id)
+                })
+            });
+            channels.push(RawChannel {
+                id,
+                label: label.to_owned(),
+            });
+        }
+        raw.channels = channels;
         SurveyDefinition::from_raw("the survey's settings", raw)
     }
 

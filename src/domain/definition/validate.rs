@@ -8,13 +8,16 @@ use std::num::NonZeroUsize;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::format::{RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion};
+use super::format::{
+    RawChannel, RawCondition, RawDefinition, RawFieldwork, RawKind, RawOption, RawQuestion,
+};
 use super::problem::{Place, Problem};
 use super::{
-    AnswerOption, Condition, DefinitionErrors, Fieldwork, MAX_HINT_LENGTH, MAX_LABEL_LENGTH,
-    MAX_PROSE_LENGTH, MAX_SPECIFY_LENGTH, MAX_TEXT_LENGTH, Question, QuestionKind, Specify,
-    SurveyDefinition,
+    AnswerOption, Channel, Condition, DefinitionErrors, Fieldwork, MAX_HINT_LENGTH,
+    MAX_LABEL_LENGTH, MAX_PROSE_LENGTH, MAX_SPECIFY_LENGTH, MAX_TEXT_LENGTH, Question,
+    QuestionKind, Specify, SurveyDefinition,
 };
+use crate::domain::answers::CHANNEL_QUESTION;
 
 /// "title is too long: 301 characters, at most 300", if `value` is longer
 /// than `max` characters.
@@ -59,6 +62,7 @@ impl SurveyDefinition {
             .fieldwork
             .as_ref()
             .and_then(|f| check_fieldwork(f, &mut problems));
+        let channels = check_channels(&raw.channels, &mut problems);
 
         if raw.questions.is_empty() {
             problems.push(Problem::survey(
@@ -74,6 +78,13 @@ impl SurveyDefinition {
                 problems.push(at.question("id", "duplicate question id"));
                 continue;
             }
+            if rq.id == CHANNEL_QUESTION {
+                problems.push(at.question(
+                    "id",
+                    "the id \"channel\" is kept for the link a response came through: choose another",
+                ));
+                continue;
+            }
             if let Some(q) = check_question(at, rq, &questions, &mut problems) {
                 questions.push(q);
             }
@@ -86,6 +97,7 @@ impl SurveyDefinition {
                 opens,
                 closes,
                 fieldwork,
+                channels,
                 questions,
             }),
             _ => Err(DefinitionErrors {
@@ -150,6 +162,59 @@ fn parse_moment(
             None
         }
     }
+}
+
+/// The most distribution channels a survey may have.
+pub const MAX_CHANNELS: usize = 30;
+
+fn check_channels(raw: &[RawChannel], problems: &mut Vec<Problem>) -> Vec<Channel> {
+    let mut channels: Vec<Channel> = Vec::with_capacity(raw.len());
+    if raw.len() > MAX_CHANNELS {
+        problems.push(Problem::survey(
+            "channels",
+            format!(
+                "a survey has at most {MAX_CHANNELS} channels, not {}",
+                raw.len()
+            ),
+        ));
+    }
+    for (n, rc) in raw.iter().enumerate() {
+        let name = format!("channel {}", n + 1);
+        let id = match OptionId::parse(&rc.id) {
+            Ok(id) => id,
+            Err(e) => {
+                problems.push(Problem::survey(
+                    "channels",
+                    format!("{name}: id {:?}: {e}", rc.id),
+                ));
+                continue;
+            }
+        };
+        if channels.iter().any(|c| c.id == id) {
+            problems.push(Problem::survey(
+                "channels",
+                format!("{name}: duplicate channel id {:?}", rc.id),
+            ));
+            continue;
+        }
+        let label = rc.label.trim();
+        if label.is_empty() {
+            problems.push(Problem::survey(
+                "channels",
+                format!("{name}: label must not be empty"),
+            ));
+            continue;
+        }
+        if let Some(message) = too_long("label", label, MAX_LABEL_LENGTH) {
+            problems.push(Problem::survey("channels", format!("{name}: {message}")));
+            continue;
+        }
+        channels.push(Channel {
+            id,
+            label: label.to_owned(),
+        });
+    }
+    channels
 }
 
 fn check_fieldwork(raw: &RawFieldwork, problems: &mut Vec<Problem>) -> Option<Fieldwork> {
