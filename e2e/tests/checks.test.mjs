@@ -159,7 +159,7 @@ test('officer pages pass axe', async () => {
       await check(page, 'builder-draft', response);
       response = await page.goto(`${app.url}/admin/drafts/csp-2020/settings`);
       await check(page, 'builder-settings', response);
-      await page.fill('#organisation', '');
+      await page.fill('#title', '');
       response = await submit(page, 'main button[type=submit]');
       assert.equal(response.status(), 422);
       await check(page, 'builder-settings-error', response);

@@ -24,6 +24,9 @@ pub struct NewSurveyForm {
 
 /// The form that creates a survey as the next wave of another: same
 /// questions and ids, new slug, title and dates.
+/// The new-survey form's choice of a blank survey instead of a copy.
+pub const BLANK: &str = "blank";
+
 pub fn new_survey_page(
     who: &Viewer,
     surveys: &[(String, String)],
@@ -33,20 +36,21 @@ pub fn new_survey_page(
     let copy_error = error_for(errors, fields::COPY_FROM);
     let body = html! {
         (error_summary(errors))
-        h1.heading-l { "Create the next wave of a survey" }
-        p.body { "The new survey starts as a draft with the same questions and answer ids as the one it copies, so the two waves can be compared. Nothing is public until you publish it." }
+        h1.heading-l { "Create a survey" }
+        p.body { "A copy starts as a draft with the same questions and answer ids as the survey it copies, so the two waves can be compared. A blank survey starts with no questions. Nothing is public until you publish it." }
         form method="post" action=(paths::new_survey()) novalidate {
             (csrf_field(&who.csrf))
             div.form-group.form-group--error[copy_error.is_some()] {
-                label.label for=(fields::COPY_FROM) { "Copy the questions of" }
+                label.label for=(fields::COPY_FROM) { "Start from" }
                 @if let Some(e) = copy_error {
                     p.error-message id=(format!("{}-error", fields::COPY_FROM)) { span.visually-hidden { "Error:" } " " (e.message) }
                 }
                 select.select id=(fields::COPY_FROM) name=(fields::COPY_FROM)
                     aria-describedby=[copy_error.map(|_| format!("{}-error", fields::COPY_FROM))] {
                     @for (slug, title) in surveys {
-                        option value=(slug) selected[*slug == form.copy_from] { (title) " (" (slug) ")" }
+                        option value=(slug) selected[*slug == form.copy_from] { "A copy of " (title) " (" (slug) ")" }
                     }
+                    option value=(BLANK) selected[form.copy_from == BLANK] { "A blank survey" }
                 }
             }
             (hinted_input(fields::SLUG, "Web address name", Some("Lower-case letters, digits and hyphens, such as csp-2020. It cannot be changed after publishing."), "text", &form.slug, "off", error_for(errors, fields::SLUG)))
@@ -56,7 +60,7 @@ pub fn new_survey_page(
             button.button type="submit" { "Create draft" }
         }
     };
-    let mut layout = officer_layout("Create the next wave of a survey", who);
+    let mut layout = officer_layout("Create a survey", who);
     layout.has_errors = !errors.is_empty();
     page(&layout, body)
 }
@@ -127,6 +131,9 @@ pub struct DraftView<'a> {
     pub copied_from: Option<&'a str>,
     /// The published version this draft is the next version of, if any.
     pub revises: Option<i32>,
+    /// What it still lacks before it can be published, with where to put
+    /// each right.
+    pub missing: Vec<SummaryItem>,
     pub updated_by: &'a str,
     pub updated_at: NaiveDateTime,
 }
@@ -176,6 +183,16 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
             " as a resident would answer it: the same pages, follow-up questions and checks. Nothing you enter is stored."
         }
         h2.heading-m { "Publish" }
+        @if !draft.missing.is_empty() {
+            div.inset-text.missing {
+                p.body { strong { "Before you can publish" } }
+                ul.list.list--bullet {
+                    @for item in &draft.missing {
+                        li { a href=(item.href) { (item.message) } }
+                    }
+                }
+            }
+        }
         @if let Some(n) = draft.revises {
             p.body { "Publishing freezes this definition as version " (n + 1) " of the survey. Residents who start from then on answer version " (n + 1) "; answers already given keep version " (n) " or earlier. Results join the versions by question and option ids, so keep the ids of questions you only reworded." }
         } @else {
@@ -240,7 +257,7 @@ pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
         }
         @if who.can_build {
             p.body {
-                a.button.button--secondary href=(paths::new_survey()) { "Create the next wave of a survey" }
+                a.button.button--secondary href=(paths::new_survey()) { "Create a survey" }
                 " "
                 a.button.button--secondary href=(paths::upload_survey()) { "Create a survey from a definition file" }
             }

@@ -339,6 +339,12 @@ fn options_list(who: &Viewer, slug: &str, q: &Question, revision: i32) -> Markup
 pub fn questions_list(who: &Viewer, def: &SurveyDefinition, revision: i32) -> Markup {
     let slug = def.slug().as_str();
     let last = def.questions().len().saturating_sub(1);
+    if def.questions().is_empty() {
+        return html! {
+            p.body { "No questions yet." }
+            p.body { a.button.button--secondary href=(paths::draft_add_question(slug)) { "Add a question" } }
+        };
+    }
     html! {
         ol.list.list--number.builder-list.draft-questions {
             @for (index, q) in def.questions().iter().enumerate() {

@@ -184,34 +184,39 @@ pub async fn create_survey(
         return Ok(again(StatusCode::FORBIDDEN, &errors));
     }
     let mut errors = Vec::new();
+    let blank = typed.copy_from == view::BLANK;
     let source = state.catalogue.current(&typed.copy_from);
-    if source.is_none() {
+    if source.is_none() && !blank {
         errors.push(SummaryItem::at(
             fields::COPY_FROM,
-            "Choose a survey to copy",
+            "Choose a survey to copy, or a blank survey",
         ));
     }
     let opens = form_date(fields::OPENS, &typed.opens, &mut errors);
     let closes = form_date(fields::CLOSES, &typed.closes, &mut errors);
-    let (Some(source), true) = (source, errors.is_empty()) else {
+    if !errors.is_empty() {
         return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, &errors));
-    };
+    }
     let wave = NextWave {
         slug: typed.slug.clone(),
         title: typed.title.clone(),
         opens,
         closes,
     };
-    let definition = match source.definition.next_wave(&wave) {
+    let made = match &source {
+        Some(source) if !blank => source.definition.next_wave(&wave),
+        _ => SurveyDefinition::blank(&wave),
+    };
+    let definition = match made {
         Ok(definition) => definition,
         Err(problems) => {
             let errors: Vec<SummaryItem> = problems.problems.iter().map(at_field).collect();
             return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, &errors));
         }
     };
-    let (officer, from) = (who.officer.id, typed.copy_from.clone());
+    let (officer, from) = (who.officer.id, (!blank).then(|| typed.copy_from.clone()));
     let created = with_db(&state, move |c| {
-        storage::create_draft(c, &definition, Some(&from), officer)
+        storage::create_draft(c, &definition, from.as_deref(), officer)
     })
     .await?;
     match created {
@@ -240,6 +245,28 @@ pub(super) async fn find_draft(
         .ok_or(AppError::NotFound)
 }
 
+/// What a draft still lacks before it can be published, each linking to
+/// where it is put right: a setting's field, or adding a question.
+pub(super) fn missing_items(slug: &str, definition: &SurveyDefinition) -> Vec<SummaryItem> {
+    definition
+        .missing()
+        .iter()
+        .map(|problem| {
+            if problem.place == Place::Survey("questions") {
+                return SummaryItem {
+                    href: paths::draft_add_question(slug),
+                    message: "Add at least one question".to_owned(),
+                };
+            }
+            let at = at_field(problem);
+            SummaryItem {
+                href: format!("{}{}", paths::draft_settings(slug), at.href),
+                message: at.message,
+            }
+        })
+        .collect()
+}
+
 pub(super) fn render_draft(
     who: &SignedIn,
     draft: &storage::SurveyDraft,
@@ -255,6 +282,7 @@ pub(super) fn render_draft(
                 revision: draft.revision,
                 copied_from: draft.copied_from.as_deref(),
                 revises: draft.revises,
+                missing: missing_items(draft.definition.slug().as_str(), &draft.definition),
                 updated_by: &draft.updated_by,
                 updated_at: draft.updated_at,
             },
@@ -331,6 +359,15 @@ pub async fn publish(
         return Ok(render_draft(&who, &draft, StatusCode::FORBIDDEN, &errors));
     }
     let revision = form_revision(&form, &slug, "The survey was not published")?;
+    let missing = missing_items(&slug, &draft.definition);
+    if !missing.is_empty() {
+        return Ok(render_draft(
+            &who,
+            &draft,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &missing,
+        ));
+    }
     let (officer, key) = (who.officer.id, slug.to_string());
     let shared = state.clone();
     let outcome = with_db(&state, move |c| {

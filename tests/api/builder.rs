@@ -39,7 +39,7 @@ on_both_backends! {
         let admin = app.signed_in("admin").await;
         let form = admin.get("/admin/surveys/new").await;
         assert_eq!(form.status, StatusCode::OK);
-        assert_eq!(form.attrs("select#copy-from option", "value"), ["csp-2019"]);
+        assert_eq!(form.attrs("select#copy-from option", "value"), ["csp-2019", "blank"]);
         assert_eq!(form.attrs("input#opens", "type"), ["date"]);
 
         let created = create(&admin, &wave("csp-2020", "Community safety in Dartford and Gravesham 2020")).await;
@@ -97,6 +97,49 @@ on_both_backends! {
         assert_eq!(again.status, StatusCode::NOT_FOUND);
     }
 
+    async fn a_survey_from_blank_lists_what_it_lacks_and_publishes_once_complete(app) {
+        let admin = app.signed_in("admin").await;
+        let created = create(&admin, &[("copy-from", "blank"), ("slug", "town-centre-2020"), ("title", "Town centre safety"), ("opens", ""), ("closes", "")]).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text(".error-summary"));
+        let draft = admin.get("/admin/drafts/town-centre-2020").await;
+        assert_eq!(draft.status, StatusCode::OK);
+        assert!(draft.text("main").contains("No questions yet."));
+        let settings = "/admin/drafts/town-centre-2020/settings";
+        let lacking = [
+            ("Enter the organisation", format!("{settings}#organisation")),
+            ("Say why the survey is being run", format!("{settings}#purpose")),
+            ("Say who can answer", format!("{settings}#who-can-answer")),
+            ("Say how long it takes", format!("{settings}#time-to-complete")),
+            ("Enter the privacy notice", format!("{settings}#privacy")),
+            ("Add at least one question", "/admin/drafts/town-centre-2020/add-question".to_owned()),
+        ];
+        let expected: Vec<(String, String)> = lacking.iter().map(|(m, h)| ((*m).to_owned(), h.clone())).collect();
+        assert_eq!(draft.texts(".missing li"), lacking.iter().map(|(m, _)| (*m).to_owned()).collect::<Vec<_>>());
+        let refused = admin.post("/admin/drafts/town-centre-2020/publish", &[("revision", "1")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.error_summary(), expected, "publishing lists what is missing");
+        assert_eq!(app.resident().get("/surveys/town-centre-2020").await.status, StatusCode::NOT_FOUND, "nothing published");
+
+        // Settings typed and one question added: it publishes.
+        let values = [
+            ("title", "Town centre safety"), ("organisation", "Gravesham Community Safety Partnership"),
+            ("purpose", "To learn how safe the town centre feels."), ("who-can-answer", "Anyone who visits Gravesend town centre."),
+            ("time-to-complete", "2 minutes"), ("privacy", "Answers are anonymous."), ("opens", ""), ("closes", ""), ("channels", ""), ("revision", "1"),
+        ];
+        let saved = admin.post(settings, &values).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text(".error-summary"));
+        let draft = admin.get("/admin/drafts/town-centre-2020").await;
+        assert_eq!(draft.texts(".missing li"), ["Add at least one question"]);
+        let added = admin.post("/admin/drafts/town-centre-2020/add-question", &[("revision", "2"), ("question-id", "feel-safe"), ("kind", "single"), ("title", "How safe do you feel in the town centre at night?"), ("options", "Safe\nUnsafe"), ("required", "yes"), ("required-message", "Select safe or unsafe")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text(".error-summary"));
+        assert!(admin.get("/admin/drafts/town-centre-2020").await.texts(".missing li").is_empty());
+        let published = admin.post("/admin/drafts/town-centre-2020/publish", &[("revision", "3")]).await;
+        assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text(".error-summary"));
+        assert_eq!(app.resident().get("/surveys/town-centre-2020").await.status, StatusCode::OK);
+        let audit = admin.get("/admin/audit").await.texts("tbody td[data-action]");
+        assert_eq!(audit.last().map(String::as_str), Some("created"));
+    }
+
     async fn bad_new_survey_forms_are_refused_at_the_field_and_nothing_is_stored(app) {
         let admin = app.signed_in("admin").await;
         let cases: Vec<BadCase> = vec![
@@ -113,7 +156,7 @@ on_both_backends! {
             ),
             (
                 vec![("copy-from", "nope"), ("slug", "csp-2020"), ("title", "T")],
-                StatusCode::UNPROCESSABLE_ENTITY, "#copy-from", "Choose a survey to copy",
+                StatusCode::UNPROCESSABLE_ENTITY, "#copy-from", "Choose a survey to copy, or a blank survey",
             ),
         ];
         for (fields, status, field, message) in cases {
@@ -267,20 +310,20 @@ on_both_backends! {
         let settings = "/admin/drafts/csp-2020/settings";
         let original = settings_of(&admin.get(settings).await);
         let mut blank = original.clone();
-        blank[1].1 = "   ".to_owned();
+        blank[0].1 = "   ".to_owned();
         blank[7].1 = "31/02/2020".to_owned();
         let refused = post_settings(&admin, &blank, "1").await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             refused.error_summary(),
             [
-                ("Enter the organisation".to_owned(), "#organisation".to_owned()),
+                ("Enter a title".to_owned(), "#title".to_owned()),
                 ("Enter the date as year-month-day, such as 2020-02-01".to_owned(), "#closes".to_owned())
             ],
             "every problem at once, in the order of the form"
         );
         assert_eq!(refused.attrs("input#closes", "value"), ["31/02/2020"]);
-        assert_eq!(refused.attrs("input#title", "value"), [original[0].1.as_str()], "kept");
+        assert_eq!(refused.attrs("input#organisation", "value"), [original[1].1.as_str()], "kept");
         let page = admin.get(settings).await;
         assert_eq!(page.attrs("input[name=revision]", "value"), ["1"], "nothing saved");
         let analyst = app.signed_in("analyst").await;

@@ -66,8 +66,10 @@ impl SurveyDefinition {
             .collect()
     }
 
+    /// An edit's result, through the draft's checks (a draft may still
+    /// lack settings text and questions; see [`SurveyDefinition::draft_from_raw`]).
     fn edited(&self, what: &str, raw: super::RawDefinition) -> Result<Self, DefinitionErrors> {
-        SurveyDefinition::from_raw(what, raw)
+        SurveyDefinition::draft_from_raw(what, raw)
     }
 
     /// The survey with `question` in place of the one at `index`, or added

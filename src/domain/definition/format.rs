@@ -150,7 +150,9 @@ impl SurveyDefinition {
         Self::from_raw(source, raw)
     }
 
-    /// Reads back a frozen version stored as JSON by [`Self::to_frozen_json`].
+    /// Reads back a frozen version or a draft stored as JSON by
+    /// [`Self::to_frozen_json`], through the draft's checks: a stored
+    /// version passed the full checks when it was published.
     pub fn from_frozen_json(source: &str, json: &str) -> Result<Self, DefinitionErrors> {
         let raw: RawDefinition = serde_json::from_str(json).map_err(|e| DefinitionErrors {
             source: source.to_owned(),
@@ -159,7 +161,7 @@ impl SurveyDefinition {
                 format!("stored definition is not readable: {e}"),
             )],
         })?;
-        Self::from_raw(source, raw)
+        Self::draft_from_raw(source, raw)
     }
 
     /// The definition in the file format, to download, edit and load again:

@@ -82,6 +82,9 @@ pub struct SurveyDefinition {
     fieldwork: Option<Fieldwork>,
     channels: Vec<Channel>,
     questions: Vec<Question>,
+    /// What a draft still lacks before it can be published (empty for any
+    /// definition that [`SurveyDefinition::from_raw`] accepted).
+    missing: Vec<Problem>,
 }
 
 /// A link the survey is distributed through (the council website, a
@@ -254,6 +257,11 @@ impl SurveyDefinition {
     pub fn fieldwork(&self) -> Option<&Fieldwork> {
         self.fieldwork.as_ref()
     }
+    /// What this draft still lacks before it can be published: none for a
+    /// file or a published version.
+    pub fn missing(&self) -> &[Problem] {
+        &self.missing
+    }
     /// The distribution channels, in order.
     pub fn channels(&self) -> &[Channel] {
         &self.channels
@@ -293,7 +301,27 @@ impl SurveyDefinition {
         raw.opens = wave.opens.map(|d| format!("{d}T00:00:00Z"));
         raw.closes = wave.closes.map(|d| format!("{d}T23:59:59Z"));
         raw.fieldwork = None;
-        SurveyDefinition::from_raw("the next wave", raw)
+        SurveyDefinition::draft_from_raw("the next wave", raw)
+    }
+
+    /// A blank survey: the slug, title and dates of `wave`, and nothing
+    /// else yet. A draft: what it lacks is [`Self::missing`].
+    pub fn blank(wave: &NextWave) -> Result<SurveyDefinition, DefinitionErrors> {
+        let raw = RawDefinition {
+            slug: wave.slug.clone(),
+            title: wave.title.clone(),
+            organisation: String::new(),
+            purpose: String::new(),
+            who_can_answer: String::new(),
+            time_to_complete: String::new(),
+            privacy: String::new(),
+            opens: wave.opens.map(|d| format!("{d}T00:00:00Z")),
+            closes: wave.closes.map(|d| format!("{d}T23:59:59Z")),
+            fieldwork: None,
+            channels: Vec::new(),
+            questions: Vec::new(),
+        };
+        SurveyDefinition::draft_from_raw("the new survey", raw)
     }
 
     /// The survey's settings, as the builder's form shows them.
@@ -350,7 +378,7 @@ impl SurveyDefinition {
             });
         }
         raw.channels = channels;
-        SurveyDefinition::from_raw("the survey's settings", raw)
+        SurveyDefinition::draft_from_raw("the survey's settings", raw)
     }
 
     /// The most bytes a form answering one of this survey's questions can
@@ -513,6 +541,42 @@ mod tests {
 
     use super::testing::*;
     use super::*;
+
+    #[test]
+    fn a_blank_draft_keeps_what_it_lacks_and_a_file_is_refused_for_it() {
+        let wave = NextWave {
+            slug: "blank".to_owned(),
+            title: "Blank".to_owned(),
+            opens: None,
+            closes: None,
+        };
+        let blank = SurveyDefinition::blank(&wave).expect("a draft may be blank");
+        let lacking: Vec<String> = blank.missing().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lacking,
+            [
+                "organisation must not be empty",
+                "purpose must not be empty",
+                "who_can_answer must not be empty",
+                "time_to_complete must not be empty",
+                "privacy must not be empty",
+                "a survey needs at least one question ([[questions]])",
+            ]
+        );
+        // The same definition as a file: refused, with the same problems.
+        let refused =
+            SurveyDefinition::from_raw("f.toml", blank.raw().clone()).expect_err("incomplete");
+        let problems: Vec<String> = refused.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems, lacking);
+        // A draft still may not lack its title, nor break a rule.
+        let untitled = NextWave {
+            title: " ".to_owned(),
+            ..wave
+        };
+        assert!(SurveyDefinition::blank(&untitled).is_err());
+        // A complete definition lacks nothing.
+        assert!(with_questions(TWO).expect("valid").missing().is_empty());
+    }
 
     #[test]
     fn the_shipped_2019_survey_loads() {

@@ -28,9 +28,28 @@ fn too_long(name: &str, value: &str, max: usize) -> Option<String> {
 use crate::domain::ids::{OptionId, QuestionId, Slug};
 
 impl SurveyDefinition {
-    /// Checks a raw definition, collecting every problem rather than the first.
+    /// Checks a raw definition, collecting every problem rather than the
+    /// first: what a file, an upload and publishing take. A definition that
+    /// only lacks what [`Self::draft_from_raw`] lets a draft lack is refused
+    /// too, with those problems in their place.
     pub fn from_raw(source: &str, raw: RawDefinition) -> Result<Self, DefinitionErrors> {
+        Self::check(source, raw, false)
+    }
+
+    /// Checks a draft's raw definition as [`Self::from_raw`] does, except
+    /// that a draft may still lack its settings' text (organisation,
+    /// purpose, who can answer, time to complete, privacy notice) and its
+    /// questions: those are kept as [`Self::missing`], what publishing
+    /// will ask for. A survey built from blank starts so.
+    pub fn draft_from_raw(source: &str, raw: RawDefinition) -> Result<Self, DefinitionErrors> {
+        Self::check(source, raw, true)
+    }
+
+    /// The checks; `draft`: what only publishing needs is kept as missing
+    /// rather than refused. Problems are reported in the order found.
+    fn check(source: &str, raw: RawDefinition, draft: bool) -> Result<Self, DefinitionErrors> {
         let mut problems = Vec::new();
+        let mut missing = Vec::new();
         let slug = Slug::parse(&raw.slug)
             .map_err(|e| {
                 problems.push(Problem::survey("slug", format!("slug {:?}: {e}", raw.slug)))
@@ -45,7 +64,12 @@ impl SurveyDefinition {
             ("privacy", &raw.privacy, MAX_PROSE_LENGTH),
         ] {
             if value.trim().is_empty() {
-                problems.push(Problem::survey(name, format!("{name} must not be empty")));
+                let problem = Problem::survey(name, format!("{name} must not be empty"));
+                if name == "title" || !draft {
+                    problems.push(problem);
+                } else {
+                    missing.push(problem);
+                }
             }
             if let Some(message) = too_long(name, value, max) {
                 problems.push(Problem::survey(name, message));
@@ -65,10 +89,15 @@ impl SurveyDefinition {
         let channels = check_channels(&raw.channels, &mut problems);
 
         if raw.questions.is_empty() {
-            problems.push(Problem::survey(
+            let problem = Problem::survey(
                 "questions",
                 "a survey needs at least one question ([[questions]])",
-            ));
+            );
+            if draft {
+                missing.push(problem);
+            } else {
+                problems.push(problem);
+            }
         }
         let mut questions: Vec<Question> = Vec::with_capacity(raw.questions.len());
         let mut seen = HashSet::new();
@@ -99,6 +128,7 @@ impl SurveyDefinition {
                 fieldwork,
                 channels,
                 questions,
+                missing,
             }),
             _ => Err(DefinitionErrors {
                 source: source.to_owned(),
