@@ -12,6 +12,7 @@ mod definitions;
 mod editor;
 mod exports;
 mod hostile;
+mod next_wave;
 mod officers;
 mod preview;
 mod question_kinds;
