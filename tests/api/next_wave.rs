@@ -48,7 +48,7 @@ async fn resident(app: &TestApp, i: usize) {
     resident
         .start_from(&format!("/surveys/csp-2020?channel={}", CHANNELS[i % 3]))
         .await;
-    let borough = if i % 2 == 0 { "dartford" } else { "gravesham" };
+    let borough = if i.is_multiple_of(2) { "dartford" } else { "gravesham" };
     let answered = resident
         .answer("/surveys/csp-2020/questions/borough", &choose(&[borough]))
         .await;
@@ -59,7 +59,7 @@ async fn resident(app: &TestApp, i: usize) {
             &choose(&[SCALE[i % 6]]),
         )
         .await;
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         let comment = format!("Resident {i}: the underpass on Milton Road needs lights");
         resident
             .answer(
