@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{officers, survey_audit, survey_drafts, surveys};
-use super::{AnyConnection, DbError, now, write, write_transaction};
+use super::{AnyConnection, DbError, now, write_transaction};
 use crate::domain::audit::SurveyChange;
 use crate::domain::{OfficerId, SurveyDefinition};
 
@@ -346,7 +346,7 @@ pub fn publish_draft(
     })
 }
 
-fn insert_audit(
+pub(super) fn insert_audit(
     conn: &mut AnyConnection,
     by: OfficerId,
     slug: &str,
@@ -363,27 +363,6 @@ fn insert_audit(
             survey_audit::at.eq(at),
         ))
         .execute(conn)?;
-    Ok(())
-}
-
-/// Records that `by` changed a survey's open or closed state.
-pub fn audit_state(
-    conn: &mut AnyConnection,
-    by: OfficerId,
-    slug: &str,
-    state: &str,
-) -> Result<(), DbError> {
-    write(conn, |conn| {
-        diesel::insert_into(survey_audit::table)
-            .values((
-                survey_audit::officer_id.eq(by.0),
-                survey_audit::survey_slug.eq(slug),
-                survey_audit::action.eq("state"),
-                survey_audit::detail.eq(format!("set to {state}")),
-                survey_audit::at.eq(now()),
-            ))
-            .execute(conn)
-    })?;
     Ok(())
 }
 

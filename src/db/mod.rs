@@ -194,6 +194,11 @@ impl r2d2::ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
+                // SQLite's own lower() folds ASCII only: "ÉCOLE" would not
+                // find "école". Rust's is Unicode's, as PostgreSQL's is.
+                responses::lower_utils::register_impl(&mut conn, |text: Option<String>| {
+                    text.map(|t| t.to_lowercase())
+                })?;
                 AnyConnection::Sqlite(conn)
             }
             DatabaseUrl::Postgres(url) => {

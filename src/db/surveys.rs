@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::schema::{officers, survey_controls, survey_sources, survey_versions, surveys};
-use super::{AnyConnection, DbError, is_unique_violation, now, write_transaction};
+use super::{AnyConnection, DbError, now, write_transaction};
 use crate::domain::{Control, ControlRecord, OfficerId, SurveyDefinition, SurveyId, VersionId};
 
 /// The version of a survey that residents now answer.
@@ -262,11 +262,13 @@ pub fn find_survey_id(conn: &mut AnyConnection, slug: &str) -> Result<Option<Sur
         .map(SurveyId))
 }
 
-/// Records an administrator's decision for a survey (`None`: follow the
-/// definition's dates again), replacing any earlier one.
+/// Records an administrator's decision for the survey `slug` (`None`:
+/// follow the definition's dates again), replacing any earlier one, and
+/// audits it, in one transaction: a decision is never stored unaudited.
 pub fn set_control(
     conn: &mut AnyConnection,
     survey: SurveyId,
+    slug: &str,
     control: Option<Control>,
     officer: OfficerId,
     at: chrono::NaiveDateTime,
@@ -288,11 +290,20 @@ pub fn set_control(
                     ))
                     .execute(conn)?;
             }
-            Ok::<_, diesel::result::Error>(())
+            let state = control.map_or("dates", Control::as_str);
+            super::builder::insert_audit(
+                conn,
+                officer,
+                slug,
+                "state",
+                &format!("set to {state}"),
+                at,
+            )?;
+            Ok::<_, DbError>(())
         });
         match outcome {
-            Err(e) if is_unique_violation(&e) && tries < 3 => tries += 1,
-            other => return Ok(other?),
+            Err(e) if e.is_unique_violation() && tries < 3 => tries += 1,
+            other => return other,
         }
     }
 }

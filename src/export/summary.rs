@@ -59,6 +59,54 @@ pub fn write_summary_csv<W: Write>(
                 filters.to_owned(),
             ])?;
         }
+        // A scale's score, over those who gave a rating.
+        if let Some(scale) = &q.scale {
+            writer.write_record([
+                q.id.to_string(),
+                neutralise(&q.short_label).into_owned(),
+                follows.clone(),
+                scale.rated.to_string(),
+                "(positive end)".to_owned(),
+                neutralise(&format!("Chose {}", scale.positive_labels.join(" or "))).into_owned(),
+                scale.positive.to_string(),
+                scale.positive_rounded.to_string(),
+                format!("{:.4}", scale.positive_percent),
+                filters.to_owned(),
+            ])?;
+            let mean = |places: usize| {
+                scale
+                    .mean
+                    .map(|m| format!("{m:.places$}"))
+                    .unwrap_or_default()
+            };
+            writer.write_record([
+                q.id.to_string(),
+                neutralise(&q.short_label).into_owned(),
+                follows.clone(),
+                scale.rated.to_string(),
+                "(mean)".to_owned(),
+                format!("Mean score (1 to {})", scale.points),
+                String::new(),
+                mean(2),
+                mean(4),
+                filters.to_owned(),
+            ])?;
+        }
+    }
+    // Complete responses per channel, of all complete responses.
+    for c in &results.channels {
+        writer.write_record([
+            crate::domain::answers::CHANNEL_QUESTION.to_owned(),
+            "Channel".to_owned(),
+            String::new(),
+            results.completed.to_string(),
+            c.id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            neutralise(&c.label).into_owned(),
+            c.count.to_string(),
+            c.rounded.to_string(),
+            format!("{:.4}", c.percent),
+            filters.to_owned(),
+        ])?;
     }
     writer.flush()?;
     Ok(())

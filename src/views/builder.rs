@@ -55,8 +55,8 @@ pub fn new_survey_page(
             }
             (hinted_input(fields::SLUG, "Web address name", Some("Lower-case letters, digits and hyphens, such as csp-2020. It cannot be changed after publishing."), "text", &form.slug, "off", error_for(errors, fields::SLUG)))
             (hinted_input(fields::TITLE, "Title", Some("What residents see at the top of every page."), "text", &form.title, "off", error_for(errors, fields::TITLE)))
-            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01: it opens at the start of that day (UTC). Leave empty to open as soon as it is published."), "date", &form.opens, "off", error_for(errors, fields::OPENS)))
-            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01: it closes at the end of that day (UTC). Leave empty for no closing date."), "date", &form.closes, "off", error_for(errors, fields::CLOSES)))
+            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01: it opens at the start of that day (UTC). Leave empty to open as soon as it is published."), "text", &form.opens, "off", error_for(errors, fields::OPENS)))
+            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01: it closes at the end of that day (UTC). Leave empty for no closing date."), "text", &form.closes, "off", error_for(errors, fields::CLOSES)))
             button.button type="submit" { "Create draft" }
         }
     };
@@ -166,7 +166,7 @@ pub fn draft_page(who: &Viewer, draft: &DraftView, errors: &[SummaryItem]) -> Ma
             }
             div.summary-list__row {
                 dt.summary-list__key { "Closes" }
-                dd.summary-list__value { (def.closes().map_or("No closing date".to_owned(), |d| d.format("%-d %B %Y").to_string())) }
+                dd.summary-list__value { (def.last_day().map_or("No closing date".to_owned(), |d| format!("At the end of {}", d.format("%-d %B %Y")))) }
             }
         }
         h2.heading-m { "Questions" }
@@ -406,8 +406,8 @@ pub fn settings_page(
             (hinted_input(fields::WHO_CAN_ANSWER, "Who can answer", Some("For example, People who live or work in Dartford or Gravesham."), "text", &form.who_can_answer, "off", e(fields::WHO_CAN_ANSWER)))
             (hinted_input(fields::TIME_TO_COMPLETE, "Time to complete", Some("For example, about 3 minutes."), "text", &form.time_to_complete, "off", e(fields::TIME_TO_COMPLETE)))
             (text_area(fields::PRIVACY, "Privacy notice", Some("What is kept, by whom, for how long, and what is not kept."), &form.privacy, e(fields::PRIVACY)))
-            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01: it opens at the start of that day (UTC). Leave empty to open as soon as it is published."), "date", &form.opens, "off", e(fields::OPENS)))
-            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01: it closes at the end of that day (UTC). Leave empty for no closing date."), "date", &form.closes, "off", e(fields::CLOSES)))
+            (hinted_input(fields::OPENS, "Opens on (optional)", Some("For example, 2020-02-01: it opens at the start of that day (UTC). Leave empty to open as soon as it is published."), "text", &form.opens, "off", e(fields::OPENS)))
+            (hinted_input(fields::CLOSES, "Closes at the end of (optional)", Some("For example, 2020-03-01: it closes at the end of that day (UTC). Leave empty for no closing date."), "text", &form.closes, "off", e(fields::CLOSES)))
             (text_area(fields::CHANNELS, "Channels (optional)", Some("Where you will promote the survey, one per line, such as Council website, Facebook, Street survey tablet. Each gets its own link and QR code, and results count responses by the link they came through. Keep a line as it is to keep its link."), &form.channels, e(fields::CHANNELS)))
             button.button type="submit" { "Save settings" }
         }

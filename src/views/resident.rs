@@ -53,8 +53,8 @@ pub fn start_page(
             li { "It takes " (def.time_to_complete()) "." }
             li { (skip_rule(def)) }
             li {
-                @match def.closes() {
-                    Some(closes) => { "The survey closes on " (long_date(closes)) "." }
+                @match def.last_day() {
+                    Some(last) => { "The survey closes at the end of " (last.format("%-d %B %Y")) "." }
                     None => { "There is no closing date." }
                 }
             }

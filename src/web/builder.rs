@@ -359,7 +359,19 @@ pub async fn publish(
         return Ok(render_draft(&who, &draft, StatusCode::FORBIDDEN, &errors));
     }
     let revision = form_revision(&form, &slug, "The survey was not published")?;
-    let missing = missing_items(&slug, &draft.definition);
+    let mut missing = missing_items(&slug, &draft.definition);
+    if let Some((question, needed)) = draft.definition.largest_answer()
+        && needed > state.max_form_bytes
+    {
+        missing.push(SummaryItem {
+            href: paths::draft_question(&slug, question.id().as_str()),
+            message: format!(
+                "An answer to \u{201c}{}\u{201d} may need up to {needed} bytes as a browser sends it, more than this service accepts ({} bytes, MAX_FORM_BYTES): lower its maximum length",
+                question.short_label(),
+                state.max_form_bytes
+            ),
+        });
+    }
     if !missing.is_empty() {
         return Ok(render_draft(
             &who,

@@ -197,6 +197,7 @@ fn question_error(problem: &Problem, index: usize, has_options: bool) -> Summary
                 fields::QUESTION_ID,
                 "Another question already has this id: choose another".to_owned(),
             ),
+            "id" if m.starts_with("the id cannot change") => (fields::QUESTION_ID, sentence(m)),
             "id" => (
                 fields::QUESTION_ID,
                 format!(

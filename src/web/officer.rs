@@ -261,13 +261,7 @@ pub async fn set_survey_state(
     let slug_text = survey.definition.slug().to_string();
     let shared = state.clone();
     with_db(&state, move |c| {
-        db::surveys::set_control(c, survey_id, control, officer, db::now())?;
-        db::builder::audit_state(
-            c,
-            officer,
-            &slug_text,
-            control.map_or("dates", Control::as_str),
-        )?;
+        db::surveys::set_control(c, survey_id, &slug_text, control, officer, db::now())?;
         shared.catalogue.refresh(c)
     })
     .await?;

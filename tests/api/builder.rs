@@ -40,7 +40,9 @@ on_both_backends! {
         let form = admin.get("/admin/surveys/new").await;
         assert_eq!(form.status, StatusCode::OK);
         assert_eq!(form.attrs("select#copy-from option", "value"), ["csp-2019", "blank"]);
-        assert_eq!(form.attrs("input#opens", "type"), ["date"]);
+        // A text input, not a date picker: a half-typed date reaches the
+        // checks (and is refused) instead of arriving empty.
+        assert_eq!(form.attrs("input#opens", "type"), ["text"]);
 
         let created = create(&admin, &wave("csp-2020", "Community safety in Dartford and Gravesham 2020")).await;
         assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
@@ -140,6 +142,21 @@ on_both_backends! {
         assert_eq!(audit.last().map(String::as_str), Some("created"));
     }
 
+    async fn a_survey_whose_answers_could_outgrow_the_form_limit_is_not_published(app) {
+        let admin = app.signed_in("admin").await;
+        create(&admin, &wave("csp-2020", "Community safety 2020")).await;
+        // The test service takes forms of 16 KB; 5,000 characters may need 61 KB.
+        let added = admin.post("/admin/drafts/csp-2020/add-question", &[("revision", "1"), ("question-id", "anything-else"), ("kind", "text"), ("title", "Anything else?"), ("max-length", "5000")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text(".error-summary"));
+        let refused = admin.post("/admin/drafts/csp-2020/publish", &[("revision", "2")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.error_summary(), [(
+            "An answer to \u{201c}Anything else?\u{201d} may need up to 61024 bytes as a browser sends it, more than this service accepts (16384 bytes, MAX_FORM_BYTES): lower its maximum length".to_owned(),
+            "/admin/drafts/csp-2020/questions/anything-else".to_owned(),
+        )]);
+        assert_eq!(app.resident().get("/surveys/csp-2020").await.status, StatusCode::NOT_FOUND);
+    }
+
     async fn bad_new_survey_forms_are_refused_at_the_field_and_nothing_is_stored(app) {
         let admin = app.signed_in("admin").await;
         let cases: Vec<BadCase> = vec![
@@ -152,6 +169,11 @@ on_both_backends! {
             ),
             (
                 vec![("copy-from", "csp-2019"), ("slug", "csp-2020"), ("title", "T"), ("opens", "1 Feb")],
+                StatusCode::UNPROCESSABLE_ENTITY, "#opens", "Enter the date as year-month-day, such as 2020-02-01",
+            ),
+            (
+                // Half typed: refused, not taken as "no date".
+                vec![("copy-from", "csp-2019"), ("slug", "csp-2020"), ("title", "T"), ("opens", "2020-02")],
                 StatusCode::UNPROCESSABLE_ENTITY, "#opens", "Enter the date as year-month-day, such as 2020-02-01",
             ),
             (

@@ -167,6 +167,22 @@ on_both_backends! {
         assert_eq!(page.attrs("input[name=answer]", "value").len(), 5);
     }
 
+    async fn a_question_that_follow_ups_depend_on_keeps_its_id_and_says_why(app) {
+        let admin = draft(&app).await;
+        let form = admin.get(&format!("{DRAFT}/questions/most-important")).await;
+        let title = form.attrs("input#title", "value").pop().unwrap_or_else(|| form.raw_text("textarea#title"));
+        let rev = revision(&admin).await;
+        let renamed = admin.post(&format!("{DRAFT}/questions/most-important"), &[("revision", &rev), ("question-id", "main-issue"), ("kind", "single"), ("title", &title)]).await;
+        assert_eq!(renamed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", renamed.text(".error-summary"));
+        let errors = renamed.error_summary();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].1, "#question-id");
+        assert!(errors[0].0.starts_with("The id cannot change while \u{201c}Which anti-social behaviour"), "{}", errors[0].0);
+        assert!(errors[0].0.ends_with("keep the id, or change when they are asked first"), "{}", errors[0].0);
+        assert_eq!(renamed.attrs("input#question-id", "value"), ["main-issue"], "what was typed is kept");
+        assert_eq!(revision(&admin).await, rev, "nothing saved");
+    }
+
     async fn removing_or_moving_what_a_follow_up_depends_on_is_refused_naming_it(app) {
         let admin = draft(&app).await;
         let rev = revision(&admin).await;

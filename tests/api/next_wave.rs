@@ -48,7 +48,11 @@ async fn resident(app: &TestApp, i: usize) {
     resident
         .start_from(&format!("/surveys/csp-2020?channel={}", CHANNELS[i % 3]))
         .await;
-    let borough = if i.is_multiple_of(2) { "dartford" } else { "gravesham" };
+    let borough = if i.is_multiple_of(2) {
+        "dartford"
+    } else {
+        "gravesham"
+    };
     let answered = resident
         .answer("/surveys/csp-2020/questions/borough", &choose(&[borough]))
         .await;
@@ -190,6 +194,13 @@ on_both_backends! {
         let tablet = officer.get("/surveys/csp-2020/results/text/anything-else?f-channel=street-survey-tablet").await;
         // Residents 8, 20, 32, 44, 56 came through the tablet (i % 3 == 2, i % 4 == 0).
         assert_eq!(tablet.texts("ol.text-answers p.answer-text").len(), 5);
+
+        // The summary CSV carries the scale's score and the channels.
+        let (_, _, csv) = officer.get_bytes("/surveys/csp-2020/exports/summary.csv").await;
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        assert!(csv.contains("safe-after-dark,Safety after dark,,50,(positive end),Chose Very safe or Fairly safe,20,40,40.0000,"), "{csv}");
+        assert!(csv.contains("safe-after-dark,Safety after dark,,50,(mean),Mean score (1 to 5),,3.00,3.0000,"), "{csv}");
+        assert!(csv.contains("channel,Channel,,60,facebook,Facebook,20,33,33.3333,"), "{csv}");
 
         // The 2019 wave is untouched: every published figure reproduces.
         every_2019_figure_is_on_the_page(&officer).await;

@@ -52,7 +52,43 @@ on_both_backends_with_kinds!(
     results_show_the_scale_and_list_the_text_answers,
     text_answers_are_in_the_raw_exports_and_never_charted,
     a_text_question_cannot_filter_and_bad_listing_requests_are_refused,
+    a_search_ignores_case_beyond_ascii,
 );
+
+/// "école" finds "ÉCOLE", and "HIGH STREET" finds "high street", on
+/// both backends (SQLite's own lower() folds only ASCII).
+async fn a_search_ignores_case_beyond_ascii(app: TestApp) {
+    respond(
+        &app,
+        "dartford",
+        "very-safe",
+        Some("Cars speed past the ÉCOLE gates"),
+    )
+    .await;
+    respond(
+        &app,
+        "gravesham",
+        "very-safe",
+        Some("Lights out on the high street"),
+    )
+    .await;
+    let officer = app.signed_in("analyst").await;
+    let found = officer
+        .get(&format!(
+            "/surveys/{SLUG}/results/text/comments?q=%C3%A9cole"
+        ))
+        .await;
+    assert_eq!(
+        found.texts("ol.text-answers p.answer-text"),
+        ["Cars speed past the ÉCOLE gates"]
+    );
+    let upper = officer
+        .get(&format!(
+            "/surveys/{SLUG}/results/text/comments?q=HIGH+STREET"
+        ))
+        .await;
+    assert_eq!(upper.texts("ol.text-answers p.answer-text").len(), 1);
+}
 
 /// A resident who answers the borough, the scale and (unless `None`) the
 /// text question, and submits.

@@ -79,6 +79,34 @@ impl SurveyDefinition {
         index: Option<usize>,
         question: RawQuestion,
     ) -> Result<Self, DefinitionErrors> {
+        // A new id would leave its follow-ups pointing at nothing: say so
+        // in words, naming them, rather than as the file check would.
+        if let Some((at, old)) = index.and_then(|i| self.questions.get(i).map(|q| (i, q)))
+            && old.id.as_str() != question.id
+        {
+            let dependants = self.dependants(old.id.as_str(), None);
+            if !dependants.is_empty() {
+                let (verb, they) = if dependants.len() == 1 {
+                    ("is", "it is")
+                } else {
+                    ("are", "they are")
+                };
+                return Err(DefinitionErrors {
+                    source: "the question".to_owned(),
+                    problems: vec![Problem {
+                        place: super::Place::Question {
+                            index: at,
+                            id: question.id.clone(),
+                            field: "id",
+                        },
+                        message: format!(
+                            "the id cannot change while {} {verb} asked only after an answer to this question: keep the id, or change when {they} asked first",
+                            titles(&dependants)
+                        ),
+                    }],
+                });
+            }
+        }
         let mut raw = self.raw.clone();
         match index.and_then(|i| raw.questions.get_mut(i)) {
             Some(slot) => *slot = question,

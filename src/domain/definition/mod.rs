@@ -207,6 +207,17 @@ pub struct SurveySettings {
     pub channels: Vec<String>,
 }
 
+/// What an answer form carries besides what was typed.
+const OTHER_FIELDS: usize = 1024;
+
+/// Closing "at the end of" a day: at midnight (UTC) as the next day starts,
+/// so the whole last second is open; [`SurveyDefinition::last_day`] reads
+/// the day back.
+fn end_of_day(day: NaiveDate) -> String {
+    let next = day.succ_opt().unwrap_or(day);
+    format!("{next}T00:00:00Z")
+}
+
 /// What a survey's next wave changes; see [`SurveyDefinition::next_wave`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextWave {
@@ -257,6 +268,12 @@ impl SurveyDefinition {
     pub fn fieldwork(&self) -> Option<&Fieldwork> {
         self.fieldwork.as_ref()
     }
+    /// The last day (UTC) the survey is open, if it closes: the day before
+    /// a close at midnight, else the day it closes.
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        self.closes
+            .map(|c| (c - chrono::Duration::nanoseconds(1)).date_naive())
+    }
     /// What this draft still lacks before it can be published: none for a
     /// file or a published version.
     pub fn missing(&self) -> &[Problem] {
@@ -299,7 +316,7 @@ impl SurveyDefinition {
         raw.slug = wave.slug.clone();
         raw.title = wave.title.clone();
         raw.opens = wave.opens.map(|d| format!("{d}T00:00:00Z"));
-        raw.closes = wave.closes.map(|d| format!("{d}T23:59:59Z"));
+        raw.closes = wave.closes.map(end_of_day);
         raw.fieldwork = None;
         SurveyDefinition::draft_from_raw("the next wave", raw)
     }
@@ -316,7 +333,7 @@ impl SurveyDefinition {
             time_to_complete: String::new(),
             privacy: String::new(),
             opens: wave.opens.map(|d| format!("{d}T00:00:00Z")),
-            closes: wave.closes.map(|d| format!("{d}T23:59:59Z")),
+            closes: wave.closes.map(end_of_day),
             fieldwork: None,
             channels: Vec::new(),
             questions: Vec::new(),
@@ -334,7 +351,7 @@ impl SurveyDefinition {
             time_to_complete: self.raw.time_to_complete.clone(),
             privacy: self.raw.privacy.clone(),
             opens: self.opens.map(|o| o.date_naive()),
-            closes: self.closes.map(|c| c.date_naive()),
+            closes: self.last_day(),
             channels: self.channels.iter().map(|c| c.label.clone()).collect(),
         }
     }
@@ -352,7 +369,7 @@ impl SurveyDefinition {
         raw.time_to_complete = settings.time_to_complete.clone();
         raw.privacy = settings.privacy.clone();
         raw.opens = settings.opens.map(|d| format!("{d}T00:00:00Z"));
-        raw.closes = settings.closes.map(|d| format!("{d}T23:59:59Z"));
+        raw.closes = settings.closes.map(end_of_day);
         let mut channels: Vec<RawChannel> = Vec::with_capacity(settings.channels.len());
         for label in settings
             .channels
@@ -386,8 +403,14 @@ impl SurveyDefinition {
     /// sends as 12 bytes each (4 UTF-8 bytes, each percent-encoded), with
     /// 1 KiB for the form's other fields.
     pub fn largest_answer_form(&self) -> usize {
+        self.largest_answer()
+            .map_or(OTHER_FIELDS, |(_, bytes)| bytes)
+    }
+
+    /// The question whose answer form can take the most bytes (see
+    /// [`Self::largest_answer_form`]), and how many.
+    pub fn largest_answer(&self) -> Option<(&Question, usize)> {
         const WORST_BYTES_PER_CHARACTER: usize = 12;
-        const OTHER_FIELDS: usize = 1024;
         self.questions
             .iter()
             .map(|q| {
@@ -399,10 +422,9 @@ impl SurveyDefinition {
                         .filter_map(|o| o.specify.as_ref().map(|s| s.max_length))
                         .sum(),
                 };
-                typed * WORST_BYTES_PER_CHARACTER + OTHER_FIELDS
+                (q, typed * WORST_BYTES_PER_CHARACTER + OTHER_FIELDS)
             })
-            .max()
-            .unwrap_or(OTHER_FIELDS)
+            .max_by_key(|(_, bytes)| *bytes)
     }
 
     /// Whether the survey accepts answers at `now`.
@@ -663,7 +685,27 @@ mod tests {
         assert!(next.fieldwork().is_none());
         assert_eq!(
             next.closes().map(|c| c.to_rfc3339()),
-            Some("2020-03-01T23:59:59+00:00".to_owned())
+            Some("2020-03-02T00:00:00+00:00".to_owned())
+        );
+        // Open through the whole of the last second of 1 March, closed at midnight.
+        assert_eq!(next.last_day(), NaiveDate::from_ymd_opt(2020, 3, 1));
+        let at = |t: &str| {
+            DateTime::parse_from_rfc3339(t)
+                .expect("time")
+                .with_timezone(&Utc)
+        };
+        assert_eq!(
+            next.availability(at("2020-03-01T23:59:59.900Z")),
+            Availability::Open
+        );
+        assert!(matches!(
+            next.availability(at("2020-03-02T00:00:00Z")),
+            Availability::Closed(_)
+        ));
+        assert_eq!(
+            next.settings().closes,
+            NaiveDate::from_ymd_opt(2020, 3, 1),
+            "the form shows the day typed"
         );
         let backwards = NextWave {
             opens: NaiveDate::from_ymd_opt(2020, 3, 2),
