@@ -97,6 +97,19 @@ pub struct QuestionResult {
     /// this question: their respondents are not in its base.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_asked_in: Vec<VersionGap>,
+    /// Answers given under earlier versions with options this version no
+    /// longer has (by id): their respondents are in the base, but no row of
+    /// the table shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<RetiredOption>,
+}
+
+/// An option an earlier version offered and this one does not, with how
+/// many of the responses counted chose it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RetiredOption {
+    pub id: String,
+    pub count: u64,
 }
 
 /// A scale's summary, over the respondents who chose a scored option ("Don't
@@ -268,7 +281,27 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
             .collect(),
         scale: scale_result(question, &option_counts),
         not_asked_in: Vec::new(),
+        retired: retired_options(question, counts),
     }
+}
+
+/// The chosen options of `question` that it no longer has, by id.
+fn retired_options(question: &Question, counts: &Counts) -> Vec<RetiredOption> {
+    if question.kind().as_str() == "text" {
+        return Vec::new();
+    }
+    let id = question.id().as_str();
+    let mut retired: Vec<RetiredOption> = counts
+        .chosen
+        .iter()
+        .filter(|((q, o), _)| q == id && question.option(o).is_none())
+        .map(|((_, o), n)| RetiredOption {
+            id: o.clone(),
+            count: *n,
+        })
+        .collect();
+    retired.sort_by(|a, b| a.id.cmp(&b.id));
+    retired
 }
 
 /// A scale's mean and positive end from its options' counts (in the
@@ -349,7 +382,10 @@ pub struct SurveyResults {
 /// no id, through the plain link), as a share of all complete responses.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelResult {
-    /// None: the plain link, which names no channel.
+    /// `channel`, `earlier` (channels the survey no longer lists, their
+    /// responses together) or `plain` (the plain link, naming no channel).
+    pub kind: &'static str,
+    /// The channel's id; none for the earlier channels and the plain link.
     pub id: Option<OptionId>,
     pub label: String,
     pub count: u64,
@@ -366,7 +402,7 @@ fn channel_results(definition: &SurveyDefinition, counts: &Counts) -> Vec<Channe
         return Vec::new();
     }
     let question = crate::domain::answers::CHANNEL_QUESTION;
-    let mut rows: Vec<(Option<OptionId>, String, u64)> = definition
+    let mut rows: Vec<(&'static str, Option<OptionId>, String, u64)> = definition
         .channels()
         .iter()
         .map(|c| {
@@ -375,20 +411,37 @@ fn channel_results(definition: &SurveyDefinition, counts: &Counts) -> Vec<Channe
                 .get(&(question.to_owned(), c.id().to_string()))
                 .copied()
                 .unwrap_or(0);
-            (Some(c.id().clone()), c.label().to_owned(), n)
+            ("channel", Some(c.id().clone()), c.label().to_owned(), n)
         })
         .collect();
-    let through_channels: u64 = rows.iter().map(|(_, _, n)| n).sum();
+    // Responses through a channel a later version dropped or renamed.
+    let earlier: u64 = counts
+        .chosen
+        .iter()
+        .filter(|((q, o), _)| q == question && definition.channel(o).is_none())
+        .map(|(_, n)| n)
+        .sum();
+    if earlier > 0 {
+        rows.push((
+            "earlier",
+            None,
+            "Channels no longer listed".to_owned(),
+            earlier,
+        ));
+    }
+    let through_channels: u64 = rows.iter().map(|(_, _, _, n)| n).sum();
     rows.push((
+        "plain",
         None,
         "The plain link (no channel)".to_owned(),
         counts.completed.saturating_sub(through_channels),
     ));
-    let all: Vec<u64> = rows.iter().map(|(_, _, n)| *n).collect();
+    let all: Vec<u64> = rows.iter().map(|(_, _, _, n)| *n).collect();
     let rounded = largest_remainder(&all, 100);
     rows.into_iter()
         .zip(rounded)
-        .map(|((id, label, count), rounded)| ChannelResult {
+        .map(|((kind, id, label, count), rounded)| ChannelResult {
+            kind,
             id,
             label,
             count,
@@ -604,6 +657,34 @@ mod tests {
                 .options
                 .iter()
                 .all(|o| o.not_offered_in.is_empty())
+        );
+    }
+
+    #[test]
+    fn answers_with_options_the_survey_no_longer_has_are_named_not_lost() {
+        let def = safety_survey();
+        let mut counts = scale_counts([2, 3, 1, 1, 1, 2]);
+        counts
+            .chosen
+            .insert(("safe-after-dark".to_owned(), "quite-safe".to_owned()), 4);
+        let results = SurveyResults::from_counts(&def, counts);
+        let q = results
+            .questions
+            .iter()
+            .find(|q| q.id.as_str() == "safe-after-dark")
+            .expect("the scale");
+        assert_eq!(
+            q.retired,
+            [RetiredOption {
+                id: "quite-safe".to_owned(),
+                count: 4
+            }]
+        );
+        assert!(
+            results
+                .questions
+                .iter()
+                .all(|q| q.id.as_str() == "safe-after-dark" || q.retired.is_empty())
         );
     }
 

@@ -216,9 +216,28 @@ test('officer pages pass axe', async () => {
       response = await submit(page, 'main button[type=submit]');
       assert.equal(response.status(), 422);
       await check(page, 'builder-upload-error', response);
-      // Distribution: the channels page of a published survey.
+      // A survey from blank: its draft lists what it lacks.
+      response = await page.goto(`${app.url}/admin/surveys/new`);
+      await page.selectOption('#copy-from', ':blank');
+      await page.fill('#slug', 'town-centre');
+      await page.fill('#title', 'Town centre safety');
+      response = await submit(page, 'main button[type=submit]');
+      assert.match(page.url(), /\/admin\/drafts\/town-centre$/);
+      await check(page, 'builder-draft-blank', response);
+      response = await submit(page, 'form[action$="/publish"] button');
+      assert.equal(response.status(), 422);
+      await check(page, 'builder-draft-blank-publish', response);
+      // Distribution: the next version gets channels and is published.
+      response = await page.goto(`${app.url}/admin/drafts/csp-2019/settings`);
+      await page.fill('#channels', 'Council website\nFacebook\nStreet survey tablet');
+      response = await submit(page, 'main button[type=submit]');
+      assert.match(page.url(), /\/admin\/drafts\/csp-2019$/);
+      response = await submit(page, 'form[action$="/publish"] button');
+      assert.match(page.url(), /\/officers$/);
       response = await page.goto(`${app.url}/surveys/csp-2019/channels`);
       await check(page, 'officer-channels', response);
+      response = await page.goto(`${app.url}/surveys/csp-2019/results`);
+      await check(page, 'officer-results-channels', response);
       response = await page.goto(`${app.url}/admin/audit`);
       await check(page, 'builder-audit', response);
     }

@@ -84,5 +84,35 @@ test('an admin builds the next wave with JavaScript off and the keyboard alone',
   const ids = await page.$$eval('ol.draft-questions li a.link-button', (links) => links.map((a) => a.getAttribute('href').split('/').pop()));
   assert.equal(ids.at(-1), 'anything-else');
   await screenshot(page, 'builder-draft-375');
+
+  // Channels, typed into the settings with the keyboard.
+  await page.goto(`${app.url}/admin/drafts/csp-2021/settings`);
+  await type('#channels', 'Council website\nFacebook');
+  await page.focus('main button[type=submit]');
+  await press('Enter');
+  assert.match(page.url(), /\/admin\/drafts\/csp-2021$/);
+
+  // The preview, walked with the keyboard: start, a radio, Continue.
+  await page.goto(`${app.url}/admin/drafts/csp-2021/preview`);
+  assert.match(await page.title(), /^Preview: /);
+  await page.focus('main form button');
+  await press('Enter');
+  assert.match(page.url(), /\/preview\/questions\/most-important$/);
+  await page.focus('input[name=answer]');
+  await page.keyboard.press('Space');
+  await page.focus('main form button[type=submit]');
+  await press('Enter');
+  // Borough was moved below it, so it comes next, as it would for a resident.
+  assert.match(page.url(), /\/preview\/questions\/borough$/);
+  await screenshot(page, 'builder-preview-375');
+
+  // Published, its channels page lists each link.
+  await page.goto(`${app.url}/admin/drafts/csp-2021`);
+  await page.focus('form[action$="/publish"] button');
+  await press('Enter');
+  assert.match(page.url(), /\/officers$/);
+  await page.goto(`${app.url}/surveys/csp-2021/channels`);
+  const links = await page.$$eval('tbody code', (codes) => codes.map((c) => c.textContent));
+  assert.deepEqual(links.map((l) => l.replace(app.url, '')), ['/surveys/csp-2021?channel=council-website', '/surveys/csp-2021?channel=facebook', '/surveys/csp-2021']);
   await context.close();
 });

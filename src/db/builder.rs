@@ -57,7 +57,7 @@ pub fn create_draft(
             .values((
                 survey_drafts::slug.eq(slug),
                 survey_drafts::definition.eq(definition.to_frozen_json()),
-                survey_drafts::revision.eq(1),
+                survey_drafts::revision.eq(first_revision(conn, slug)?),
                 survey_drafts::copied_from.eq(copied_from),
                 survey_drafts::updated_by.eq(by.0),
                 survey_drafts::updated_at.eq(at),
@@ -113,7 +113,7 @@ pub fn create_next_version(
             .values((
                 survey_drafts::slug.eq(slug),
                 survey_drafts::definition.eq(definition.to_frozen_json()),
-                survey_drafts::revision.eq(1),
+                survey_drafts::revision.eq(first_revision(conn, slug)?),
                 survey_drafts::updated_by.eq(by.0),
                 survey_drafts::updated_at.eq(at),
                 survey_drafts::revises.eq(Some(number)),
@@ -149,6 +149,21 @@ pub fn discard_draft(
         }
         Ok(removed == 1)
     })
+}
+
+/// The revision a new draft of `slug` starts at: above every revision any
+/// earlier draft of that slug reached, so a form read from a draft that was
+/// since published or discarded can never act on a new one. Every change to
+/// a draft is audited, one row each, so one more than the slug's audit rows
+/// is always higher (1 for a slug never used).
+fn first_revision(conn: &mut AnyConnection, slug: &str) -> Result<i32, DbError> {
+    let changes: i64 = survey_audit::table
+        .filter(survey_audit::survey_slug.eq(slug))
+        .count()
+        .get_result(conn)?;
+    Ok(i32::try_from(changes)
+        .unwrap_or(i32::MAX - 1)
+        .saturating_add(1))
 }
 
 /// A stored draft's columns, with the email of who last changed it.
@@ -316,6 +331,11 @@ pub fn publish_draft(
                 return Ok(Publishing::Overtaken(latest));
             }
             _ => {}
+        }
+        // What is frozen takes the full checks a file takes, whatever the
+        // caller checked on its own read of the draft.
+        if SurveyDefinition::from_raw("the draft", draft.definition.raw().clone()).is_err() {
+            return Ok(Publishing::Stale);
         }
         let claimed = diesel::delete(
             survey_drafts::table

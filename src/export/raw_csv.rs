@@ -6,6 +6,7 @@ use std::io::Write;
 
 use super::columns::{Naming, cell, columns, header};
 use super::{BOM, neutralise};
+use crate::domain::answers::CHANNEL_QUESTION;
 use crate::domain::{QuestionKind, ResponseRow, SurveyDefinition};
 
 /// Responses asked of the source at a time.
@@ -102,6 +103,15 @@ where
                                 .map_or(question.as_str(), |x| x.short_label())
                                 .to_owned(),
                             detail.clone().unwrap_or_default(),
+                        ),
+                        // The channel a response came through, stored as
+                        // the answer to the hidden question.
+                        Naming::Labels if question == CHANNEL_QUESTION => (
+                            "Channel".to_owned(),
+                            definition
+                                .channel(option)
+                                .map_or(option.as_str(), |c| c.label())
+                                .to_owned(),
                         ),
                         Naming::Labels => {
                             let found = definition.question(question);

@@ -24,8 +24,9 @@ pub struct NewSurveyForm {
 
 /// The form that creates a survey as the next wave of another: same
 /// questions and ids, new slug, title and dates.
-/// The new-survey form's choice of a blank survey instead of a copy.
-pub const BLANK: &str = "blank";
+/// The new-survey form's choice of a blank survey instead of a copy (no
+/// slug has a colon, so it cannot be a survey's).
+pub const BLANK: &str = ":blank";
 
 pub fn new_survey_page(
     who: &Viewer,

@@ -33,9 +33,12 @@ pub fn channels_page(
         span.caption-l { (def.title()) }
         h1.heading-l { "Channels" }
         p.body {
-            "Give each place you promote the survey its own link: responses are counted by the link they started from, and nothing else about the person is stored. "
-            a href=(paths::results(slug, "compare=channel")) { "Compare the results by channel" }
-            "."
+            "Give each place you promote the survey its own link: responses are counted by the link they started from, and nothing else about the person is stored."
+            @if !def.channels().is_empty() {
+                " "
+                a href=(paths::results(slug, "compare=channel")) { "Compare the results by channel" }
+                "."
+            }
         }
         @if !configured {
             div.inset-text {
@@ -61,7 +64,13 @@ pub fn channels_page(
                     @for row in rows {
                         tr data-channel=[row.id.as_deref()] {
                             th scope="row" { (row.label) }
-                            td { code.channel-link { (row.link) } }
+                            td {
+                                @if row.link.is_empty() {
+                                    span.secondary-text { "Their links no longer lead to a channel" }
+                                } @else {
+                                    code.channel-link { (row.link) }
+                                }
+                            }
                             td.numeric { (row.started) }
                             td.numeric { (row.completed) }
                             td {

@@ -190,7 +190,9 @@ pub fn status_text(availability: Availability, control: Option<&ControlRecord>) 
         (Some(c), _) => format!("Closed by {} on {}", c.by, long_date(c.at)),
         (None, Availability::Open) => "Open".to_owned(),
         (None, Availability::NotYetOpen(at)) => format!("Not open yet: opens on {}", long_date(at)),
-        (None, Availability::Closed(at)) => format!("Closed on {}", long_date(at)),
+        (None, Availability::Closed(at)) => {
+            format!("Closed on {}", super::resident::closed_day(at))
+        }
     }
 }
 

@@ -31,6 +31,13 @@ pub fn long_date(moment: DateTime<Utc>) -> String {
     moment.format("%-d %B %Y").to_string()
 }
 
+/// The day a survey closed, as people count days: one that closed at
+/// midnight, as a survey closing "at the end of" a day does, closed on the
+/// day before.
+pub fn closed_day(at: DateTime<Utc>) -> String {
+    long_date(at - chrono::Duration::nanoseconds(1))
+}
+
 /// The public start page: purpose, who may answer, time, closing date,
 /// privacy notice, and the start button.
 pub fn start_page(
@@ -79,7 +86,7 @@ pub fn start_page(
                 div.inset-text { "This survey opens on " (long_date(opens)) ". You cannot answer it yet." }
             }
             Availability::Closed(closed) => {
-                div.inset-text { "This survey closed on " (long_date(closed)) ". Thank you to everyone who took part." }
+                div.inset-text { "This survey closed on " (closed_day(closed)) ". Thank you to everyone who took part." }
             }
         }
         h2.heading-m #privacy { "How we use your answers" }
@@ -369,7 +376,7 @@ pub fn closed_page(def: &SurveyDefinition, availability: Availability) -> Markup
             "This survey has closed",
             format!(
                 "It closed on {}, so no more answers can be accepted. Thank you for your interest.",
-                long_date(closed)
+                closed_day(closed)
             ),
         ),
         Availability::Open => ("This survey is open", String::new()),

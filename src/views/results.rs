@@ -356,6 +356,9 @@ fn question_section(
             @if !q.not_asked_in.is_empty() {
                 p.body.version-note { (not_asked_note(&q.not_asked_in)) }
             }
+            @if !q.retired.is_empty() {
+                p.body.version-note { (retired_note(&q.retired)) }
+            }
             @if q.is_text() {
                 p.body {
                     a href=(paths::text_answers(slug, q.id.as_str(), query, "", 1)) {
@@ -397,6 +400,17 @@ pub fn not_asked_note(gaps: &[crate::stats::VersionGap]) -> String {
     format!(
         "Not asked in {} of this survey: those responses are not in its base.",
         versions_in_words(gaps)
+    )
+}
+
+/// Why the table leaves some answers out.
+pub fn retired_note(retired: &[crate::stats::RetiredOption]) -> String {
+    let total: u64 = retired.iter().map(|r| r.count).sum();
+    let ids: Vec<&str> = retired.iter().map(|r| r.id.as_str()).collect();
+    let noun = if total == 1 { "answer" } else { "answers" };
+    format!(
+        "{total} {noun} from earlier versions chose options this version no longer offers ({}): they are in the base, not in the table.",
+        ids.join(", ")
     )
 }
 

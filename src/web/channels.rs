@@ -67,19 +67,32 @@ pub async fn show_channels(
             }
         })
         .collect();
-    // Drafts through a channel that a later version dropped count with the
-    // plain link's, so the totals still add up.
+    // Drafts through a channel that a later version dropped or renamed are
+    // counted together, so the totals still add up.
     let (base, configured) = base_url(&state, &req);
-    let known = |c: &Option<String>| {
+    let dropped = |c: &Option<String>| {
         c.as_deref()
-            .is_some_and(|c| survey.definition.channel(c).is_some())
+            .is_some_and(|c| survey.definition.channel(c).is_none())
     };
-    let (started, completed) = counts
-        .iter()
-        .filter(|(c, _, _)| !known(c))
-        .fold((0, 0), |(s, d), (_, started, completed)| {
-            (s + started, d + completed)
+    let sum = |keep: &dyn Fn(&Option<String>) -> bool| {
+        counts
+            .iter()
+            .filter(|(c, _, _)| keep(c))
+            .fold((0, 0), |(s, d), (_, started, completed)| {
+                (s + started, d + completed)
+            })
+    };
+    let (started, completed) = sum(&dropped);
+    if started > 0 {
+        rows.push(ChannelRow {
+            id: None,
+            label: "Channels no longer listed".to_owned(),
+            link: String::new(),
+            started,
+            completed,
         });
+    }
+    let (started, completed) = sum(&|c: &Option<String>| c.is_none());
     rows.push(ChannelRow {
         id: None,
         label: "The plain link (no channel)".to_owned(),

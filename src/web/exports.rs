@@ -194,7 +194,11 @@ async fn results_of(
     query: &ResultsQuery,
 ) -> Result<SurveyResults, AppError> {
     let (current, filters) = (survey.clone(), query.filters.clone());
-    with_db(state, move |c| load_results(c, &current, &filters)).await
+    let shared = state.clone();
+    with_db(state, move |c| {
+        load_results(c, &shared.catalogue, &current, &filters)
+    })
+    .await
 }
 
 /// GET `/surveys/{slug}/exports/summary.csv`.

@@ -304,10 +304,12 @@ fn render_start(state: &AppState, survey: &CurrentSurvey, channel: Option<&str>)
 pub async fn show_start(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    query: web::Query<ChannelQuery>,
+    query: Option<web::Query<ChannelQuery>>,
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
-    Ok(render_start(&state, &survey, query.channel.as_deref()))
+    // A link that cannot be read (`?channel=a&channel=b`) is the plain link.
+    let channel = query.as_ref().and_then(|q| q.channel.as_deref());
+    Ok(render_start(&state, &survey, channel))
 }
 
 /// POST `/surveys/{slug}/start`: starts a draft (or resumes the one in

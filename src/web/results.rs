@@ -99,22 +99,30 @@ pub(crate) fn requested_view(
 /// from storage, broken down.
 pub(crate) fn load_results(
     conn: &mut db::AnyConnection,
+    catalogue: &crate::catalogue::Catalogue,
     survey: &CurrentSurvey,
     filters: &[Filter],
 ) -> Result<SurveyResults, DbError> {
     let counts = db::results::load(conn, survey.id, filters)?;
     let mut results = SurveyResults::from_counts(&survey.definition, counts);
     // Responses given under earlier versions: say where those versions
-    // lacked a question or option of this one.
+    // lacked a question or option of this one. A version that cannot be
+    // read is left unmarked, with a warning, rather than failing the page.
     let mut earlier = Vec::new();
     for (id, number, responses) in db::surveys::count_per_version(conn, survey.id, filters)? {
-        if id != survey.version
-            && let Some((_, _, definition)) = db::surveys::find_version(conn, id)?
-        {
-            earlier.push((number, definition, responses));
+        if id == survey.version {
+            continue;
+        }
+        match catalogue.version(conn, id) {
+            Ok(Some(definition)) => earlier.push((number, definition, responses)),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(version = number, "an earlier version cannot be read: {e}"),
         }
     }
-    let earlier: Vec<_> = earlier.iter().map(|(n, d, r)| (*n, d, *r)).collect();
+    let earlier: Vec<_> = earlier
+        .iter()
+        .map(|(n, d, r)| (*n, d.as_ref(), *r))
+        .collect();
     results.mark_versions(&earlier);
     Ok(results)
 }
@@ -146,15 +154,16 @@ async fn load(
             .unwrap_or_default(),
     };
     let (current, filters) = (survey.clone(), query.filters.clone());
+    let shared = state.clone();
     with_db(state, move |conn| {
-        let all = load_results(conn, &current, &filters)?;
+        let all = load_results(conn, &shared.catalogue, &current, &filters)?;
         let groups = groups
             .into_iter()
             .map(|(label, query, filters)| {
                 Ok(Group {
                     label,
                     query,
-                    results: load_results(conn, &current, &filters)?,
+                    results: load_results(conn, &shared.catalogue, &current, &filters)?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;

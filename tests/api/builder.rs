@@ -39,7 +39,7 @@ on_both_backends! {
         let admin = app.signed_in("admin").await;
         let form = admin.get("/admin/surveys/new").await;
         assert_eq!(form.status, StatusCode::OK);
-        assert_eq!(form.attrs("select#copy-from option", "value"), ["csp-2019", "blank"]);
+        assert_eq!(form.attrs("select#copy-from option", "value"), ["csp-2019", ":blank"]);
         // A text input, not a date picker: a half-typed date reaches the
         // checks (and is refused) instead of arriving empty.
         assert_eq!(form.attrs("input#opens", "type"), ["text"]);
@@ -101,7 +101,7 @@ on_both_backends! {
 
     async fn a_survey_from_blank_lists_what_it_lacks_and_publishes_once_complete(app) {
         let admin = app.signed_in("admin").await;
-        let created = create(&admin, &[("copy-from", "blank"), ("slug", "town-centre-2020"), ("title", "Town centre safety"), ("opens", ""), ("closes", "")]).await;
+        let created = create(&admin, &[("copy-from", ":blank"), ("slug", "town-centre-2020"), ("title", "Town centre safety"), ("opens", ""), ("closes", "")]).await;
         assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text(".error-summary"));
         let draft = admin.get("/admin/drafts/town-centre-2020").await;
         assert_eq!(draft.status, StatusCode::OK);

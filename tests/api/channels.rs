@@ -146,6 +146,11 @@ on_both_backends! {
         assert!(header.contains("Submitted (UTC),Channel,"), "{header}");
         assert_eq!(csv.matches(",Facebook,").count(), 3);
         assert_eq!(csv.matches(",Street survey tablet,").count(), 2);
+        let (_, _, long) = analyst.get_bytes("/surveys/csp-2020/exports/responses-long.csv").await;
+        let long = String::from_utf8(long).expect("UTF-8");
+        assert_eq!(long.matches(",Channel,Facebook,").count(), 3, "{long}");
+        // A link asking for a channel twice is read as the plain link, not refused.
+        assert_eq!(app.resident().get("/surveys/csp-2020?channel=a&channel=b").await.status, StatusCode::OK);
     }
 
     async fn bad_channels_are_refused_at_the_field_and_a_kept_label_keeps_its_link(app) {

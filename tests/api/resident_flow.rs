@@ -295,7 +295,8 @@ async fn a_closed_or_unopened_survey_shows_a_clear_page_and_refuses_answers() {
     assert!(
         start
             .text("main")
-            .contains("This survey closed on 1 February 2019.")
+            .contains("This survey closed on 31 January 2019."),
+        "a survey closing at midnight closed at the end of the day before"
     );
     assert!(start.attrs("form", "action").is_empty(), "no start button");
     let refused = r.post("/surveys/closed/start", &[("csrf", "x")]).await;

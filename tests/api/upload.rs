@@ -135,5 +135,26 @@ on_both_backends! {
         // Only the one good upload made a draft, and it still has the script label.
         assert_eq!(drafts_listed(&admin).await, ["/admin/drafts/csp-2020"]);
         assert!(draft_definition(&admin, "csp-2020").await.question("borough").expect("borough").options()[0].label().contains("<script>"));
+
+        // Published and answered, the label is escaped in the chart (SVG) and
+        // the report (DOCX) too.
+        let published = admin.post("/admin/drafts/csp-2020/publish", &[("revision", "1")]).await;
+        assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text(".error-summary"));
+        let mut resident = app.resident();
+        resident.start("csp-2020").await;
+        resident.answer("/surveys/csp-2020/questions/borough", &crate::helpers::choose(&["dartford"])).await;
+        resident.post("/surveys/csp-2020/submit", &[]).await;
+        let (status, _, svg) = admin.get_bytes("/surveys/csp-2020/charts/borough.svg").await;
+        assert_eq!(status, StatusCode::OK);
+        let svg = String::from_utf8(svg).expect("UTF-8");
+        assert!(!svg.contains("<script>"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{svg}");
+        let (status, _, docx) = admin.get_bytes("/surveys/csp-2020/report.docx").await;
+        assert_eq!(status, StatusCode::OK);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip package");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("the document"), &mut xml).expect("UTF-8");
+        assert!(!xml.contains("<script>"));
+        assert!(xml.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     }
 }

@@ -161,7 +161,7 @@ impl SurveyDefinition {
                 format!("stored definition is not readable: {e}"),
             )],
         })?;
-        Self::draft_from_raw(source, raw)
+        Self::stored_from_raw(source, raw)
     }
 
     /// The definition in the file format, to download, edit and load again:
@@ -204,13 +204,22 @@ pub fn line_of(text: &str, problem: &Problem) -> Option<usize> {
             .strip_prefix(key)
             .is_some_and(|rest| rest.trim_start().starts_with('='))
     };
-    // Where each `[[questions]]` table starts, and where the next table does.
-    let tables: Vec<usize> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == "[[questions]]")
-        .map(|(i, _)| i)
-        .collect();
+    // A table header as written, spaces and a trailing comment aside:
+    // "[[questions]]", "[fieldwork]"; none for other lines.
+    let header = |line: &str| -> Option<String> {
+        let code = line.split('#').next().unwrap_or_default().trim();
+        code.starts_with('[')
+            .then(|| code.chars().filter(|c| !c.is_whitespace()).collect())
+    };
+    let headers_of = |name: &str| -> Vec<usize> {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| header(l).as_deref() == Some(name))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let tables = headers_of("[[questions]]");
     let block = |index: usize| -> Option<std::ops::Range<usize>> {
         let start = *tables.get(index)?;
         let end = lines
@@ -218,17 +227,30 @@ pub fn line_of(text: &str, problem: &Problem) -> Option<usize> {
             .enumerate()
             .skip(start + 1)
             .find(|(_, l)| {
-                let l = l.trim();
-                let sub_table = l.starts_with("[questions.") || l.starts_with("[[questions.");
-                l.starts_with('[') && !sub_table
+                header(l).is_some_and(|h| {
+                    let sub_table = h.starts_with("[questions.") || h.starts_with("[[questions.");
+                    !sub_table
+                })
             })
             .map_or(lines.len(), |(i, _)| i);
         Some(start..end)
     };
     let found = match &problem.place {
         Place::Survey("file") => None,
+        // "channel 3: …" is at the third [[channels]] table, if written so.
+        Place::Survey("channels") => problem
+            .message
+            .strip_prefix("channel ")
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| headers_of("[[channels]]").get(n.checked_sub(1)?).copied())
+            .or_else(|| headers_of("[[channels]]").first().copied()),
         Place::Survey(setting) => {
-            let first_table = tables.first().copied().unwrap_or(lines.len());
+            // The survey's own settings come before its first table.
+            let first_table = lines
+                .iter()
+                .position(|l| header(l).is_some())
+                .unwrap_or(lines.len());
             lines[..first_table].iter().position(|l| sets(l, setting))
         }
         Place::Question { index, field, .. } => {
@@ -320,6 +342,34 @@ show_if = { question = "a", option = "z" }
         );
         let slug = Problem::survey("title", "title must not be empty");
         assert_eq!(line_of(&text, &slug), line("title = \"T\""));
+        // Channels by their table; a header with spaces and a comment counts.
+        let with_channels = format!(
+            "{MINIMAL}[fieldwork]\nfrom = \"2019-02-18\"\nto = \"2019-03-03\"\nchannels = [\"Web\"]\n\n[[channels]]\nid = \"web\"\nlabel = \"Web\"\n\n[[ channels ]] # the second\nid = \"web\"\nlabel = \"Again\"\n{TWO}"
+        );
+        let errors =
+            SurveyDefinition::from_toml("f.toml", &with_channels).expect_err("a duplicate channel");
+        let at = |needle: &str| {
+            with_channels
+                .lines()
+                .position(|l| l.contains(needle))
+                .map(|i| i + 1)
+        };
+        assert_eq!(
+            errors
+                .problems
+                .iter()
+                .map(|p| line_of(&with_channels, p))
+                .collect::<Vec<_>>(),
+            [at("the second")]
+        );
+        // Too many: at the first channel, not at the fieldwork's list.
+        assert_eq!(
+            line_of(
+                &with_channels,
+                &Problem::survey("channels", "a survey has at most 30 channels, not 31")
+            ),
+            at("[[channels]]")
+        );
         assert_eq!(line_of(&text, &Problem::survey("file", "x")), None);
     }
 

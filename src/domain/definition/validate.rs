@@ -33,7 +33,7 @@ impl SurveyDefinition {
     /// only lacks what [`Self::draft_from_raw`] lets a draft lack is refused
     /// too, with those problems in their place.
     pub fn from_raw(source: &str, raw: RawDefinition) -> Result<Self, DefinitionErrors> {
-        Self::check(source, raw, false)
+        Self::check(source, raw, Checks::Full)
     }
 
     /// Checks a draft's raw definition as [`Self::from_raw`] does, except
@@ -42,12 +42,22 @@ impl SurveyDefinition {
     /// questions: those are kept as [`Self::missing`], what publishing
     /// will ask for. A survey built from blank starts so.
     pub fn draft_from_raw(source: &str, raw: RawDefinition) -> Result<Self, DefinitionErrors> {
-        Self::check(source, raw, true)
+        Self::check(source, raw, Checks::Draft)
     }
 
-    /// The checks; `draft`: what only publishing needs is kept as missing
-    /// rather than refused. Problems are reported in the order found.
-    fn check(source: &str, raw: RawDefinition, draft: bool) -> Result<Self, DefinitionErrors> {
+    /// Reads back what was stored (a published version, a draft): the
+    /// draft's checks, without rules added since it was stored that only
+    /// new definitions need (the reserved question id `channel`).
+    pub(super) fn stored_from_raw(
+        source: &str,
+        raw: RawDefinition,
+    ) -> Result<Self, DefinitionErrors> {
+        Self::check(source, raw, Checks::Stored)
+    }
+
+    /// The checks. Problems are reported in the order found.
+    fn check(source: &str, raw: RawDefinition, checks: Checks) -> Result<Self, DefinitionErrors> {
+        let draft = checks != Checks::Full;
         let mut problems = Vec::new();
         let mut missing = Vec::new();
         let slug = Slug::parse(&raw.slug)
@@ -107,7 +117,7 @@ impl SurveyDefinition {
                 problems.push(at.question("id", "duplicate question id"));
                 continue;
             }
-            if rq.id == CHANNEL_QUESTION {
+            if rq.id == CHANNEL_QUESTION && checks != Checks::Stored {
                 problems.push(at.question(
                     "id",
                     "the id \"channel\" is kept for the link a response came through: choose another",
@@ -192,6 +202,17 @@ fn parse_moment(
             None
         }
     }
+}
+
+/// Which checks a definition takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checks {
+    /// A file, an upload, publishing: everything.
+    Full,
+    /// A draft being built: settings text and questions may be missing.
+    Draft,
+    /// Read back from storage: as a draft, less rules newer than the row.
+    Stored,
 }
 
 /// The most distribution channels a survey may have.
