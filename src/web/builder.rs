@@ -267,28 +267,66 @@ pub(super) fn missing_items(slug: &str, definition: &SurveyDefinition) -> Vec<Su
         .collect()
 }
 
+fn draft_markup(
+    who: &SignedIn,
+    draft: &storage::SurveyDraft,
+    errors: &[SummaryItem],
+) -> maud::Markup {
+    view::draft_page(
+        &who.viewer(),
+        &DraftView {
+            definition: &draft.definition,
+            revision: draft.revision,
+            copied_from: draft.copied_from.as_deref(),
+            revises: draft.revises,
+            missing: missing_items(draft.definition.slug().as_str(), &draft.definition),
+            updated_by: &draft.updated_by,
+            updated_at: draft.updated_at,
+        },
+        errors,
+    )
+}
+
 pub(super) fn render_draft(
     who: &SignedIn,
     draft: &storage::SurveyDraft,
     status: StatusCode,
     errors: &[SummaryItem],
 ) -> HttpResponse {
-    html(
-        status,
-        view::draft_page(
-            &who.viewer(),
-            &DraftView {
-                definition: &draft.definition,
-                revision: draft.revision,
-                copied_from: draft.copied_from.as_deref(),
-                revises: draft.revises,
-                missing: missing_items(draft.definition.slug().as_str(), &draft.definition),
-                updated_by: &draft.updated_by,
-                updated_at: draft.updated_at,
-            },
-            errors,
-        ),
-    )
+    html(status, draft_markup(who, draft, errors))
+}
+
+/// A form posted from the draft's page (publish, discard): read, its CSRF
+/// token checked, and the revision it was read at; or the refusal, the
+/// draft's page saying why `not_done` (such as "the draft was not
+/// discarded").
+async fn draft_page_form(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    who: &SignedIn,
+    draft: &storage::SurveyDraft,
+    payload: web::Payload,
+    not_done: &str,
+) -> Result<i32, AppError> {
+    let refused = |status: StatusCode, message: String| -> AppError {
+        let errors = [SummaryItem::at("main-content", message)];
+        Refusal::page(status, draft_markup(who, draft, &errors)).into()
+    };
+    let form = read_form(req, payload, state.max_form_bytes)
+        .await
+        .map_err(|e| refused(e.status(), e.message()))?;
+    if !who.form_has_session_token(&state.csrf, &form) {
+        return Err(refused(
+            StatusCode::FORBIDDEN,
+            format!("This page had expired, so {not_done}. Try again"),
+        ));
+    }
+    let slug = draft.definition.slug().as_str();
+    let mut heading = not_done.to_owned();
+    if let Some(first) = heading.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    Ok(form_revision(&form, slug, &heading)?)
 }
 
 /// GET `/admin/drafts/{slug}`.
@@ -344,21 +382,15 @@ pub async fn publish(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
-    let form = match read_form(&req, payload, state.max_form_bytes).await {
-        Ok(form) => form,
-        Err(e) => {
-            let errors = [SummaryItem::at("main-content", e.message())];
-            return Ok(render_draft(&who, &draft, e.status(), &errors));
-        }
-    };
-    if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so the survey was not published. Try again",
-        )];
-        return Ok(render_draft(&who, &draft, StatusCode::FORBIDDEN, &errors));
-    }
-    let revision = form_revision(&form, &slug, "The survey was not published")?;
+    let revision = draft_page_form(
+        &state,
+        &req,
+        &who,
+        &draft,
+        payload,
+        "the survey was not published",
+    )
+    .await?;
     let mut missing = missing_items(&slug, &draft.definition);
     if let Some((question, needed)) = draft.definition.largest_answer()
         && needed > state.max_form_bytes
@@ -475,21 +507,15 @@ pub async fn discard(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let draft = find_draft(&state, &slug).await?;
-    let form = match read_form(&req, payload, state.max_form_bytes).await {
-        Ok(form) => form,
-        Err(e) => {
-            let errors = [SummaryItem::at("main-content", e.message())];
-            return Ok(render_draft(&who, &draft, e.status(), &errors));
-        }
-    };
-    if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so the draft was not discarded. Try again",
-        )];
-        return Ok(render_draft(&who, &draft, StatusCode::FORBIDDEN, &errors));
-    }
-    let revision = form_revision(&form, &slug, "The draft was not discarded")?;
+    let revision = draft_page_form(
+        &state,
+        &req,
+        &who,
+        &draft,
+        payload,
+        "the draft was not discarded",
+    )
+    .await?;
     let (officer, key) = (who.officer.id, slug.to_string());
     let removed = with_db(&state, move |c| {
         storage::discard_draft(c, &key, revision, officer)
