@@ -34,6 +34,10 @@ pub enum DatabaseUrl {
 }
 
 /// The default database: a SQLite file under `./data/`.
+/// `SMALL_BASE` when unset: `stats::DEFAULT_SMALL_BASE`, which results
+/// use when no setting reaches them (a test checks the two agree).
+pub const DEFAULT_SMALL_BASE: u64 = 30;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/civic-survey.db";
 
 impl DatabaseUrl {
@@ -108,6 +112,9 @@ pub struct Settings {
     /// The address people use, such as `https://survey.example.gov.uk`; when
     /// it is HTTPS, cookies are marked Secure. Links printed at start use it.
     pub public_url: Option<String>,
+    /// A question answered by fewer respondents than this is marked as a
+    /// small base, its percentages too unsure to lean on.
+    pub small_base: u64,
     /// Failed sign-ins for one address before it is locked out.
     pub sign_in_max_failures: u32,
     /// How long a lock-out lasts.
@@ -167,6 +174,7 @@ impl Settings {
                 .filter(|n| *n > 0)
                 .ok_or("DB_POOL_SIZE must be between 1 and 4294967295")?,
             public_url: get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            small_base: number("SMALL_BASE", DEFAULT_SMALL_BASE)?,
             sign_in_max_failures: u32::try_from(number("SIGN_IN_MAX_FAILURES", 5)?)
                 .ok()
                 .filter(|n| *n > 0)

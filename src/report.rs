@@ -41,6 +41,9 @@ pub struct Report {
     pub pie_question: Option<String>,
     pub breakdown_heading: String,
     pub breakdown: Vec<BreakdownColumn>,
+    /// The method, as a footnote: what the percentages are of, how sure
+    /// they are, and which bases are small.
+    pub method: String,
 }
 
 /// "a, b and c".
@@ -185,7 +188,39 @@ pub fn build(definition: &SurveyDefinition, results: &SurveyResults) -> Report {
         })
         .collect();
 
+    // An example interval from the table's first row, when there is one.
+    let example = category
+        .and_then(|c| c.ranked().first().copied().map(|o| (c, o)))
+        .and_then(|(_, o)| {
+            Some(format!(
+                " For example, {} at {} could be anywhere from {:.0}% to {:.0}%.",
+                o.label,
+                Shown::Whole(o.rounded),
+                o.ci_low?.round(),
+                o.ci_high?.round()
+            ))
+        })
+        .unwrap_or_default();
+    let small: Vec<String> = results
+        .questions
+        .iter()
+        .filter(|q| q.small_base)
+        .map(|q| format!("{} ({})", q.short_label, q.answered))
+        .collect();
+    let small = if small.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Few people answered {}: treat those percentages as a rough guide.",
+            and_list(&small)
+        )
+    };
+    let method = format!(
+        "Method: each percentage is of the respondents to its question. A 95% confidence interval (Wilson score) gives the range the figure for everyone the survey speaks for very likely lies in.{example}{small}"
+    );
+
     Report {
+        method,
         heading: "Public Opinion".to_owned(),
         paragraphs,
         category_heading: category.map(|c| c.short_label.clone()),

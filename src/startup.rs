@@ -142,6 +142,7 @@ impl Application {
             draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             max_form_bytes: settings.max_form_bytes,
             public_url: settings.public_url.clone(),
+            small_base: settings.small_base,
             live: LiveHub::default(),
             limits: Limits {
                 submissions: Limit::per_minute(settings.submissions_per_minute),

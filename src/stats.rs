@@ -56,6 +56,12 @@ pub struct OptionResult {
     /// Tenths of a percent for display (1 decimal place).
     #[serde(skip)]
     pub rounded_tenths: u64,
+    /// The 95% Wilson score interval of `percent`, in percent; none when
+    /// nobody answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<f64>,
     /// Earlier versions of the survey, among the responses counted, that
     /// asked the question without this option: their respondents could not
     /// choose it.
@@ -87,6 +93,9 @@ pub struct QuestionResult {
     pub kind: &'static str,
     /// The denominator: respondents who answered this question.
     pub answered: u64,
+    /// Whether `answered` is below the small-base threshold, so that its
+    /// percentages are too unsure to lean on (see [`SurveyResults::mark_small_bases`]).
+    pub small_base: bool,
     pub parent: Option<Parent>,
     pub rounding: Rounding,
     pub options: Vec<OptionResult>,
@@ -126,6 +135,11 @@ pub struct ScaleResult {
     pub positive: u64,
     /// `positive` of `rated`, unrounded; 0 when nobody rated.
     pub positive_percent: f64,
+    /// The 95% Wilson score interval of `positive_percent`, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positive_ci_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positive_ci_high: Option<f64>,
     /// Whole percent for display, rounded half up.
     #[serde(skip)]
     pub positive_rounded: u64,
@@ -256,6 +270,7 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
         short_label: question.short_label().to_owned(),
         kind: question.kind().as_str(),
         answered,
+        small_base: answered > 0 && answered < DEFAULT_SMALL_BASE,
         parent: question.show_if().map(|c| Parent {
             question: c.question.clone(),
             option: c.option.clone(),
@@ -274,6 +289,8 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
                 label: o.label().to_owned(),
                 count: option_counts[i],
                 percent: percent(option_counts[i], answered),
+                ci_low: interval(option_counts[i], answered).map(|(low, _)| low),
+                ci_high: interval(option_counts[i], answered).map(|(_, high)| high),
                 rounded: rounded[i],
                 rounded_tenths: tenths[i],
                 not_offered_in: Vec::new(),
@@ -331,6 +348,8 @@ fn scale_result(question: &Question, option_counts: &[u64]) -> Option<ScaleResul
         mean: (rated > 0).then(|| total as f64 / rated as f64),
         positive: positive_count,
         positive_percent: percent(positive_count, rated),
+        positive_ci_low: interval(positive_count, rated).map(|(low, _)| low),
+        positive_ci_high: interval(positive_count, rated).map(|(_, high)| high),
         positive_rounded: half_up(positive_count, rated, 100),
         positive_labels: top.iter().map(|(o, _)| o.label().to_owned()).collect(),
         unrated: question
@@ -346,6 +365,38 @@ fn scale_result(question: &Question, option_counts: &[u64]) -> Option<ScaleResul
             .map(|o| o.label().to_owned())
             .collect(),
     })
+}
+
+/// The base below which a question's percentages are marked as too
+/// unsure to lean on, unless configured otherwise (`SMALL_BASE`).
+pub const DEFAULT_SMALL_BASE: u64 = 30;
+
+/// The standard normal quantile of a two-sided 95% interval.
+pub const Z_95: f64 = 1.959_963_984_540_054;
+
+/// The 95% Wilson score interval of a proportion `p` (0 to 1) observed on
+/// a base of `n` (the effective base, when weighted), as proportions within
+/// [0, 1]; none when `n` is not positive. Unlike the textbook `p ± 1.96·SE`
+/// it stays within [0, 1] and is honest at 0%, 100% and small bases.
+pub fn wilson(p: f64, n: f64) -> Option<(f64, f64)> {
+    if n.is_nan() || n <= 0.0 || !p.is_finite() {
+        return None;
+    }
+    let p = p.clamp(0.0, 1.0);
+    let z2 = Z_95 * Z_95;
+    let denominator = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denominator;
+    let half = Z_95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
+/// [`wilson`] of `part` out of `whole`, in percent.
+fn interval(part: u64, whole: u64) -> Option<(f64, f64)> {
+    if whole == 0 {
+        return None;
+    }
+    let n = whole as f64;
+    wilson(part as f64 / n, n).map(|(low, high)| (low * 100.0, high * 100.0))
 }
 
 /// Every question's figures, in survey order.
@@ -489,6 +540,14 @@ impl SurveyResults {
         }
     }
 
+    /// Marks the questions answered by fewer than `threshold` (but some)
+    /// respondents as small bases.
+    pub fn mark_small_bases(&mut self, threshold: u64) {
+        for q in &mut self.questions {
+            q.small_base = q.answered > 0 && q.answered < threshold;
+        }
+    }
+
     /// Completed as a percentage of started, for the whole survey.
     pub fn completion_rate(&self) -> Option<f64> {
         (self.started > 0).then(|| percent(self.completed_all, self.started))
@@ -618,6 +677,72 @@ mod tests {
         c.answered
             .insert("safe-after-dark".to_owned(), counts.iter().sum());
         c
+    }
+
+    /// The reference values of `tests/reference/values.json`, made by
+    /// statsmodels (see `tests/reference/reference_values.py`).
+    fn reference() -> serde_json::Value {
+        serde_json::from_str(include_str!("../tests/reference/values.json"))
+            .expect("the reference values are JSON")
+    }
+
+    #[test]
+    fn wilson_intervals_match_statsmodels_to_1e_9() {
+        let reference = reference();
+        let cases = reference["wilson_95"].as_array().expect("cases");
+        assert!(cases.len() >= 20);
+        for case in cases {
+            let count = case["count"].as_u64().expect("count");
+            let base = case["base"].as_u64().expect("base");
+            let (low, high) = wilson(count as f64 / base as f64, base as f64).expect("a base");
+            let want_low = case["low"].as_f64().expect("low").max(0.0);
+            let want_high = case["high"].as_f64().expect("high").min(1.0);
+            assert!(
+                (low - want_low).abs() < 1e-9,
+                "{count}/{base}: low {low} against {want_low}"
+            );
+            assert!(
+                (high - want_high).abs() < 1e-9,
+                "{count}/{base}: high {high} against {want_high}"
+            );
+        }
+        assert_eq!(wilson(0.5, 0.0), None);
+    }
+
+    proptest! {
+        #[test]
+        fn every_interval_holds_its_estimate_within_0_and_1(whole in 1u64..100_000, part in 0u64..100_000) {
+            let part = part % (whole + 1);
+            let p = part as f64 / whole as f64;
+            let (low, high) = wilson(p, whole as f64).expect("a base");
+            prop_assert!((0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high));
+            prop_assert!(low <= p + 1e-12 && p <= high + 1e-12, "{low} {p} {high}");
+        }
+    }
+
+    #[test]
+    fn a_question_answered_by_fewer_than_the_threshold_is_a_small_base() {
+        let def = safety_survey();
+        let mut results = SurveyResults::from_counts(&def, scale_counts([2, 3, 1, 1, 1, 2]));
+        let scale = |r: &SurveyResults| {
+            r.questions
+                .iter()
+                .find(|q| q.id.as_str() == "safe-after-dark")
+                .expect("scale")
+                .small_base
+        };
+        assert!(scale(&results), "10 respondents");
+        results.mark_small_bases(5);
+        assert!(!scale(&results));
+        assert!(
+            !results
+                .questions
+                .iter()
+                .find(|q| q.id.as_str() == "comments")
+                .expect("text")
+                .small_base,
+            "nobody answered: no figure to doubt"
+        );
     }
 
     #[test]

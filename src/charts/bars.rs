@@ -14,7 +14,7 @@ const LABEL_WIDTH: i32 = 260;
 
 /// One bar per option, longest first (a scale keeps its own order, from its
 /// positive end), each labelled with its count and percentage of the
-/// question's respondents.
+/// question's respondents, with its 95% interval drawn as an error bar.
 pub fn bars(
     result: &QuestionResult,
     title: &str,
@@ -22,7 +22,12 @@ pub fn bars(
     tenths: bool,
 ) -> Result<Svg, ChartError> {
     let ranked = result.in_chart_order();
-    let max = ranked.iter().map(|o| o.count).max().unwrap_or(0).max(1) as f64;
+    // The scale fits the longest bar and the furthest interval, in counts.
+    let answered = result.answered as f64;
+    let reach = |o: &crate::stats::OptionResult| {
+        (o.count as f64).max(o.ci_high.unwrap_or(0.0) / 100.0 * answered)
+    };
+    let max = ranked.iter().map(|o| reach(o)).fold(1.0, f64::max);
     let height = (70 + ranked.len() as i32 * ROW + 20) as u32;
     let mut svg = String::new();
     {
@@ -56,6 +61,23 @@ pub fn bars(
                     colour(0).filled(),
                 ))?;
             }
+            // The 95% interval: a line with end caps across the bar's end.
+            let mut label_at = LABEL_WIDTH + length;
+            if let (Some(low), Some(high)) = (option.ci_low, option.ci_high) {
+                let x = |percent: f64| {
+                    LABEL_WIDTH + (percent / 100.0 * answered / max * bar_space).round() as i32
+                };
+                let (from, to, middle) = (x(low), x(high), y + (ROW - 4) / 2);
+                let ink = ShapeStyle::from(&BLACK).stroke_width(2);
+                root.draw(&PathElement::new(vec![(from, middle), (to, middle)], ink))?;
+                for end in [from, to] {
+                    root.draw(&PathElement::new(
+                        vec![(end, middle - 5), (end, middle + 5)],
+                        ink,
+                    ))?;
+                }
+                label_at = label_at.max(to);
+            }
             let shown = if tenths {
                 Shown::Tenths(option.rounded_tenths)
             } else {
@@ -63,7 +85,7 @@ pub fn bars(
             };
             root.draw(&Text::new(
                 format!("{} ({shown})", option.count),
-                (LABEL_WIDTH + length + 8, y + ROW / 2 - 2),
+                (label_at + 8, y + ROW / 2 - 2),
                 ("sans-serif", 15)
                     .into_font()
                     .color(&BLACK)

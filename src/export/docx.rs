@@ -116,6 +116,7 @@ pub fn report_docx(report: &Report, pie_png: Option<&[u8]>) -> Result<Vec<u8>, S
         }
         doc = doc.add_table(Table::new(rows).width(9000, WidthType::Dxa));
     }
+    doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(&report.method).size(18)));
     let mut buffer = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut buffer)

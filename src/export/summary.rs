@@ -11,6 +11,11 @@ use crate::domain::SurveyDefinition;
 use crate::stats::QuestionResult;
 use crate::stats::SurveyResults;
 
+/// A percentage to four places, or empty when there is none.
+fn exact(value: Option<f64>) -> String {
+    value.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
 /// The summary tables as CSV: one row per option of every question, with
 /// the question's denominator, the count, the percentage as the page shows
 /// it and the exact percentage.
@@ -31,6 +36,8 @@ pub fn write_summary_csv<W: Write>(
         "Count",
         "Percent (as shown)",
         "Percent (exact)",
+        "95% interval low (exact)",
+        "95% interval high (exact)",
         "Filters",
     ])?;
     for q in &results.questions {
@@ -56,6 +63,8 @@ pub fn write_summary_csv<W: Write>(
                 o.count.to_string(),
                 shown,
                 format!("{:.4}", o.percent),
+                exact(o.ci_low),
+                exact(o.ci_high),
                 filters.to_owned(),
             ])?;
         }
@@ -71,6 +80,8 @@ pub fn write_summary_csv<W: Write>(
                 scale.positive.to_string(),
                 scale.positive_rounded.to_string(),
                 format!("{:.4}", scale.positive_percent),
+                exact(scale.positive_ci_low),
+                exact(scale.positive_ci_high),
                 filters.to_owned(),
             ])?;
             let mean = |places: usize| {
@@ -89,6 +100,8 @@ pub fn write_summary_csv<W: Write>(
                 String::new(),
                 mean(2),
                 mean(4),
+                String::new(),
+                String::new(),
                 filters.to_owned(),
             ])?;
         }
@@ -105,6 +118,8 @@ pub fn write_summary_csv<W: Write>(
             c.count.to_string(),
             c.rounded.to_string(),
             format!("{:.4}", c.percent),
+            String::new(),
+            String::new(),
             filters.to_owned(),
         ])?;
     }
@@ -158,6 +173,15 @@ fn question_sheet(
     sheet.write_string_with_format(3, 0, "Answer", &f.bold)?;
     sheet.write_string_with_format(3, 1, "Count", &f.bold)?;
     sheet.write_string_with_format(3, 2, "Percent", &f.bold)?;
+    sheet.write_string_with_format(3, 3, "95% interval from", &f.bold)?;
+    sheet.write_string_with_format(3, 4, "95% interval to", &f.bold)?;
+    if q.small_base {
+        sheet.write_string(
+            2,
+            0,
+            "Small base: with so few respondents, a percentage can be far from the true figure",
+        )?;
+    }
     for (i, o) in q.options.iter().enumerate() {
         let row = 4 + i as u32;
         sheet.write_string(row, 0, &o.label)?;
@@ -168,6 +192,11 @@ fn question_sheet(
             (o.rounded as f64 / 100.0, &f.whole)
         };
         sheet.write_number_with_format(row, 2, value, format)?;
+        // Exact, shown to a tenth of a percent.
+        if let (Some(low), Some(high)) = (o.ci_low, o.ci_high) {
+            sheet.write_number_with_format(row, 3, low / 100.0, &f.tenths)?;
+            sheet.write_number_with_format(row, 4, high / 100.0, &f.tenths)?;
+        }
     }
     if let Some(scale) = &q.scale {
         let row = 5 + q.options.len() as u32;

@@ -74,6 +74,7 @@ pub fn report_page(
                     }
                 }
             }
+            p.body.report__method { small { (report.method) } }
         }
     };
     let mut layout = officer_layout(&title, who);

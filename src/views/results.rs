@@ -353,6 +353,12 @@ fn question_section(
                 strong { "Of " (q.answered) " respondents to this question." }
                 @if q.is_multiple() { " Respondents could choose more than one, so the percentages add up to more than 100." }
             }
+            @if q.small_base {
+                p.body.small-base {
+                    strong.tag.tag--warning { "Small base" }
+                    " " (small_base_note(q.answered))
+                }
+            }
             @if !q.not_asked_in.is_empty() {
                 p.body.version-note { (not_asked_note(&q.not_asked_in)) }
             }
@@ -374,6 +380,23 @@ fn question_section(
             }
         }
     }
+}
+
+/// An interval as a page shows it: "35–45%" (tenths for demographics,
+/// "3.4–8.1%"), or a dash when there is no base.
+pub fn interval_text(low: Option<f64>, high: Option<f64>, tenths: bool) -> String {
+    match (low, high) {
+        (Some(low), Some(high)) if tenths => format!("{low:.1}\u{2013}{high:.1}%"),
+        (Some(low), Some(high)) => format!("{:.0}\u{2013}{:.0}%", low.round(), high.round()),
+        _ => "\u{2013}".to_owned(),
+    }
+}
+
+/// Why a question's figures are marked as a small base.
+pub fn small_base_note(answered: u64) -> String {
+    format!(
+        "Only {answered} people answered this question. With so few, a percentage can be far from what the whole population thinks: treat it as a rough guide, not a finding."
+    )
 }
 
 /// "version 1 (40 responses) and version 2 (3 responses)".
@@ -466,6 +489,7 @@ fn option_table(q: &QuestionResult, demographic: bool, caption: &str) -> Markup 
                     th scope="col" { "Answer" }
                     th.numeric scope="col" { "Count" }
                     th.numeric scope="col" { "%" }
+                    th.numeric scope="col" { abbr title="95% confidence interval: where the true share very likely lies" { "95% interval" } }
                 }
             }
             tbody {
@@ -479,7 +503,8 @@ fn option_table(q: &QuestionResult, demographic: bool, caption: &str) -> Markup 
                             }
                         }
                         td.numeric { (o.count) }
-                        td.numeric { (shown(demographic, o)) }
+                        td.numeric.percent { (shown(demographic, o)) }
+                        td.numeric.interval { (interval_text(o.ci_low, o.ci_high, demographic)) }
                     }
                 }
             }

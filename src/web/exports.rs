@@ -195,10 +195,7 @@ async fn results_of(
 ) -> Result<SurveyResults, AppError> {
     let (current, filters) = (survey.clone(), query.filters.clone());
     let shared = state.clone();
-    with_db(state, move |c| {
-        load_results(c, &shared.catalogue, &current, &filters)
-    })
-    .await
+    with_db(state, move |c| load_results(c, &shared, &current, &filters)).await
 }
 
 /// GET `/surveys/{slug}/exports/summary.csv`.

@@ -55,6 +55,8 @@ pub struct AppState {
     /// The address residents reach (`PUBLIC_URL`), for links and QR codes
     /// that leave the service; none when not configured.
     pub public_url: Option<String>,
+    /// Fewer respondents than this to a question: a small base.
+    pub small_base: u64,
 }
 
 impl AppState {

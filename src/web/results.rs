@@ -99,12 +99,14 @@ pub(crate) fn requested_view(
 /// from storage, broken down.
 pub(crate) fn load_results(
     conn: &mut db::AnyConnection,
-    catalogue: &crate::catalogue::Catalogue,
+    state: &AppState,
     survey: &CurrentSurvey,
     filters: &[Filter],
 ) -> Result<SurveyResults, DbError> {
     let counts = db::results::load(conn, survey.id, filters)?;
     let mut results = SurveyResults::from_counts(&survey.definition, counts);
+    results.mark_small_bases(state.small_base);
+    let catalogue = &state.catalogue;
     // Responses given under earlier versions: say where those versions
     // lacked a question or option of this one. A version that cannot be
     // read is left unmarked, with a warning, rather than failing the page.
@@ -156,14 +158,14 @@ async fn load(
     let (current, filters) = (survey.clone(), query.filters.clone());
     let shared = state.clone();
     with_db(state, move |conn| {
-        let all = load_results(conn, &shared.catalogue, &current, &filters)?;
+        let all = load_results(conn, &shared, &current, &filters)?;
         let groups = groups
             .into_iter()
             .map(|(label, query, filters)| {
                 Ok(Group {
                     label,
                     query,
-                    results: load_results(conn, &shared.catalogue, &current, &filters)?,
+                    results: load_results(conn, &shared, &current, &filters)?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;

@@ -304,3 +304,9 @@ fn the_scanner_sees_paths_groups_and_diesel_but_not_comments() {
         "let d = my_diesel_thing; // diesel"
     )));
 }
+
+#[test]
+fn the_small_base_setting_defaults_to_what_results_assume() {
+    let settings = civic_survey::config::Settings::from_lookup(|_| None).expect("defaults");
+    assert_eq!(settings.small_base, civic_survey::stats::DEFAULT_SMALL_BASE);
+}

@@ -93,6 +93,7 @@ fn test_settings(url: DatabaseUrl, options: &Options) -> Settings {
         max_form_bytes: 16 * 1024,
         db_pool_size: 4,
         public_url: None,
+        small_base: civic_survey::stats::DEFAULT_SMALL_BASE,
         sign_in_max_failures: 5,
         sign_in_lockout: Duration::from_secs(900),
         submissions_per_minute: options.submissions_per_minute,

@@ -289,8 +289,25 @@ async fn results_show_the_scale_and_list_the_text_answers(app: TestApp) {
         summary,
         "63% chose Very safe or Fairly safe (5 of the 8 who gave a rating). Mean score 3.50 on a scale from 1 to 5, where 5 is Very safe. The 2 who answered \u{201c}Don't know\u{201d} are left out of both."
     );
-    let shares = page.texts("table[data-question=safe-after-dark] td.numeric:last-child");
+    let shares = page.texts("table[data-question=safe-after-dark] td.percent");
     assert_eq!(shares, ["20%", "30%", "10%", "10%", "10%", "20%"]);
+    // Each with its 95% interval; ten respondents are a small base.
+    let intervals = page.texts("table[data-question=safe-after-dark] td.interval");
+    assert_eq!(
+        intervals,
+        [
+            "6\u{2013}51%",
+            "11\u{2013}60%",
+            "2\u{2013}40%",
+            "2\u{2013}40%",
+            "2\u{2013}40%",
+            "6\u{2013}51%"
+        ]
+    );
+    assert!(
+        page.text("section[aria-labelledby=all-q-safe-after-dark] .small-base")
+            .starts_with("Small base Only 10 people answered this question.")
+    );
     // The text question: counted, linked, never charted.
     let text_section = page.text("section[aria-labelledby=all-q-comments]");
     assert!(

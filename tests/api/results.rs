@@ -175,6 +175,19 @@ pub async fn every_2019_figure_is_on_the_page(officer: &crate::helpers::Resident
     assert!(page.body.contains("(from 342 responses)"));
     // Responses per day, then a chart for each of the ten questions, each
     // with a title for screen readers.
+    // Margins of error: ASB's 40% of 407 lies between 35% and 45%; the
+    // Substance misuse follow-up (29 respondents) is marked a small base,
+    // the others are not.
+    assert_eq!(
+        page.texts("table[data-question=most-important] td.interval")[0],
+        "35\u{2013}45%"
+    );
+    let small: Vec<String> = page.attrs("section.result:has(.small-base) h2", "id");
+    assert_eq!(small, ["all-q-substance-misuse-concerns"]);
+    assert!(
+        page.text(".small-base")
+            .contains("Only 29 people answered this question.")
+    );
     let titles = page.texts("svg.chart > title");
     assert_eq!(titles.len(), 1 + 10, "{titles:?}");
     assert_eq!(titles[0], "Complete responses per day");
@@ -206,6 +219,11 @@ on_both_backends! {
         assert_eq!(asb["answered"], 154);
         assert_eq!(asb["parent"], serde_json::json!({"question": "most-important", "option": "asb"}));
         let fly = asb["options"].as_array().expect("options").iter().find(|o| o["id"] == "fly-tipping").expect("fly-tipping");
+        // The 95% Wilson interval of 65 of 154 (statsmodels: 34.7%–50.1%).
+        let (low, high) = (fly["ci_low"].as_f64().expect("ci_low"), fly["ci_high"].as_f64().expect("ci_high"));
+        assert!(low < 42.21 && 42.21 < high && low > 30.0 && high < 55.0, "{low} {high}");
+        assert_eq!(asb["small_base"], false);
+        assert_eq!(question(&json, "substance-misuse-concerns")["small_base"], true);
         assert_eq!(fly["label"], "Fly-tipping");
         assert_eq!(fly["count"], 65);
         let percent = fly["percent"].as_f64().expect("number");
