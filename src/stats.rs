@@ -10,6 +10,8 @@
 //! - A follow-up question has its own denominator: the respondents who
 //!   answered it, not those who chose its parent option.
 
+pub mod difference;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

@@ -1,0 +1,261 @@
+//! Whether groups really differ: Pearson's chi-square test of independence
+//! for a whole table, Fisher's exact test for a 2×2 table whose expected
+//! counts are too small for chi-square, the two-proportion z-test for one
+//! option between two groups, and Holm's correction for testing many at
+//! once. Pure functions over counts; the distributions come from `statrs`.
+//! Reference values from scipy and statsmodels are in
+//! `tests/reference/values.json`.
+
+use statrs::function::erf::erfc;
+use statrs::function::gamma::{gamma_ur, ln_gamma};
+
+/// The smallest expected count at which chi-square is trusted (Cochran).
+pub const MIN_EXPECTED: f64 = 5.0;
+
+/// A chi-square test of independence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChiSquare {
+    pub statistic: f64,
+    pub df: u32,
+    pub p: f64,
+    /// The smallest expected count of any cell.
+    pub min_expected: f64,
+}
+
+/// Pearson's chi-square test of independence of a table of counts (rows
+/// are groups, columns answers), without a continuity correction. Rows and
+/// columns that are all zero are left out; none when fewer than two of
+/// each remain.
+pub fn chi_square(table: &[Vec<u64>]) -> Option<ChiSquare> {
+    let columns = table.iter().map(Vec::len).max().unwrap_or(0);
+    let cell = |r: &Vec<u64>, c: usize| r.get(c).copied().unwrap_or(0) as f64;
+    let rows: Vec<&Vec<u64>> = table.iter().filter(|r| r.iter().any(|&n| n > 0)).collect();
+    let kept: Vec<usize> = (0..columns)
+        .filter(|&c| rows.iter().any(|r| cell(r, c) > 0.0))
+        .collect();
+    if rows.len() < 2 || kept.len() < 2 {
+        return None;
+    }
+    let row_totals: Vec<f64> = rows
+        .iter()
+        .map(|r| kept.iter().map(|&c| cell(r, c)).sum())
+        .collect();
+    let column_totals: Vec<f64> = kept
+        .iter()
+        .map(|&c| rows.iter().map(|r| cell(r, c)).sum())
+        .collect();
+    let total: f64 = row_totals.iter().sum();
+    let mut statistic = 0.0;
+    let mut min_expected = f64::INFINITY;
+    for (i, r) in rows.iter().enumerate() {
+        for (j, &c) in kept.iter().enumerate() {
+            let expected = row_totals[i] * column_totals[j] / total;
+            min_expected = min_expected.min(expected);
+            let d = cell(r, c) - expected;
+            statistic += d * d / expected;
+        }
+    }
+    let df = u32::try_from((rows.len() - 1) * (kept.len() - 1)).ok()?;
+    Some(ChiSquare {
+        statistic,
+        df,
+        p: gamma_ur(f64::from(df) / 2.0, statistic / 2.0),
+        min_expected,
+    })
+}
+
+fn ln_factorial(n: u64) -> f64 {
+    ln_gamma(n as f64 + 1.0)
+}
+
+/// Fisher's exact test of the 2×2 table `[[a, b], [c, d]]`, two-sided: the
+/// probability, with the margins fixed, of a table at most as likely as
+/// the one observed (as scipy and R count it).
+pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    let (row1, column1, n) = (a + b, a + c, a + b + c + d);
+    let low = column1.saturating_sub(c + d);
+    let high = row1.min(column1);
+    let ln_fixed = ln_factorial(row1)
+        + ln_factorial(n - row1)
+        + ln_factorial(column1)
+        + ln_factorial(n - column1)
+        - ln_factorial(n);
+    let probability = |x: u64| {
+        (ln_fixed
+            - ln_factorial(x)
+            - ln_factorial(row1 - x)
+            - ln_factorial(column1 - x)
+            - ln_factorial(n + x - row1 - column1))
+        .exp()
+    };
+    let observed = probability(a);
+    let p: f64 = (low..=high)
+        .map(probability)
+        .filter(|&q| q <= observed * (1.0 + 1e-7))
+        .sum();
+    p.min(1.0)
+}
+
+/// A two-proportion z-test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TwoProportions {
+    pub z: f64,
+    pub p: f64,
+}
+
+/// The two-sided two-proportion z-test of `x1` of `n1` against `x2` of
+/// `n2`, with the pooled standard error; none when a base is zero or the
+/// pooled share is 0 or 1 (no variation to test).
+pub fn two_proportions(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<TwoProportions> {
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let (n1f, n2f) = (n1 as f64, n2 as f64);
+    let pooled = (x1 + x2) as f64 / (n1f + n2f);
+    let variance = pooled * (1.0 - pooled) * (1.0 / n1f + 1.0 / n2f);
+    if variance <= 0.0 {
+        return None;
+    }
+    let z = (x1 as f64 / n1f - x2 as f64 / n2f) / variance.sqrt();
+    Some(TwoProportions {
+        z,
+        p: erfc(z.abs() / std::f64::consts::SQRT_2),
+    })
+}
+
+/// Holm's step-down correction of p-values for testing them together:
+/// each corrected value is in the place of its raw one, never below it,
+/// never above 1.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut corrected = vec![0.0; m];
+    let mut running: f64 = 0.0;
+    for (rank, &i) in order.iter().enumerate() {
+        let adjusted = ((m - rank) as f64 * p[i]).min(1.0);
+        running = running.max(adjusted);
+        corrected[i] = running;
+    }
+    corrected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reference() -> serde_json::Value {
+        serde_json::from_str(include_str!("../../tests/reference/values.json"))
+            .expect("the reference values are JSON")
+    }
+
+    fn counts(value: &serde_json::Value) -> Vec<Vec<u64>> {
+        value
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
+                r.as_array()
+                    .expect("a row")
+                    .iter()
+                    .map(|n| n.as_u64().expect("a count"))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn close(got: f64, want: f64, what: &str) {
+        assert!((got - want).abs() < 1e-9, "{what}: {got} against {want}");
+    }
+
+    #[test]
+    fn chi_square_matches_scipy() {
+        let reference = reference();
+        for case in reference["chi_square"].as_array().expect("cases") {
+            let table = counts(&case["table"]);
+            let test = chi_square(&table).expect("a table to test");
+            close(
+                test.statistic,
+                case["statistic"].as_f64().expect("statistic"),
+                "statistic",
+            );
+            close(test.p, case["p"].as_f64().expect("p"), "p");
+            assert_eq!(u64::from(test.df), case["df"].as_u64().expect("df"));
+            close(
+                test.min_expected,
+                case["min_expected"].as_f64().expect("min"),
+                "min expected",
+            );
+        }
+        assert_eq!(
+            chi_square(&[vec![3, 0], vec![4, 0]]),
+            None,
+            "one answer: nothing to test"
+        );
+    }
+
+    #[test]
+    fn fisher_matches_scipy() {
+        let reference = reference();
+        for case in reference["fisher"].as_array().expect("cases") {
+            let t = counts(&case["table"]);
+            close(
+                fisher_exact(t[0][0], t[0][1], t[1][0], t[1][1]),
+                case["p"].as_f64().expect("p"),
+                "fisher",
+            );
+        }
+    }
+
+    #[test]
+    fn two_proportions_match_statsmodels() {
+        let reference = reference();
+        for case in reference["two_proportions"].as_array().expect("cases") {
+            let n = |k: &str| case[k].as_u64().expect("a count");
+            let test = two_proportions(n("x1"), n("n1"), n("x2"), n("n2")).expect("testable");
+            close(test.z, case["z"].as_f64().expect("z"), "z");
+            close(test.p, case["p"].as_f64().expect("p"), "p");
+        }
+        assert_eq!(two_proportions(0, 10, 0, 20), None);
+        assert_eq!(two_proportions(1, 0, 0, 20), None);
+    }
+
+    #[test]
+    fn holm_matches_statsmodels() {
+        let reference = reference();
+        for case in reference["holm"].as_array().expect("cases") {
+            let raw: Vec<f64> = case["raw"]
+                .as_array()
+                .expect("raw")
+                .iter()
+                .map(|p| p.as_f64().expect("p"))
+                .collect();
+            let want: Vec<f64> = case["corrected"]
+                .as_array()
+                .expect("corrected")
+                .iter()
+                .map(|p| p.as_f64().expect("p"))
+                .collect();
+            for (got, want) in holm(&raw).iter().zip(&want) {
+                close(*got, *want, "holm");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn holm_never_lowers_a_p_value_nor_passes_1(raw in proptest::collection::vec(0.0f64..=1.0, 0..20)) {
+            let corrected = holm(&raw);
+            for (c, r) in corrected.iter().zip(&raw) {
+                prop_assert!(c >= r && *c <= 1.0);
+            }
+        }
+
+        #[test]
+        fn a_fisher_p_value_is_a_probability(a in 0u64..30, b in 0u64..30, c in 0u64..30, d in 0u64..30) {
+            let p = fisher_exact(a, b, c, d);
+            prop_assert!((0.0..=1.0).contains(&p), "{p}");
+        }
+    }
+}
