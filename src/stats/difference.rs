@@ -140,6 +140,201 @@ pub fn holm(p: &[f64]) -> Vec<f64> {
     corrected
 }
 
+/// The level below which a corrected p-value marks a difference.
+pub const ALPHA: f64 = 0.05;
+
+/// One group of a comparison: its label and its figures.
+#[derive(Debug, Clone, Copy)]
+pub struct Group<'a> {
+    pub label: &'a str,
+    pub results: &'a super::SurveyResults,
+}
+
+/// Whether a question's answers differ between the groups, as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuestionTest {
+    ChiSquare(ChiSquare),
+    /// Two groups and two answers with expected counts under 5.
+    Fisher {
+        p: f64,
+    },
+    /// No test is valid: why, in words.
+    NotValid(String),
+}
+
+/// One option's difference between two groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionDifference {
+    pub option: String,
+    pub label: String,
+    /// The indexes of the two groups, and their shares in percent.
+    pub groups: (usize, usize),
+    pub shares: (f64, f64),
+    /// The two-proportion test's p-value, and Holm's across the page; none
+    /// when the test is not valid (an expected count under 5).
+    pub p: Option<f64>,
+    pub p_holm: Option<f64>,
+}
+
+impl OptionDifference {
+    /// Whether the corrected p-value is below [`ALPHA`].
+    pub fn is_significant(&self) -> bool {
+        self.p_holm.is_some_and(|p| p < ALPHA)
+    }
+
+    /// The difference in words an officer can paste, if it is significant.
+    pub fn sentence(&self, groups: &[Group<'_>]) -> Option<String> {
+        let p = self.p_holm.filter(|p| *p < ALPHA)?;
+        let (a, b) = self.groups;
+        let (first, second, more, less) = if self.shares.0 >= self.shares.1 {
+            (a, b, self.shares.0, self.shares.1)
+        } else {
+            (b, a, self.shares.1, self.shares.0)
+        };
+        let odds = if p < 0.001 {
+            "less than 1 time in 1,000"
+        } else if p < 0.01 {
+            "less than 1 time in 100"
+        } else {
+            "less than 1 time in 20"
+        };
+        Some(format!(
+            "More {} respondents than {} respondents chose {} ({:.0}% against {:.0}%); a difference this large would arise by chance {odds}",
+            groups[first].label, groups[second].label, self.label, more, less
+        ))
+    }
+}
+
+/// One question compared across the groups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionComparison {
+    pub question: String,
+    /// For a single-choice question, the test of the whole table, and its
+    /// p-value corrected across the page's questions; none for a
+    /// multiple-choice question (respondents choose several).
+    pub test: Option<QuestionTest>,
+    pub p_holm: Option<f64>,
+    pub differences: Vec<OptionDifference>,
+}
+
+/// Every question's tests across the groups, but the one the groups are
+/// split by (`split`), Holm-corrected across the page: the questions'
+/// tests as one family, the options' pairwise tests as another.
+pub fn compare(groups: &[Group<'_>], split: &str) -> Vec<QuestionComparison> {
+    let Some(first) = groups.first() else {
+        return Vec::new();
+    };
+    let mut questions: Vec<QuestionComparison> = first
+        .results
+        .questions
+        .iter()
+        .filter(|q| q.id.as_str() != split)
+        .filter(|q| q.is_single() || q.is_multiple() || q.scale.is_some())
+        .map(|q| {
+            let of = |g: usize| groups[g].results.question(&q.id);
+            let test = (!q.is_multiple()).then(|| question_test(groups, &q.id));
+            let mut differences = Vec::new();
+            for (o, option) in q.options.iter().enumerate() {
+                for a in 0..groups.len() {
+                    for b in a + 1..groups.len() {
+                        let (Some(qa), Some(qb)) = (of(a), of(b)) else {
+                            continue;
+                        };
+                        let (xa, na) = (qa.options[o].count, qa.answered);
+                        let (xb, nb) = (qb.options[o].count, qb.answered);
+                        let valid = [
+                            (xa + xb) as f64 * na as f64,
+                            (xa + xb) as f64 * nb as f64,
+                            ((na + nb) - (xa + xb)) as f64 * na as f64,
+                            ((na + nb) - (xa + xb)) as f64 * nb as f64,
+                        ]
+                        .iter()
+                        .all(|cell| na + nb > 0 && cell / (na + nb) as f64 >= MIN_EXPECTED);
+                        differences.push(OptionDifference {
+                            option: option.id.to_string(),
+                            label: option.label.clone(),
+                            groups: (a, b),
+                            shares: (qa.options[o].percent, qb.options[o].percent),
+                            p: if valid {
+                                two_proportions(xa, na, xb, nb).map(|t| t.p)
+                            } else {
+                                None
+                            },
+                            p_holm: None,
+                        });
+                    }
+                }
+            }
+            QuestionComparison {
+                question: q.id.to_string(),
+                test,
+                p_holm: None,
+                differences,
+            }
+        })
+        .collect();
+    // Holm across the page: the questions' tests, then the options' tests.
+    let question_p: Vec<(usize, f64)> = questions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| match &q.test {
+            Some(QuestionTest::ChiSquare(t)) => Some((i, t.p)),
+            Some(QuestionTest::Fisher { p }) => Some((i, *p)),
+            _ => None,
+        })
+        .collect();
+    let corrected = holm(&question_p.iter().map(|(_, p)| *p).collect::<Vec<_>>());
+    for ((i, _), p) in question_p.iter().zip(corrected) {
+        questions[*i].p_holm = Some(p);
+    }
+    let option_p: Vec<(usize, usize, f64)> = questions
+        .iter()
+        .enumerate()
+        .flat_map(|(i, q)| {
+            q.differences
+                .iter()
+                .enumerate()
+                .filter_map(move |(d, diff)| diff.p.map(|p| (i, d, p)))
+        })
+        .collect();
+    let corrected = holm(&option_p.iter().map(|(_, _, p)| *p).collect::<Vec<_>>());
+    for ((i, d, _), p) in option_p.iter().zip(corrected) {
+        questions[*i].differences[*d].p_holm = Some(p);
+    }
+    questions
+}
+
+/// The whole-table test of a one-choice question across the groups.
+fn question_test(groups: &[Group<'_>], question: &crate::domain::QuestionId) -> QuestionTest {
+    let table: Vec<Vec<u64>> = groups
+        .iter()
+        .filter_map(|g| g.results.question(question))
+        .map(|q| q.options.iter().map(|o| o.count).collect())
+        .collect();
+    let Some(test) = chi_square(&table) else {
+        return QuestionTest::NotValid(
+            "Too few answers in at least two groups and two answers to test".to_owned(),
+        );
+    };
+    if test.min_expected >= MIN_EXPECTED {
+        return QuestionTest::ChiSquare(test);
+    }
+    // Only the rows and columns chi_square kept: a 2×2 table goes to Fisher.
+    let rows: Vec<&Vec<u64>> = table.iter().filter(|r| r.iter().any(|&n| n > 0)).collect();
+    let columns: Vec<usize> = (0..table.first().map_or(0, Vec::len))
+        .filter(|&c| rows.iter().any(|r| r[c] > 0))
+        .collect();
+    if let ([r1, r2], [c1, c2]) = (rows.as_slice(), columns.as_slice()) {
+        return QuestionTest::Fisher {
+            p: fisher_exact(r1[*c1], r1[*c2], r2[*c1], r2[*c2]),
+        };
+    }
+    QuestionTest::NotValid(format!(
+        "Some groups are too small for a valid test: the smallest expected count is {:.1}, under {MIN_EXPECTED}",
+        test.min_expected
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +436,120 @@ mod tests {
                 close(*got, *want, "holm");
             }
         }
+    }
+
+    fn safety() -> crate::domain::SurveyDefinition {
+        crate::domain::SurveyDefinition::load_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/api/fixtures/kinds/safety-2020.toml"),
+        )
+        .expect("the fixture is valid")
+    }
+
+    fn scale_results(
+        def: &crate::domain::SurveyDefinition,
+        counts: [u64; 6],
+    ) -> super::super::SurveyResults {
+        let ids = [
+            "very-safe",
+            "fairly-safe",
+            "neither",
+            "fairly-unsafe",
+            "very-unsafe",
+            "dont-know",
+        ];
+        let mut c = super::super::Counts::default();
+        for (id, n) in ids.iter().zip(counts) {
+            c.chosen
+                .insert(("safe-after-dark".to_owned(), (*id).to_owned()), n);
+        }
+        c.answered
+            .insert("safe-after-dark".to_owned(), counts.iter().sum());
+        super::super::SurveyResults::from_counts(def, c)
+    }
+
+    #[test]
+    fn a_real_difference_is_marked_with_a_sentence_and_a_chance_one_is_not() {
+        let def = safety();
+        let a = scale_results(&def, [40, 30, 10, 10, 5, 5]);
+        let b = scale_results(&def, [15, 20, 25, 20, 15, 5]);
+        let groups = [
+            Group {
+                label: "Dartford",
+                results: &a,
+            },
+            Group {
+                label: "Gravesham",
+                results: &b,
+            },
+        ];
+        let page = compare(&groups, "borough");
+        let scale = page
+            .iter()
+            .find(|q| q.question == "safe-after-dark")
+            .expect("the scale");
+        assert!(
+            matches!(scale.test, Some(QuestionTest::ChiSquare(t)) if t.p < 0.001),
+            "{:?}",
+            scale.test
+        );
+        let very = scale
+            .differences
+            .iter()
+            .find(|d| d.option == "very-safe")
+            .expect("very safe");
+        assert!(very.is_significant());
+        assert_eq!(
+            very.sentence(&groups).as_deref(),
+            Some(
+                "More Dartford respondents than Gravesham respondents chose Very safe (40% against 15%); a difference this large would arise by chance less than 1 time in 1,000"
+            )
+        );
+        let unsure = scale
+            .differences
+            .iter()
+            .find(|d| d.option == "dont-know")
+            .expect("don't know");
+        assert!(!unsure.is_significant() && unsure.sentence(&groups).is_none());
+        // Holm never makes a difference look surer than its own test.
+        for d in &scale.differences {
+            if let (Some(p), Some(h)) = (d.p, d.p_holm) {
+                assert!(h >= p);
+            }
+        }
+    }
+
+    #[test]
+    fn tiny_groups_get_no_marks_but_a_reason() {
+        let def = safety();
+        let a = scale_results(&def, [3, 1, 0, 0, 0, 1]);
+        let b = scale_results(&def, [0, 1, 1, 0, 1, 0]);
+        let groups = [
+            Group {
+                label: "A",
+                results: &a,
+            },
+            Group {
+                label: "B",
+                results: &b,
+            },
+        ];
+        let page = compare(&groups, "borough");
+        let scale = page
+            .iter()
+            .find(|q| q.question == "safe-after-dark")
+            .expect("the scale");
+        assert!(
+            matches!(&scale.test, Some(QuestionTest::NotValid(why)) if why.contains("too small")),
+            "{:?}",
+            scale.test
+        );
+        assert!(
+            scale
+                .differences
+                .iter()
+                .all(|d| d.p.is_none() && !d.is_significant())
+        );
     }
 
     proptest! {

@@ -147,6 +147,7 @@ pub fn results_body(p: &ResultsPage) -> Markup {
         @if p.groups.is_empty() {
             (block(p.survey, p.results, "all", &p.query.to_query_string()))
         } @else {
+            (differences(p))
             div.groups {
                 @for (i, group) in p.groups.iter().enumerate() {
                     section.group aria-labelledby=(format!("group-{i}")) {
@@ -155,6 +156,73 @@ pub fn results_body(p: &ResultsPage) -> Markup {
                             span.caption-l { (group.results.completed) " responses" }
                         }
                         (block(p.survey, &group.results, &format!("g{i}"), &group.query))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Which differences between the compared groups are real: every
+/// significant one in a sentence to paste, and the questions no test was
+/// valid for, with why.
+fn differences(p: &ResultsPage) -> Markup {
+    use crate::stats::difference::{self, QuestionTest};
+    let groups: Vec<difference::Group<'_>> = p
+        .groups
+        .iter()
+        .map(|g| difference::Group {
+            label: &g.label,
+            results: &g.results,
+        })
+        .collect();
+    let split = p.query.compare.as_ref().map_or("", |c| c.as_str());
+    let page = difference::compare(&groups, split);
+    let label = |id: &str| {
+        p.survey
+            .question(id)
+            .map_or(id.to_owned(), |q| q.short_label().to_owned())
+    };
+    let sentences: Vec<(String, f64)> = page
+        .iter()
+        .flat_map(|q| q.differences.iter())
+        .filter_map(|d| Some((d.sentence(&groups)?, d.p_holm?)))
+        .collect();
+    let untested: Vec<(String, String)> = page
+        .iter()
+        .filter_map(|q| match &q.test {
+            Some(QuestionTest::NotValid(why)) => Some((label(&q.question), why.clone())),
+            _ => None,
+        })
+        .collect();
+    html! {
+        section.result.differences aria-labelledby="differences" {
+            h2.heading-m #differences { "Real differences between the groups" }
+            p.body {
+                "Each answer's share is compared between each pair of groups (a two-proportion test) and each question's answers as a whole (a chi-square test, or Fisher's exact test for a small two-by-two table). The p-values are corrected for testing many at once (Holm), so a difference listed here is unlikely to be chance."
+            }
+            @if sentences.is_empty() {
+                p.body { "No difference between the groups is larger than chance could easily give." }
+            } @else {
+                ul.list.list--bullet {
+                    @for (sentence, p) in &sentences {
+                        li {
+                            (sentence) " "
+                            span.secondary-text {
+                                @if *p < 0.0001 { "(corrected p < 0.0001)" } @else { "(corrected p = " (format!("{p:.4}")) ")" }
+                            }
+                            "."
+                        }
+                    }
+                }
+            }
+            @if !untested.is_empty() {
+                details.details {
+                    summary { "Questions that could not be tested (" (untested.len()) ")" }
+                    ul.list.list--bullet {
+                        @for (question, why) in &untested {
+                            li { strong { (question) } ": " (why) "." }
+                        }
                     }
                 }
             }

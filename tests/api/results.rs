@@ -280,6 +280,17 @@ on_both_backends! {
         assert_eq!(page.status, StatusCode::OK);
         assert_eq!(page.texts(".group > h2"), ["Dartford 121 responses", "Gravesham 299 responses"]);
         assert_eq!(page.texts(".group .table--categories").len(), 2);
+        // Which differences are real, in sentences, Holm-corrected.
+        assert_eq!(page.text("#differences"), "Real differences between the groups");
+        let sentences = page.texts(".differences > ul > li");
+        // The synthetic 2019 answers do not depend on the borough, so no
+        // difference is real; the demographics' cells are too small to test.
+        assert!(sentences.is_empty(), "{sentences:?}");
+        assert_eq!(page.texts(".differences details li").len(), 3);
+        for s in &sentences {
+            assert!(s.starts_with("More Dartford respondents than Gravesham respondents chose ") || s.starts_with("More Gravesham respondents than Dartford respondents chose "), "{s}");
+            assert!(s.contains("(corrected p "), "{s}");
+        }
     }
 
     async fn results_are_refused_to_anyone_not_signed_in(app) {
