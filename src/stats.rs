@@ -286,16 +286,19 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
             .options()
             .iter()
             .enumerate()
-            .map(|(i, o)| OptionResult {
-                id: o.id().clone(),
-                label: o.label().to_owned(),
-                count: option_counts[i],
-                percent: percent(option_counts[i], answered),
-                ci_low: interval(option_counts[i], answered).map(|(low, _)| low),
-                ci_high: interval(option_counts[i], answered).map(|(_, high)| high),
-                rounded: rounded[i],
-                rounded_tenths: tenths[i],
-                not_offered_in: Vec::new(),
+            .map(|(i, o)| {
+                let ci = interval(option_counts[i], answered);
+                OptionResult {
+                    id: o.id().clone(),
+                    label: o.label().to_owned(),
+                    count: option_counts[i],
+                    percent: percent(option_counts[i], answered),
+                    ci_low: ci.map(|(low, _)| low),
+                    ci_high: ci.map(|(_, high)| high),
+                    rounded: rounded[i],
+                    rounded_tenths: tenths[i],
+                    not_offered_in: Vec::new(),
+                }
             })
             .collect(),
         scale: scale_result(question, &option_counts),
@@ -344,14 +347,15 @@ fn scale_result(question: &Question, option_counts: &[u64]) -> Option<ScaleResul
         .sum();
     let top = &scores[..positive.get().min(scores.len())];
     let positive_count: u64 = top.iter().map(|(o, _)| count_of(o.id())).sum();
+    let positive_ci = interval(positive_count, rated);
     Some(ScaleResult {
         rated,
         points: scores.first().map_or(0, |(_, s)| *s),
         mean: (rated > 0).then(|| total as f64 / rated as f64),
         positive: positive_count,
         positive_percent: percent(positive_count, rated),
-        positive_ci_low: interval(positive_count, rated).map(|(low, _)| low),
-        positive_ci_high: interval(positive_count, rated).map(|(_, high)| high),
+        positive_ci_low: positive_ci.map(|(low, _)| low),
+        positive_ci_high: positive_ci.map(|(_, high)| high),
         positive_rounded: half_up(positive_count, rated, 100),
         positive_labels: top.iter().map(|(o, _)| o.label().to_owned()).collect(),
         unrated: question
@@ -604,8 +608,51 @@ impl maud::Render for Shown {
     }
 }
 
+/// Fixtures the statistics' unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Counts;
+    use crate::domain::SurveyDefinition;
+
+    /// The fixture survey with a scale (`safe-after-dark`) and a text question.
+    pub(crate) fn safety_survey() -> SurveyDefinition {
+        SurveyDefinition::load_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/api/fixtures/kinds/safety-2020.toml"),
+        )
+        .expect("the fixture is valid")
+    }
+
+    pub(crate) fn scale_counts(counts: [u64; 6]) -> Counts {
+        let ids = [
+            "very-safe",
+            "fairly-safe",
+            "neither",
+            "fairly-unsafe",
+            "very-unsafe",
+            "dont-know",
+        ];
+        let mut c = Counts::default();
+        for (id, n) in ids.iter().zip(counts) {
+            c.chosen
+                .insert(("safe-after-dark".to_owned(), (*id).to_owned()), n);
+        }
+        c.answered
+            .insert("safe-after-dark".to_owned(), counts.iter().sum());
+        c
+    }
+
+    /// The reference values of `tests/reference/values.json`, made by
+    /// statsmodels (see `tests/reference/reference_values.py`).
+    pub(crate) fn reference() -> serde_json::Value {
+        serde_json::from_str(include_str!("../tests/reference/values.json"))
+            .expect("the reference values are JSON")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::{reference, safety_survey, scale_counts};
     use super::*;
     use proptest::prelude::*;
 
@@ -652,40 +699,6 @@ mod tests {
         assert_eq!(largest_remainder(&[], 100), Vec::<u64>::new());
         assert_eq!(half_up(0, 0, 100), 0);
         assert_eq!(percent(3, 0), 0.0);
-    }
-
-    fn safety_survey() -> SurveyDefinition {
-        SurveyDefinition::load_file(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/api/fixtures/kinds/safety-2020.toml"),
-        )
-        .expect("the fixture is valid")
-    }
-
-    fn scale_counts(counts: [u64; 6]) -> Counts {
-        let ids = [
-            "very-safe",
-            "fairly-safe",
-            "neither",
-            "fairly-unsafe",
-            "very-unsafe",
-            "dont-know",
-        ];
-        let mut c = Counts::default();
-        for (id, n) in ids.iter().zip(counts) {
-            c.chosen
-                .insert(("safe-after-dark".to_owned(), (*id).to_owned()), n);
-        }
-        c.answered
-            .insert("safe-after-dark".to_owned(), counts.iter().sum());
-        c
-    }
-
-    /// The reference values of `tests/reference/values.json`, made by
-    /// statsmodels (see `tests/reference/reference_values.py`).
-    fn reference() -> serde_json::Value {
-        serde_json::from_str(include_str!("../tests/reference/values.json"))
-            .expect("the reference values are JSON")
     }
 
     #[test]

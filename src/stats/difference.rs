@@ -27,12 +27,8 @@ pub struct ChiSquare {
 /// columns that are all zero are left out; none when fewer than two of
 /// each remain.
 pub fn chi_square(table: &[Vec<u64>]) -> Option<ChiSquare> {
-    let columns = table.iter().map(Vec::len).max().unwrap_or(0);
     let cell = |r: &Vec<u64>, c: usize| r.get(c).copied().unwrap_or(0) as f64;
-    let rows: Vec<&Vec<u64>> = table.iter().filter(|r| r.iter().any(|&n| n > 0)).collect();
-    let kept: Vec<usize> = (0..columns)
-        .filter(|&c| rows.iter().any(|r| cell(r, c) > 0.0))
-        .collect();
+    let (rows, kept) = occupied(table);
     if rows.len() < 2 || kept.len() < 2 {
         return None;
     }
@@ -62,6 +58,17 @@ pub fn chi_square(table: &[Vec<u64>]) -> Option<ChiSquare> {
         p: gamma_ur(f64::from(df) / 2.0, statistic / 2.0),
         min_expected,
     })
+}
+
+/// The rows of a table that are not all zero, and the columns with a
+/// count in one of them.
+fn occupied(table: &[Vec<u64>]) -> (Vec<&Vec<u64>>, Vec<usize>) {
+    let rows: Vec<&Vec<u64>> = table.iter().filter(|r| r.iter().any(|&n| n > 0)).collect();
+    let columns = table.iter().map(Vec::len).max().unwrap_or(0);
+    let kept = (0..columns)
+        .filter(|&c| rows.iter().any(|r| r.get(c).is_some_and(|&n| n > 0)))
+        .collect();
+    (rows, kept)
 }
 
 fn ln_factorial(n: u64) -> f64 {
@@ -320,11 +327,9 @@ fn question_test(groups: &[Group<'_>], question: &crate::domain::QuestionId) -> 
         return QuestionTest::ChiSquare(test);
     }
     // Only the rows and columns chi_square kept: a 2×2 table goes to Fisher.
-    let rows: Vec<&Vec<u64>> = table.iter().filter(|r| r.iter().any(|&n| n > 0)).collect();
-    let columns: Vec<usize> = (0..table.first().map_or(0, Vec::len))
-        .filter(|&c| rows.iter().any(|r| r[c] > 0))
-        .collect();
-    if let ([r1, r2], [c1, c2]) = (rows.as_slice(), columns.as_slice()) {
+    if let (rows, columns) = occupied(&table)
+        && let ([r1, r2], [c1, c2]) = (rows.as_slice(), columns.as_slice())
+    {
         return QuestionTest::Fisher {
             p: fisher_exact(r1[*c1], r1[*c2], r2[*c1], r2[*c2]),
         };
@@ -338,12 +343,9 @@ fn question_test(groups: &[Group<'_>], question: &crate::domain::QuestionId) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::SurveyResults;
+    use crate::stats::testing::{reference, safety_survey, scale_counts};
     use proptest::prelude::*;
-
-    fn reference() -> serde_json::Value {
-        serde_json::from_str(include_str!("../../tests/reference/values.json"))
-            .expect("the reference values are JSON")
-    }
 
     fn counts(value: &serde_json::Value) -> Vec<Vec<u64>> {
         value
@@ -438,41 +440,11 @@ mod tests {
         }
     }
 
-    fn safety() -> crate::domain::SurveyDefinition {
-        crate::domain::SurveyDefinition::load_file(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/api/fixtures/kinds/safety-2020.toml"),
-        )
-        .expect("the fixture is valid")
-    }
-
-    fn scale_results(
-        def: &crate::domain::SurveyDefinition,
-        counts: [u64; 6],
-    ) -> super::super::SurveyResults {
-        let ids = [
-            "very-safe",
-            "fairly-safe",
-            "neither",
-            "fairly-unsafe",
-            "very-unsafe",
-            "dont-know",
-        ];
-        let mut c = super::super::Counts::default();
-        for (id, n) in ids.iter().zip(counts) {
-            c.chosen
-                .insert(("safe-after-dark".to_owned(), (*id).to_owned()), n);
-        }
-        c.answered
-            .insert("safe-after-dark".to_owned(), counts.iter().sum());
-        super::super::SurveyResults::from_counts(def, c)
-    }
-
     #[test]
     fn a_real_difference_is_marked_with_a_sentence_and_a_chance_one_is_not() {
-        let def = safety();
-        let a = scale_results(&def, [40, 30, 10, 10, 5, 5]);
-        let b = scale_results(&def, [15, 20, 25, 20, 15, 5]);
+        let def = safety_survey();
+        let a = SurveyResults::from_counts(&def, scale_counts([40, 30, 10, 10, 5, 5]));
+        let b = SurveyResults::from_counts(&def, scale_counts([15, 20, 25, 20, 15, 5]));
         let groups = [
             Group {
                 label: "Dartford",
@@ -521,9 +493,9 @@ mod tests {
 
     #[test]
     fn tiny_groups_get_no_marks_but_a_reason() {
-        let def = safety();
-        let a = scale_results(&def, [3, 1, 0, 0, 0, 1]);
-        let b = scale_results(&def, [0, 1, 1, 0, 1, 0]);
+        let def = safety_survey();
+        let a = SurveyResults::from_counts(&def, scale_counts([3, 1, 0, 0, 0, 1]));
+        let b = SurveyResults::from_counts(&def, scale_counts([0, 1, 1, 0, 1, 0]));
         let groups = [
             Group {
                 label: "A",

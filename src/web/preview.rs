@@ -13,16 +13,15 @@ use super::auth::{BuilderPage, SignedIn};
 use super::builder::find_draft;
 use super::form::{Form, read_form};
 use super::resident::{
-    ChangeQuery, QuestionView, is_shown, last_question_url, next_url, not_shown, resume_url,
-    unanswered_items,
+    ChangeQuery, QuestionView, checked_answer, is_shown, last_question_url, next_url, not_shown,
+    question_page, resume_url, unanswered_items,
 };
 use super::{AppState, html, redirect};
-use crate::domain::{Answer, Availability, DraftAnswers, Entered, Submission, SurveyDefinition};
+use crate::domain::{Availability, DraftAnswers, Entered, Submission, SurveyDefinition};
 use crate::error::AppError;
-use crate::fields;
 use crate::paths::Walk;
+use crate::views::SummaryItem;
 use crate::views::resident as view;
-use crate::views::{FieldError, SummaryItem};
 
 /// What a form whose page had expired (its CSRF token is not this
 /// session's) gets, as a resident's does.
@@ -121,21 +120,14 @@ pub async fn show_question(
 ) -> Result<HttpResponse, AppError> {
     let (slug, question_id) = path.into_inner();
     let def = definition(&state, &slug).await?;
-    let walk = Walk::preview(&slug);
-    let question = def.question(&question_id).ok_or(AppError::NotFound)?;
-    let answers = answers_of(&req, &slug);
-    if !is_shown(&def, &answers, question) {
-        return Ok(redirect(&resume_url(&walk, &def, &answers)));
-    }
-    let view = QuestionView {
-        def: &def,
-        walk: &walk,
-        question,
-        answers: &answers,
-        change: query.is_change(),
-        csrf: who.csrf.clone(),
-    };
-    Ok(view.render(StatusCode::OK, &view.saved(), None, None))
+    question_page(
+        &Walk::preview(&slug),
+        &def,
+        &answers_of(&req, &slug),
+        &question_id,
+        query.is_change(),
+        who.csrf.clone(),
+    )
 }
 
 /// POST `/admin/drafts/{slug}/preview/questions/{question}`: the resident's
@@ -170,30 +162,10 @@ pub async fn save_answer(
             Some(elsewhere),
         ));
     }
-    let form = match read_form(&req, payload, state.max_form_bytes).await {
-        Ok(form) => form,
-        Err(e) => {
-            let error = FieldError {
-                field: fields::ANSWER.to_owned(),
-                message: e.message(),
-            };
-            return Ok(view.render(e.status(), &view.saved(), Some(&error), None));
-        }
-    };
-    let entered = super::form::entered(question, &form);
-    if !who.form_has_session_token(&state.csrf, &form) {
-        let error = FieldError {
-            field: fields::ANSWER.to_owned(),
-            message: EXPIRED.to_owned(),
-        };
-        return Ok(view.render(StatusCode::FORBIDDEN, &entered, Some(&error), None));
-    }
-    let answer = match Answer::parse(question, &entered) {
+    let form = read_form(&req, payload, state.max_form_bytes).await;
+    let answer = match checked_answer(&view, form, |f| who.form_has_session_token(&state.csrf, f)) {
         Ok(answer) => answer,
-        Err(refused) => {
-            let (status, error) = super::form::answer_error(&refused);
-            return Ok(view.render(status, &entered, Some(&error), None));
-        }
+        Err(page) => return Ok(*page),
     };
     let change = query.is_change();
     answers.record(&def, question.id(), answer);

@@ -460,18 +460,38 @@ pub async fn show_question(
 ) -> Result<HttpResponse, AppError> {
     let (_, question_id) = path.into_inner();
     let def = &active.definition;
-    let question = def.question(&question_id).ok_or(AppError::NotFound)?;
-    let walk = Walk::live(def.slug());
-    if !is_shown(def, &active.draft.answers, question) {
-        return Ok(redirect(&resume_url(&walk, def, &active.draft.answers)));
+    question_page(
+        &Walk::live(def.slug()),
+        def,
+        &active.draft.answers,
+        &question_id,
+        query.is_change(),
+        state.csrf.token(&draft_scope(&active.token)),
+    )
+}
+
+/// A question's page with its saved answer, for the live survey or a
+/// preview; a question the answers so far do not show goes to where the
+/// resident resumes, an unknown one is 404.
+pub(super) fn question_page(
+    walk: &Walk,
+    def: &SurveyDefinition,
+    answers: &DraftAnswers,
+    question_id: &str,
+    change: bool,
+    csrf: String,
+) -> Result<HttpResponse, AppError> {
+    let question = def.question(question_id).ok_or(AppError::NotFound)?;
+    if !is_shown(def, answers, question) {
+        return Ok(redirect(&resume_url(walk, def, answers)));
     }
     let view = QuestionView {
         def,
-        walk: &walk,
+        walk,
         question,
-        answers: &active.draft.answers,
-        change: query.is_change(),
-        csrf: state.csrf.token(&draft_scope(&active.token)),
+        answers,
+        change,
+        csrf,
     };
     Ok(view.render(StatusCode::OK, &view.saved(), None, None))
 }
@@ -508,34 +528,15 @@ pub async fn save_answer(
         ));
     }
 
-    let form: Form = match read_form(&req, payload, state.max_form_bytes).await {
-        Ok(form) => form,
-        Err(e) => {
-            let error = FieldError {
-                field: fields::ANSWER.to_owned(),
-                message: e.message(),
-            };
-            return Ok(view.render(e.status(), &view.saved(), Some(&error), None));
-        }
-    };
-    if form.filled_honeypot() {
+    let form = read_form(&req, payload, state.max_form_bytes).await;
+    if form.as_ref().is_ok_and(Form::filled_honeypot) {
         return Ok(bot_refused());
     }
-    let entered = super::form::entered(question, &form);
-    if !state.csrf.verify(&draft_scope(&active.token), form.csrf()) {
-        let error = FieldError {
-            field: fields::ANSWER.to_owned(),
-            message: "This page had expired. Check your answer and select Continue again"
-                .to_owned(),
-        };
-        return Ok(view.render(StatusCode::FORBIDDEN, &entered, Some(&error), None));
-    }
-    let answer = match Answer::parse(question, &entered) {
+    let answer = match checked_answer(&view, form, |f| {
+        state.csrf.verify(&draft_scope(&active.token), f.csrf())
+    }) {
         Ok(answer) => answer,
-        Err(refused) => {
-            let (status, error) = super::form::answer_error(&refused);
-            return Ok(view.render(status, &entered, Some(&error), None));
-        }
+        Err(page) => return Ok(*page),
     };
 
     let change = query.is_change();
@@ -557,6 +558,45 @@ pub async fn save_answer(
         question.id(),
         change,
     )))
+}
+
+/// The answer a question's form carries, through the resident's checks:
+/// the form could be read, its CSRF token is good (`csrf_ok`), and the
+/// answer is one the question takes. Otherwise the question's page again,
+/// saying what to fix and keeping what was entered.
+pub(super) fn checked_answer(
+    view: &QuestionView<'_>,
+    form: Result<Form, FormError>,
+    csrf_ok: impl FnOnce(&Form) -> bool,
+) -> Result<Answer, Box<HttpResponse>> {
+    let at_answer = |message: String| FieldError {
+        field: fields::ANSWER.to_owned(),
+        message,
+    };
+    let form = form.map_err(|e| {
+        view.render(
+            e.status(),
+            &view.saved(),
+            Some(&at_answer(e.message())),
+            None,
+        )
+    })?;
+    let entered = super::form::entered(view.question, &form);
+    if !csrf_ok(&form) {
+        let error = at_answer(
+            "This page had expired. Check your answer and select Continue again".to_owned(),
+        );
+        return Err(Box::new(view.render(
+            StatusCode::FORBIDDEN,
+            &entered,
+            Some(&error),
+            None,
+        )));
+    }
+    Answer::parse(view.question, &entered).map_err(|refused| {
+        let (status, error) = super::form::answer_error(&refused);
+        Box::new(view.render(status, &entered, Some(&error), None))
+    })
 }
 
 /// The back link of check-your-answers: the last question shown.

@@ -111,7 +111,13 @@ pub(crate) fn load_results(
     // lacked a question or option of this one. A version that cannot be
     // read is left unmarked, with a warning, rather than failing the page.
     let mut earlier = Vec::new();
-    for (id, number, responses) in db::surveys::count_per_version(conn, survey.id, filters)? {
+    // A survey still at its first version has no earlier one: no query.
+    let per_version = if survey.version_number > 1 {
+        db::surveys::count_per_version(conn, survey.id, filters)?
+    } else {
+        Vec::new()
+    };
+    for (id, number, responses) in per_version {
         if id == survey.version {
             continue;
         }
