@@ -33,6 +33,10 @@ pub const CHANNEL: &str = "channel";
 pub const CHANNELS: &str = "channels";
 /// The file input of a definition upload.
 pub const DEFINITION_FILE: &str = "definition";
+/// A population targets file (CSV), for weighting.
+pub const TARGETS_FILE: &str = "targets";
+/// The weight cap of a weighting.
+pub const WEIGHT_CAP: &str = "cap";
 pub const SLUG: &str = "slug";
 pub const TITLE: &str = "title";
 pub const OPENS: &str = "opens";

@@ -27,6 +27,10 @@ pub mod route {
     pub const ADMIN_UPLOAD_SURVEY: &str = "/admin/surveys/upload";
     pub const ADMIN_DRAFT_UPLOAD: &str = "/admin/drafts/{slug}/upload";
     pub const ADMIN_NEXT_VERSION: &str = "/admin/surveys/{slug}/next-version";
+    pub const WEIGHTING: &str = "/surveys/{slug}/weighting";
+    pub const ADMIN_WEIGHTING_RECOMPUTE: &str = "/admin/surveys/{slug}/weighting/recompute";
+    pub const ADMIN_WEIGHTING_REMOVE: &str = "/admin/surveys/{slug}/weighting/remove";
+    pub const ADMIN_WEIGHTING_UPLOAD: &str = "/admin/surveys/{slug}/weighting";
     pub const ADMIN_DRAFT: &str = "/admin/drafts/{slug}";
     pub const ADMIN_DRAFT_TOML: &str = "/admin/drafts/{slug}/definition.toml";
     pub const ADMIN_DRAFT_PUBLISH: &str = "/admin/drafts/{slug}/publish";
@@ -172,6 +176,23 @@ pub fn submit(slug: &Slug) -> String {
 }
 pub fn done(slug: &Slug) -> String {
     Walk::live(slug).done()
+}
+/// A survey's weighting: its targets, how raking went, and (for admins)
+/// the forms that change it.
+pub fn weighting(slug: &str) -> String {
+    format!("/surveys/{slug}/weighting")
+}
+/// The form that uploads a survey's population targets.
+pub fn weighting_upload(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/weighting")
+}
+/// The form that computes a survey's weights again from its targets.
+pub fn weighting_recompute(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/weighting/recompute")
+}
+/// The form that removes a survey's weighting.
+pub fn weighting_remove(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/weighting/remove")
 }
 /// A survey's distribution channels: links, counts and QR codes.
 pub fn channels(slug: &str) -> String {
@@ -435,6 +456,10 @@ mod tests {
             (route::ADMIN_DRAFT_PUBLISH, publish_draft(s)),
             (route::ADMIN_DRAFT_DISCARD, discard_draft(s)),
             (route::ADMIN_NEXT_VERSION, next_version(s)),
+            (route::WEIGHTING, weighting(s)),
+            (route::ADMIN_WEIGHTING_UPLOAD, weighting_upload(s)),
+            (route::ADMIN_WEIGHTING_RECOMPUTE, weighting_recompute(s)),
+            (route::ADMIN_WEIGHTING_REMOVE, weighting_remove(s)),
             (route::ADMIN_UPLOAD_SURVEY, upload_survey().to_owned()),
             (route::ADMIN_DRAFT_UPLOAD, draft_upload(s)),
             (route::ADMIN_DRAFT_SETTINGS, draft_settings(s)),

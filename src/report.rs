@@ -215,8 +215,13 @@ pub fn build(definition: &SurveyDefinition, results: &SurveyResults) -> Report {
             and_list(&small)
         )
     };
+    let weighting = results
+        .weighting
+        .as_ref()
+        .map(|note| format!(" {}", note.method()))
+        .unwrap_or_default();
     let method = format!(
-        "Method: each percentage is of the respondents to its question. A 95% confidence interval (Wilson score) gives the range the figure for everyone the survey speaks for very likely lies in.{example}{small}"
+        "Method: each percentage is of the respondents to its question. A 95% confidence interval (Wilson score) gives the range the figure for everyone the survey speaks for very likely lies in.{example}{small}{weighting}"
     );
 
     Report {

@@ -11,6 +11,7 @@
 //!   answered it, not those who chose its parent option.
 
 pub mod difference;
+pub mod weighting;
 
 use std::collections::HashMap;
 
@@ -18,9 +19,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::{OptionId, Question, QuestionId, QuestionKind, SurveyDefinition};
+pub use weighting::WeightSums;
 
 /// Counts read from storage, for one survey and one set of filters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counts {
     /// Drafts started for the whole survey (drafts are not counted by answer).
     pub started: u64,
@@ -34,6 +36,40 @@ pub struct Counts {
     pub answered: HashMap<String, u64>,
     /// Responses that chose each (question, option).
     pub chosen: HashMap<(String, String), u64>,
+    /// For a weighted view, the sums of the weights beside the counts; the
+    /// counts above are then of the weighted responses only.
+    pub weighted: Option<WeightedCounts>,
+}
+
+/// Sums of the weights (and their squares) of a weighted view's responses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WeightedCounts {
+    /// Over all the responses counted.
+    pub responses: WeightSums,
+    /// Over each question's respondents.
+    pub answered: HashMap<String, WeightSums>,
+    /// Over the respondents who chose each (question, option).
+    pub chosen: HashMap<(String, String), WeightSums>,
+}
+
+/// A weighted base: the sum of the weights, Kish's effective base (the
+/// number of unweighted respondents who would give figures as precise) and
+/// the design effect (respondents ÷ effective base).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WeightedBase {
+    pub weighted: f64,
+    pub effective: f64,
+    pub design_effect: f64,
+}
+
+impl WeightedBase {
+    fn of(sums: WeightSums, respondents: u64) -> WeightedBase {
+        WeightedBase {
+            weighted: sums.sum,
+            effective: sums.effective_base(),
+            design_effect: sums.design_effect(respondents),
+        }
+    }
 }
 
 /// How a percentage was rounded for display.
@@ -50,7 +86,11 @@ pub struct OptionResult {
     pub id: OptionId,
     pub label: String,
     pub count: u64,
-    /// Of the question's `answered`, unrounded; 0 when nobody answered.
+    /// In a weighted view, the sum of the weights of those who chose it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted_count: Option<f64>,
+    /// Of the question's `answered` (weighted, in a weighted view),
+    /// unrounded; 0 when nobody answered.
     pub percent: f64,
     /// Whole percent for display.
     #[serde(skip)]
@@ -95,6 +135,11 @@ pub struct QuestionResult {
     pub kind: &'static str,
     /// The denominator: respondents who answered this question.
     pub answered: u64,
+    /// In a weighted view: the weighted base, its effective base and design
+    /// effect. The percentages are of the weighted base, and their intervals
+    /// use the effective base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<WeightedBase>,
     /// Whether `answered` is below the small-base threshold, so that its
     /// percentages are too unsure to lean on (see [`SurveyResults::mark_small_bases`]).
     pub small_base: bool,
@@ -249,20 +294,23 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
         })
         .collect();
     let single = question.kind().is_one_choice();
+    let amounts = Amounts::of(question, counts, &option_counts, answered);
     let (rounded, tenths) = if single {
         (
-            largest_remainder(&option_counts, 100),
-            largest_remainder(&option_counts, 1000),
+            largest_remainder(&amounts.units, 100),
+            largest_remainder(&amounts.units, 1000),
         )
     } else {
         (
-            option_counts
+            amounts
+                .units
                 .iter()
-                .map(|&c| half_up(c, answered, 100))
+                .map(|&c| half_up(c, amounts.whole_units, 100))
                 .collect(),
-            option_counts
+            amounts
+                .units
                 .iter()
-                .map(|&c| half_up(c, answered, 1000))
+                .map(|&c| half_up(c, amounts.whole_units, 1000))
                 .collect(),
         )
     };
@@ -272,6 +320,7 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
         short_label: question.short_label().to_owned(),
         kind: question.kind().as_str(),
         answered,
+        weighted: amounts.base,
         small_base: answered > 0 && answered < DEFAULT_SMALL_BASE,
         parent: question.show_if().map(|c| Parent {
             question: c.question.clone(),
@@ -287,12 +336,13 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
             .iter()
             .enumerate()
             .map(|(i, o)| {
-                let ci = interval(option_counts[i], answered);
+                let ci = amounts.interval(amounts.values[i]);
                 OptionResult {
                     id: o.id().clone(),
                     label: o.label().to_owned(),
                     count: option_counts[i],
-                    percent: percent(option_counts[i], answered),
+                    weighted_count: amounts.base.map(|_| amounts.values[i]),
+                    percent: amounts.percent(amounts.values[i]),
                     ci_low: ci.map(|(low, _)| low),
                     ci_high: ci.map(|(_, high)| high),
                     rounded: rounded[i],
@@ -301,9 +351,82 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
                 }
             })
             .collect(),
-        scale: scale_result(question, &option_counts),
+        scale: scale_result(question, &option_counts, &amounts),
         not_asked_in: Vec::new(),
         retired: retired_options(question, counts),
+    }
+}
+
+/// What a question's percentages are shares of: the counts, or in a
+/// weighted view the sums of weights, with the base their intervals use.
+struct Amounts {
+    /// Each option's amount, in the question's order.
+    values: Vec<f64>,
+    /// The whole the percentages are of.
+    whole: f64,
+    /// The base of the intervals: the respondents, or Kish's effective base.
+    interval_base: f64,
+    /// The amounts as whole units for exact rounding: the counts, or the
+    /// weights in millionths.
+    units: Vec<u64>,
+    whole_units: u64,
+    base: Option<WeightedBase>,
+}
+
+/// Millionths of a weight: fine enough that rounding a share to tenths of
+/// a percent never depends on the units.
+const WEIGHT_UNITS: f64 = 1_000_000.0;
+
+impl Amounts {
+    fn of(question: &Question, counts: &Counts, option_counts: &[u64], answered: u64) -> Amounts {
+        let Some(weighted) = &counts.weighted else {
+            return Amounts {
+                values: option_counts.iter().map(|&c| c as f64).collect(),
+                whole: answered as f64,
+                interval_base: answered as f64,
+                units: option_counts.to_vec(),
+                whole_units: answered,
+                base: None,
+            };
+        };
+        let id = question.id().as_str();
+        let values: Vec<f64> = question
+            .options()
+            .iter()
+            .map(|o| {
+                weighted
+                    .chosen
+                    .get(&(id.to_owned(), o.id().to_string()))
+                    .map_or(0.0, |s| s.sum)
+            })
+            .collect();
+        let sums = weighted.answered.get(id).copied().unwrap_or_default();
+        let to_units = |x: f64| (x * WEIGHT_UNITS).round() as u64;
+        Amounts {
+            units: values.iter().map(|&v| to_units(v)).collect(),
+            whole_units: to_units(sums.sum),
+            values,
+            whole: sums.sum,
+            interval_base: sums.effective_base(),
+            base: Some(WeightedBase::of(sums, answered)),
+        }
+    }
+
+    fn percent(&self, value: f64) -> f64 {
+        if self.whole > 0.0 {
+            value * 100.0 / self.whole
+        } else {
+            0.0
+        }
+    }
+
+    /// The 95% Wilson interval of `value` of the whole, in percent, on the
+    /// interval base.
+    fn interval(&self, value: f64) -> Option<(f64, f64)> {
+        if self.whole <= 0.0 {
+            return None;
+        }
+        wilson(value / self.whole, self.interval_base).map(|(l, h)| (l * 100.0, h * 100.0))
     }
 }
 
@@ -328,7 +451,11 @@ fn retired_options(question: &Question, counts: &Counts) -> Vec<RetiredOption> {
 
 /// A scale's mean and positive end from its options' counts (in the
 /// question's order); none for other kinds.
-fn scale_result(question: &Question, option_counts: &[u64]) -> Option<ScaleResult> {
+fn scale_result(
+    question: &Question,
+    option_counts: &[u64],
+    amounts: &Amounts,
+) -> Option<ScaleResult> {
     let QuestionKind::Scale { positive } = question.kind() else {
         return None;
     };
@@ -340,23 +467,49 @@ fn scale_result(question: &Question, option_counts: &[u64]) -> Option<ScaleResul
             .position(|o| o.id() == id)
             .map_or(0, |i| option_counts[i])
     };
+    let amount_of = |id: &OptionId| {
+        question
+            .options()
+            .iter()
+            .position(|o| o.id() == id)
+            .map_or(0.0, |i| amounts.values[i])
+    };
     let rated: u64 = scores.iter().map(|(o, _)| count_of(o.id())).sum();
-    let total: u64 = scores
+    let rated_amount: f64 = scores.iter().map(|(o, _)| amount_of(o.id())).sum();
+    let total: f64 = scores
         .iter()
-        .map(|(o, score)| count_of(o.id()) * u64::from(*score))
+        .map(|(o, score)| amount_of(o.id()) * f64::from(*score))
         .sum();
     let top = &scores[..positive.get().min(scores.len())];
     let positive_count: u64 = top.iter().map(|(o, _)| count_of(o.id())).sum();
-    let positive_ci = interval(positive_count, rated);
+    let positive_amount: f64 = top.iter().map(|(o, _)| amount_of(o.id())).sum();
+    // The rated share of the question's interval base: the effective base
+    // of the rated respondents, near enough, when weighted.
+    let rated_base = if amounts.whole > 0.0 {
+        amounts.interval_base * rated_amount / amounts.whole
+    } else {
+        0.0
+    };
+    let share = (rated_amount > 0.0).then(|| positive_amount / rated_amount);
+    let positive_ci = share
+        .and_then(|p| wilson(p, rated_base))
+        .map(|(l, h)| (l * 100.0, h * 100.0));
+    let units = |x: f64| {
+        if amounts.base.is_some() {
+            (x * WEIGHT_UNITS).round() as u64
+        } else {
+            x as u64
+        }
+    };
     Some(ScaleResult {
         rated,
         points: scores.first().map_or(0, |(_, s)| *s),
-        mean: (rated > 0).then(|| total as f64 / rated as f64),
+        mean: (rated_amount > 0.0).then(|| total / rated_amount),
         positive: positive_count,
-        positive_percent: percent(positive_count, rated),
+        positive_percent: share.map_or(0.0, |p| p * 100.0),
         positive_ci_low: positive_ci.map(|(low, _)| low),
         positive_ci_high: positive_ci.map(|(_, high)| high),
-        positive_rounded: half_up(positive_count, rated, 100),
+        positive_rounded: half_up(units(positive_amount), units(rated_amount), 100),
         positive_labels: top.iter().map(|(o, _)| o.label().to_owned()).collect(),
         unrated: question
             .options()
@@ -396,15 +549,6 @@ pub fn wilson(p: f64, n: f64) -> Option<(f64, f64)> {
     Some(((centre - half).max(0.0), (centre + half).min(1.0)))
 }
 
-/// [`wilson`] of `part` out of `whole`, in percent.
-fn interval(part: u64, whole: u64) -> Option<(f64, f64)> {
-    if whole == 0 {
-        return None;
-    }
-    let n = whole as f64;
-    wilson(part as f64 / n, n).map(|(low, high)| (low * 100.0, high * 100.0))
-}
-
 /// Every question's figures, in survey order.
 pub fn breakdown(definition: &SurveyDefinition, counts: &Counts) -> Vec<QuestionResult> {
     definition
@@ -428,6 +572,16 @@ pub struct SurveyResults {
     pub completed_all: u64,
     /// Complete responses per UTC day, matching the filters.
     pub per_day: Vec<(NaiveDate, u64)>,
+    /// In a weighted view: the responses' weighted base, effective base and
+    /// design effect (the counts are then of the weighted responses).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<WeightedBase>,
+    /// How the weights of a weighted view were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<weighting::WeightingNote>,
+    /// Whether the survey has weights, so a weighted view can be offered.
+    #[serde(skip)]
+    pub weights_available: bool,
     pub questions: Vec<QuestionResult>,
     /// Complete responses per distribution channel, then those through the
     /// plain link; empty when the survey has no channels.
@@ -514,6 +668,12 @@ impl SurveyResults {
         SurveyResults {
             questions: breakdown(definition, &counts),
             channels: channel_results(definition, &counts),
+            weighted: counts
+                .weighted
+                .as_ref()
+                .map(|w| WeightedBase::of(w.responses, counts.completed)),
+            weighting: None,
+            weights_available: false,
             started: counts.started,
             completed: counts.completed,
             completed_all: counts.completed_all,
@@ -733,6 +893,96 @@ mod tests {
             prop_assert!((0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high));
             prop_assert!(low <= p + 1e-12 && p <= high + 1e-12, "{low} {p} {high}");
         }
+    }
+
+    /// `counts` as a weighted view in which every response weighs `w`.
+    fn weighted_by(mut counts: Counts, w: f64) -> Counts {
+        let sums = |n: u64| WeightSums {
+            sum: n as f64 * w,
+            sum_sq: n as f64 * w * w,
+        };
+        counts.weighted = Some(WeightedCounts {
+            responses: sums(counts.completed),
+            answered: counts
+                .answered
+                .iter()
+                .map(|(k, &n)| (k.clone(), sums(n)))
+                .collect(),
+            chosen: counts
+                .chosen
+                .iter()
+                .map(|(k, &n)| (k.clone(), sums(n)))
+                .collect(),
+        });
+        counts
+    }
+
+    proptest! {
+        #[test]
+        fn an_unweighted_view_equals_a_weighted_one_with_all_weights_1(
+            counts in prop::array::uniform6(0u64..500),
+        ) {
+            let def = safety_survey();
+            let plain = SurveyResults::from_counts(&def, scale_counts(counts));
+            let mut weighted = SurveyResults::from_counts(&def, weighted_by(scale_counts(counts), 1.0));
+            for q in &mut weighted.questions {
+                if let Some(base) = q.weighted.take() {
+                    prop_assert!((base.weighted - q.answered as f64).abs() < 1e-9);
+                    prop_assert!((base.design_effect - 1.0).abs() < 1e-9 || q.answered == 0);
+                }
+                for o in &mut q.options {
+                    o.weighted_count = None;
+                }
+            }
+            weighted.weighted = None;
+            for (a, b) in plain.questions.iter().zip(&weighted.questions) {
+                prop_assert_eq!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn weighted_shares_use_the_weights_and_intervals_the_effective_base() {
+        let def = safety_survey();
+        // 10 respondents: 4 very safe weighing 0.5 each, 6 fairly safe
+        // weighing 1.5 each: weighted 2 against 9.
+        let mut counts = scale_counts([4, 6, 0, 0, 0, 0]);
+        let sums = |n: f64, w: f64| WeightSums {
+            sum: n * w,
+            sum_sq: n * w * w,
+        };
+        let q = "safe-after-dark".to_owned();
+        counts.weighted = Some(WeightedCounts {
+            responses: sums(10.0, 1.1),
+            answered: HashMap::from([(
+                q.clone(),
+                WeightSums {
+                    sum: 11.0,
+                    sum_sq: 4.0 * 0.25 + 6.0 * 2.25,
+                },
+            )]),
+            chosen: HashMap::from([
+                ((q.clone(), "very-safe".to_owned()), sums(4.0, 0.5)),
+                ((q.clone(), "fairly-safe".to_owned()), sums(6.0, 1.5)),
+            ]),
+        });
+        let results = SurveyResults::from_counts(&def, counts);
+        let scale = results
+            .question(&QuestionId::parse("safe-after-dark").expect("id"))
+            .expect("scale");
+        let base = scale.weighted.expect("weighted");
+        assert!((base.effective - 121.0 / 14.5).abs() < 1e-12);
+        assert!((base.design_effect - 10.0 * 14.5 / 121.0).abs() < 1e-12);
+        let very = &scale.options[0];
+        assert_eq!(very.count, 4);
+        assert!((very.percent - 200.0 / 11.0).abs() < 1e-12);
+        assert_eq!(very.rounded, 18);
+        let (low, high) = wilson(2.0 / 11.0, 121.0 / 14.5).expect("interval");
+        assert!((very.ci_low.expect("low") - low * 100.0).abs() < 1e-12);
+        assert!((very.ci_high.expect("high") - high * 100.0).abs() < 1e-12);
+        let summary = scale.scale.as_ref().expect("scale summary");
+        assert!((summary.mean.expect("mean") - (2.0 * 5.0 + 9.0 * 4.0) / 11.0).abs() < 1e-12);
+        assert_eq!(summary.positive_rounded, 100);
     }
 
     #[test]

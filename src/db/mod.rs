@@ -26,6 +26,7 @@ pub mod results;
 pub(crate) mod schema;
 pub mod secrets;
 pub mod surveys;
+pub mod weighting;
 
 use std::time::Duration;
 

@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::responses_choosing;
-use super::schema::{answers, responses};
+use super::schema::{answers, response_weights, responses};
 use super::{AnyConnection, DbError, drafts};
 use crate::domain::{Filter, SurveyId};
-use crate::stats::Counts;
+use crate::stats::{Counts, WeightSums, WeightedCounts};
 
 /// Everything one view of a survey's results counts: the figures among the
 /// responses matching every filter, and the survey's started and completed
@@ -21,7 +21,22 @@ pub fn load(
     survey: SurveyId,
     filters: &[Filter],
 ) -> Result<Counts, DbError> {
-    let mut counts = count_results(conn, survey, filters)?;
+    load_view(conn, survey, filters, false)
+}
+
+/// [`load`], or with `weighted` the figures of the responses that have a
+/// weight, with the sums of their weights (see [`count_weighted`]).
+pub fn load_view(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    filters: &[Filter],
+    weighted: bool,
+) -> Result<Counts, DbError> {
+    let mut counts = if weighted {
+        count_weighted(conn, survey, filters)?
+    } else {
+        count_results(conn, survey, filters)?
+    };
     counts.completed_all = if filters.is_empty() {
         counts.completed
     } else {
@@ -70,6 +85,111 @@ fn count_results(
         *counts.answered.entry(question.clone()).or_default() += first.unwrap_or(0).unsigned_abs();
         counts.chosen.insert((question, option), n.unsigned_abs());
     }
+    Ok(counts)
+}
+
+/// The weighted view's counts: the same one GROUP BY as [`count_results`],
+/// joined to each answer's response weight (SQLite finds it by rowid,
+/// PostgreSQL by a hash join), summing the weights and their squares beside
+/// the counts. Only responses with a weight are counted: those that arrived
+/// after the weights were computed wait for the next computation.
+fn count_weighted(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+    filters: &[Filter],
+) -> Result<Counts, DbError> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Double, Nullable};
+    let mut chosen_query = answers::table
+        .inner_join(response_weights::table)
+        .filter(answers::survey_id.eq(survey.0))
+        .group_by((answers::question_id, answers::option_id))
+        .select((
+            answers::question_id,
+            answers::option_id,
+            diesel::dsl::count_star(),
+            diesel::dsl::sum(answers::first_choice),
+            sql::<Nullable<Double>>("SUM(response_weights.weight)"),
+            sql::<Nullable<Double>>("SUM(response_weights.weight * response_weights.weight)"),
+            sql::<Nullable<Double>>("SUM(answers.first_choice * response_weights.weight)"),
+            sql::<Nullable<Double>>(
+                "SUM(answers.first_choice * response_weights.weight * response_weights.weight)",
+            ),
+        ))
+        .into_boxed();
+    for filter in filters {
+        chosen_query =
+            chosen_query.filter(responses_choosing!(answers::response_id, survey, filter));
+    }
+    type Row = (
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+    );
+    let chosen: Vec<Row> = chosen_query.load(conn)?;
+    let weighted_ids = response_weights::table
+        .filter(response_weights::survey_id.eq(survey.0))
+        .select(response_weights::response_id);
+    let mut day_query = responses::table
+        .filter(responses::survey_id.eq(survey.0))
+        .filter(responses::id.eq_any(weighted_ids))
+        .group_by(responses::submitted_on)
+        .select((responses::submitted_on, diesel::dsl::count_star()))
+        .order_by(responses::submitted_on)
+        .into_boxed();
+    let mut totals_query = response_weights::table
+        .filter(response_weights::survey_id.eq(survey.0))
+        .select((
+            sql::<Nullable<Double>>("SUM(response_weights.weight)"),
+            sql::<Nullable<Double>>("SUM(response_weights.weight * response_weights.weight)"),
+        ))
+        .into_boxed();
+    for filter in filters {
+        day_query = day_query.filter(responses_choosing!(responses::id, survey, filter));
+        totals_query = totals_query.filter(responses_choosing!(
+            response_weights::response_id,
+            survey,
+            filter
+        ));
+    }
+    let per_day: Vec<(NaiveDate, i64)> = day_query.load(conn)?;
+    let (sum, sum_sq): (Option<f64>, Option<f64>) = totals_query.first(conn)?;
+    let mut weighted = WeightedCounts {
+        responses: WeightSums {
+            sum: sum.unwrap_or(0.0),
+            sum_sq: sum_sq.unwrap_or(0.0),
+        },
+        ..WeightedCounts::default()
+    };
+    let per_day: Vec<(NaiveDate, u64)> = per_day
+        .into_iter()
+        .map(|(d, n)| (d, n.unsigned_abs()))
+        .collect();
+    let mut counts = Counts {
+        completed: per_day.iter().map(|(_, n)| n).sum(),
+        per_day,
+        ..Counts::default()
+    };
+    for (question, option, n, first, w, w2, first_w, first_w2) in chosen {
+        *counts.answered.entry(question.clone()).or_default() += first.unwrap_or(0).unsigned_abs();
+        let answered = weighted.answered.entry(question.clone()).or_default();
+        answered.sum += first_w.unwrap_or(0.0);
+        answered.sum_sq += first_w2.unwrap_or(0.0);
+        weighted.chosen.insert(
+            (question.clone(), option.clone()),
+            WeightSums {
+                sum: w.unwrap_or(0.0),
+                sum_sq: w2.unwrap_or(0.0),
+            },
+        );
+        counts.chosen.insert((question, option), n.unsigned_abs());
+    }
+    counts.weighted = Some(weighted);
     Ok(counts)
 }
 

@@ -172,3 +172,35 @@ diesel::joinable!(survey_drafts -> officers (updated_by));
 diesel::joinable!(survey_audit -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(survey_drafts, officers);
 diesel::allow_tables_to_appear_in_same_query!(survey_audit, officers);
+
+diesel::table! {
+    weighting_schemes (survey_id) {
+        survey_id -> BigInt,
+        targets -> Text,
+        cap -> Double,
+        officer_id -> BigInt,
+        computed_at -> Timestamp,
+        responses -> BigInt,
+        last_response_id -> BigInt,
+        iterations -> Integer,
+        converged -> Bool,
+        max_gap -> Double,
+        trimmed -> BigInt,
+        min_weight -> Double,
+        max_weight -> Double,
+    }
+}
+
+diesel::table! {
+    response_weights (response_id) {
+        response_id -> BigInt,
+        survey_id -> BigInt,
+        weight -> Double,
+    }
+}
+
+diesel::joinable!(answers -> response_weights (response_id));
+diesel::allow_tables_to_appear_in_same_query!(response_weights, answers);
+diesel::allow_tables_to_appear_in_same_query!(response_weights, responses);
+diesel::joinable!(weighting_schemes -> officers (officer_id));
+diesel::allow_tables_to_appear_in_same_query!(weighting_schemes, officers);

@@ -20,7 +20,12 @@ pub struct Filter {
 pub struct ResultsQuery {
     pub filters: Vec<Filter>,
     pub compare: Option<QuestionId>,
+    /// Weighted to the survey's population targets (`weights=on`).
+    pub weighted: bool,
 }
+
+/// The query-string pair that asks for the weighted figures.
+pub const WEIGHTED_PAIR: (&str, &str) = ("weights", "on");
 
 const FILTER_PREFIX: &str = "f-";
 
@@ -124,6 +129,17 @@ impl ResultsQuery {
                 });
             } else if key == "compare" {
                 query.compare = Some(split(definition, value)?.id);
+            } else if key == WEIGHTED_PAIR.0 {
+                query.weighted = match value {
+                    "on" => true,
+                    "off" => false,
+                    _ => {
+                        return Err(format!(
+                            "Ask for weighted figures with {}=on (or {}=off for unweighted)",
+                            WEIGHTED_PAIR.0, WEIGHTED_PAIR.0
+                        ));
+                    }
+                };
             }
         }
         query
@@ -172,6 +188,9 @@ impl ResultsQuery {
             .collect();
         if let Some(compare) = &self.compare {
             parts.push(format!("compare={compare}"));
+        }
+        if self.weighted {
+            parts.push(format!("{}={}", WEIGHTED_PAIR.0, WEIGHTED_PAIR.1));
         }
         parts.join("&")
     }

@@ -38,10 +38,20 @@ pub fn write_summary_csv<W: Write>(
         "Percent (exact)",
         "95% interval low (exact)",
         "95% interval high (exact)",
+        "Weighted count",
+        "Weighted base",
+        "Effective base",
+        "Design effect",
         "Filters",
     ])?;
+    let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     for q in &results.questions {
         let demographic = is_demographic(definition, q);
+        let (base, effective, effect) = (
+            number(q.weighted.map(|w| w.weighted)),
+            number(q.weighted.map(|w| w.effective)),
+            number(q.weighted.map(|w| w.design_effect)),
+        );
         let follows = q
             .parent
             .as_ref()
@@ -65,6 +75,10 @@ pub fn write_summary_csv<W: Write>(
                 format!("{:.4}", o.percent),
                 exact(o.ci_low),
                 exact(o.ci_high),
+                number(o.weighted_count),
+                base.clone(),
+                effective.clone(),
+                effect.clone(),
                 filters.to_owned(),
             ])?;
         }
@@ -82,6 +96,10 @@ pub fn write_summary_csv<W: Write>(
                 format!("{:.4}", scale.positive_percent),
                 exact(scale.positive_ci_low),
                 exact(scale.positive_ci_high),
+                String::new(),
+                base.clone(),
+                effective.clone(),
+                effect.clone(),
                 filters.to_owned(),
             ])?;
             let mean = |places: usize| {
@@ -102,6 +120,10 @@ pub fn write_summary_csv<W: Write>(
                 mean(4),
                 String::new(),
                 String::new(),
+                String::new(),
+                base.clone(),
+                effective.clone(),
+                effect.clone(),
                 filters.to_owned(),
             ])?;
         }
@@ -118,6 +140,10 @@ pub fn write_summary_csv<W: Write>(
             c.count.to_string(),
             c.rounded.to_string(),
             format!("{:.4}", c.percent),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
             String::new(),
             String::new(),
             filters.to_owned(),
@@ -249,7 +275,16 @@ pub fn summary_xlsx(
     let about = workbook.add_worksheet();
     about.set_name(sheet_name("Summary", &mut taken))?;
     about.write_string_with_format(0, 0, definition.title(), &formats.bold)?;
-    let rows: [(&str, String); 4] = [
+    let weighting = match (&results.weighting, results.weighted) {
+        (Some(note), Some(base)) => format!(
+            "Weighted (design effect {:.2}, effective base {:.0}). {}",
+            base.design_effect,
+            base.effective,
+            note.method()
+        ),
+        _ => "Unweighted".to_owned(),
+    };
+    let rows: [(&str, String); 5] = [
         ("Started", results.started.to_string()),
         ("Completed", results.completed.to_string()),
         (
@@ -264,6 +299,7 @@ pub fn summary_xlsx(
                 filters.to_owned()
             },
         ),
+        ("Weighting", weighting),
     ];
     for (i, (label, value)) in rows.iter().enumerate() {
         let row = 2 + i as u32;

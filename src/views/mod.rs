@@ -11,5 +11,6 @@ pub mod officer;
 pub mod report;
 pub mod resident;
 pub mod results;
+pub mod weighting;
 
 pub use layout::{FieldError, Layout, SummaryItem, Viewer, page};

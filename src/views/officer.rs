@@ -231,6 +231,10 @@ pub fn dashboard_page(
                             a.secondary-link href=(paths::channels(&s.slug)) {
                                 "Channels and QR codes" span.visually-hidden { " of " (s.title) }
                             }
+                            br;
+                            a.secondary-link href=(paths::weighting(&s.slug)) {
+                                "Weighting to the population" span.visually-hidden { " of " (s.title) }
+                            }
                             @let drafting = drafts.iter().find(|d| d.slug == s.slug);
                             @if who.can_build {
                                 @if drafting.is_some_and(|d| d.revises.is_some()) {

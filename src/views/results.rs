@@ -130,8 +130,14 @@ fn filter_form(p: &ResultsPage) -> Markup {
                         }
                     }
                 }
+                @if p.results.weights_available {
+                    div.choice.filters__weights {
+                        input.choice__input #weights name="weights" type="checkbox" value="on" checked[p.query.weighted];
+                        label.choice__label for="weights" { "Weight to the population" }
+                    }
+                }
                 button.button type="submit" { "Apply" }
-                @if !p.query.filters.is_empty() || p.query.compare.is_some() {
+                @if !p.query.filters.is_empty() || p.query.compare.is_some() || p.query.weighted {
                     " "
                     a.filters__clear href=(paths::results(p.survey.slug().as_str(), "")) { "Clear filters" }
                 }
@@ -248,10 +254,53 @@ fn filters_in_force(survey: &SurveyDefinition, query: &ResultsQuery) -> Markup {
     }
 }
 
+/// Whether the figures are weighted, and how; or that a weighted view was
+/// asked for and the survey has no weights.
+fn weighting_in_force(p: &ResultsPage) -> Markup {
+    let slug = p.survey.slug().as_str();
+    html! {
+        @if let Some(note) = &p.results.weighting {
+            div.inset-text.weighting-note {
+                p.body {
+                    strong { "Weighted to the population." }
+                    @if let Some(base) = p.results.weighted {
+                        " Design effect " (format!("{:.2}", base.design_effect))
+                        ": these " (p.results.completed) " responses are as precise as "
+                        (format!("{:.0}", base.effective)) " unweighted ones would be."
+                    }
+                    " " a href=(paths::weighting(slug)) { "How the weights were made" }
+                }
+                p.body.method { (note.method()) }
+                @if let Some(since) = note.since() { p.body { strong { (since) } } }
+            }
+        } @else if p.query.weighted {
+            div.inset-text.weighting-note {
+                p.body {
+                    strong { "No weights are set for this survey, so these figures are unweighted." }
+                    " " a href=(paths::weighting(slug)) { "About weighting" }
+                }
+            }
+        }
+    }
+}
+
+/// A question's base in words: its respondents, and when weighted its
+/// weighted and effective bases.
+fn base_text(q: &QuestionResult) -> Markup {
+    html! {
+        strong { "Of " (q.answered) " respondents to this question." }
+        @if let Some(w) = q.weighted {
+            " Weighted base " (format!("{:.1}", w.weighted)) "; effective base " (format!("{:.0}", w.effective))
+            " (design effect " (format!("{:.2}", w.design_effect)) "): the intervals use the effective base."
+        }
+    }
+}
+
 fn summary(p: &ResultsPage) -> Markup {
     let r = p.results;
     html! {
         (filters_in_force(p.survey, p.query))
+        (weighting_in_force(p))
         dl.summary-list.summary-list--figures {
             div.summary-list__row {
                 dt.summary-list__key { "Started" }
@@ -355,7 +404,7 @@ fn category_table(r: &SurveyResults, category: &QuestionResult, key: &str) -> Ma
             h2.heading-m id=(format!("{key}-{}-top", category.id)) {
                 (category.short_label) " and the top three concerns within each"
             }
-            p.body { "Of " (category.answered) " respondents to this question." }
+            p.body { (base_text(category)) }
             div.table-scroll tabindex="0" role="region" aria-label=(format!("{}: table, scrolls sideways on narrow screens", category.short_label)) {
             table.table.table--categories {
                 caption.visually-hidden { (category.short_label) " and the top three concerns within each" }
@@ -418,7 +467,7 @@ fn question_section(
             p.body {
                 (q.label) " "
                 @if let Some(parent) = parent { (parent) " " }
-                strong { "Of " (q.answered) " respondents to this question." }
+                (base_text(q))
                 @if q.is_multiple() { " Respondents could choose more than one, so the percentages add up to more than 100." }
             }
             @if q.small_base {
@@ -556,7 +605,7 @@ fn option_table(q: &QuestionResult, demographic: bool, caption: &str) -> Markup 
                 tr {
                     th scope="col" { "Answer" }
                     th.numeric scope="col" { "Count" }
-                    th.numeric scope="col" { "%" }
+                    th.numeric scope="col" { @if q.weighted.is_some() { "% weighted" } @else { "%" } }
                     th.numeric scope="col" { abbr title="95% confidence interval: where the true share very likely lies" { "95% interval" } }
                 }
             }

@@ -193,9 +193,12 @@ async fn results_of(
     survey: &CurrentSurvey,
     query: &ResultsQuery,
 ) -> Result<SurveyResults, AppError> {
-    let (current, filters) = (survey.clone(), query.filters.clone());
+    let (current, filters, weighted) = (survey.clone(), query.filters.clone(), query.weighted);
     let shared = state.clone();
-    with_db(state, move |c| load_results(c, &shared, &current, &filters)).await
+    with_db(state, move |c| {
+        load_results(c, &shared, &current, &filters, weighted)
+    })
+    .await
 }
 
 /// GET `/surveys/{slug}/exports/summary.csv`.

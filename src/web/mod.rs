@@ -26,6 +26,7 @@ pub mod preview;
 pub mod resident;
 pub mod results;
 pub mod upload;
+pub mod weighting;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -97,6 +98,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::ADMIN_DRAFT_PUBLISH, web::post().to(builder::publish))
         .route(route::ADMIN_DRAFT_DISCARD, web::post().to(builder::discard))
         .route(route::CHANNELS, web::get().to(channels::show_channels))
+        .route(route::WEIGHTING, web::get().to(weighting::show_weighting))
+        .route(
+            route::ADMIN_WEIGHTING_UPLOAD,
+            web::post().to(weighting::upload_targets),
+        )
+        .route(
+            route::ADMIN_WEIGHTING_RECOMPUTE,
+            web::post().to(weighting::recompute),
+        )
+        .route(
+            route::ADMIN_WEIGHTING_REMOVE,
+            web::post().to(weighting::remove),
+        )
         .route(route::CHANNEL_QR, web::get().to(channels::qr_code))
         .route(
             route::ADMIN_UPLOAD_SURVEY,

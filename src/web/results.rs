@@ -17,6 +17,7 @@ use crate::db::{self, DbError};
 use crate::domain::{Filter, ResultsQuery};
 use crate::error::{AppError, Refusal};
 use crate::stats::SurveyResults;
+use crate::stats::weighting::{WeightingNote, parse_targets};
 use crate::views::results::{Group, ResultsPage, results_body, results_page};
 
 /// Tells live streams that responses arrived: holds the newest response id
@@ -102,9 +103,18 @@ pub(crate) fn load_results(
     state: &AppState,
     survey: &CurrentSurvey,
     filters: &[Filter],
+    weighted: bool,
 ) -> Result<SurveyResults, DbError> {
-    let counts = db::results::load(conn, survey.id, filters)?;
+    // A weighted view of a survey with no weighting shows the unweighted
+    // figures, and says so (its `weighting` stays empty).
+    let scheme = db::weighting::scheme(conn, survey.id)?;
+    let use_weights = weighted && scheme.is_some();
+    let counts = db::results::load_view(conn, survey.id, filters, use_weights)?;
     let mut results = SurveyResults::from_counts(&survey.definition, counts);
+    results.weights_available = scheme.is_some();
+    if let (true, Some(scheme)) = (use_weights, &scheme) {
+        results.weighting = Some(weighting_note(conn, survey, scheme)?);
+    }
     results.mark_small_bases(state.small_base);
     let catalogue = &state.catalogue;
     // Responses given under earlier versions: say where those versions
@@ -135,6 +145,62 @@ pub(crate) fn load_results(
     Ok(results)
 }
 
+/// How the weights of a survey were made, for a weighted view.
+pub(crate) fn weighting_note(
+    conn: &mut db::AnyConnection,
+    survey: &CurrentSurvey,
+    scheme: &db::weighting::Scheme,
+) -> Result<WeightingNote, DbError> {
+    let since = db::weighting::responses_since(conn, survey.id, scheme.last_response_id)?;
+    let (questions, untargeted) = match parse_targets(&survey.definition, &scheme.targets) {
+        Ok(targets) => (
+            targets.margins.iter().map(|m| m.label.clone()).collect(),
+            targets
+                .margins
+                .iter()
+                .flat_map(|m| {
+                    m.untargeted
+                        .iter()
+                        .map(move |(_, label)| format!("{}: {label}", m.label))
+                })
+                .collect(),
+        ),
+        // Targets a later version no longer fits: name the columns.
+        Err(_) => (
+            scheme
+                .targets
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .split_last()
+                .map(|(_, questions)| questions.to_vec())
+                .unwrap_or_default(),
+            Vec::new(),
+        ),
+    };
+    Ok(WeightingNote {
+        questions,
+        untargeted,
+        cap: scheme.cap,
+        computed_on: scheme
+            .computed_at
+            .format("%-d %B %Y at %H:%M UTC")
+            .to_string(),
+        responses_weighted: scheme.responses.unsigned_abs(),
+        responses_since: since.unsigned_abs(),
+        iterations: scheme.iterations.unsigned_abs(),
+        converged: scheme.converged,
+        max_gap: scheme.max_gap,
+        trimmed: scheme.trimmed.unsigned_abs(),
+        min_weight: scheme.min_weight,
+        max_weight: scheme.max_weight,
+    })
+}
+
 /// The results for the view, and for each group when comparing.
 async fn load(
     state: &web::Data<AppState>,
@@ -153,6 +219,7 @@ async fn load(
                         let selects = ResultsQuery {
                             filters: filters.clone(),
                             compare: None,
+                            weighted: query.weighted,
                         }
                         .to_query_string();
                         ((*label).to_owned(), selects, filters)
@@ -161,17 +228,17 @@ async fn load(
             })
             .unwrap_or_default(),
     };
-    let (current, filters) = (survey.clone(), query.filters.clone());
+    let (current, filters, weighted) = (survey.clone(), query.filters.clone(), query.weighted);
     let shared = state.clone();
     with_db(state, move |conn| {
-        let all = load_results(conn, &shared, &current, &filters)?;
+        let all = load_results(conn, &shared, &current, &filters, weighted)?;
         let groups = groups
             .into_iter()
             .map(|(label, query, filters)| {
                 Ok(Group {
                     label,
                     query,
-                    results: load_results(conn, &shared, &current, &filters)?,
+                    results: load_results(conn, &shared, &current, &filters, weighted)?,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
@@ -216,6 +283,12 @@ struct ResultsJson<'a> {
     title: &'a str,
     filters: Vec<FilterJson<'a>>,
     respondents: Respondents,
+    /// In a weighted view: the weighted base of the responses, its
+    /// effective base and design effect, and how the weights were made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weighted: Option<crate::stats::WeightedBase>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weighting: Option<&'a WeightingNote>,
     questions: &'a [crate::stats::QuestionResult],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     channels: &'a [crate::stats::ChannelResult],
@@ -273,6 +346,8 @@ pub async fn results_json(
             started: results.started,
             completed: results.completed,
         },
+        weighted: results.weighted,
+        weighting: results.weighting.as_ref(),
         questions: &results.questions,
         channels: &results.channels,
     }))

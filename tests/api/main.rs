@@ -22,3 +22,4 @@ mod storage;
 mod survey_state;
 mod upload;
 mod versions;
+mod weighting;

@@ -13,7 +13,7 @@ const SLUG: &str = "csp-2019";
 
 /// One resident answers every page in turn, following each redirect, with
 /// the planned answers (an empty form for a skipped question).
-async fn complete(app: &TestApp, plan: PlannedResponse) {
+pub(crate) async fn complete(app: &TestApp, plan: PlannedResponse) {
     let mut r = app.resident();
     let mut next = r.start(SLUG).await.location().to_owned();
     while let Some(question) = next.strip_prefix("/surveys/csp-2019/questions/") {

@@ -1,0 +1,2 @@
+DROP TABLE response_weights;
+DROP TABLE weighting_schemes;
