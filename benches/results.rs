@@ -68,6 +68,119 @@ fn full_results(
     ))
 }
 
+/// The weighted results page's figures: the weighted counts, broken down.
+fn weighted_results(
+    conn: &mut AnyConnection,
+    survey: &CurrentSurvey,
+    filters: &[Filter],
+) -> Result<civic_survey::stats::SurveyResults, civic_survey::db::DbError> {
+    let counts = civic_survey::db::results::load_view(conn, survey.id, filters, true)?;
+    Ok(civic_survey::stats::SurveyResults::from_counts(
+        &survey.definition,
+        counts,
+    ))
+}
+
+/// Weights every response to the made-up targets of the tests (borough by
+/// age by sex) and times each step, then the weighted results beside the
+/// unweighted ones (`unweighted`: unfiltered, filtered) measured in the same
+/// run.
+fn weighting_rows(
+    name: &str,
+    conn: &mut AnyConnection,
+    survey: &CurrentSurvey,
+    filters: &[Filter],
+    unweighted: (Duration, Duration),
+) -> Vec<String> {
+    use civic_survey::stats::weighting::{DEFAULT_CAP, parse_targets, rake};
+    let csv = include_str!("../tests/api/fixtures/targets-2019.csv");
+    let targets = parse_targets(&survey.definition, csv).expect("targets");
+    let started = Instant::now();
+    let (ids, cells) =
+        civic_survey::db::weighting::positions(conn, survey.id, &targets).expect("positions");
+    let read = started.elapsed();
+    let shares = targets.shares();
+    let raking_time = time(|| rake(&shares, &cells, DEFAULT_CAP).expect("rakes"));
+    let raking = rake(&shares, &cells, DEFAULT_CAP).expect("rakes");
+    let officer = match db::officers::insert_officer(
+        conn,
+        &civic_survey::domain::officer::Email::parse("bench@example.org").expect("email"),
+        "not a hash: never signs in",
+        civic_survey::domain::officer::Role::Admin,
+    )
+    .expect("officer")
+    {
+        db::officers::NewOfficer::Added(id) => id,
+        db::officers::NewOfficer::EmailTaken => panic!("a fresh database"),
+    };
+    let started = Instant::now();
+    civic_survey::db::weighting::save(
+        conn,
+        survey.id,
+        "csp-2019",
+        officer,
+        csv,
+        DEFAULT_CAP,
+        &ids,
+        &raking,
+    )
+    .expect("save");
+    let stored = started.elapsed();
+    match conn {
+        AnyConnection::Sqlite(c) => diesel::sql_query("ANALYZE").execute(c),
+        AnyConnection::Postgresql(c) => diesel::sql_query("VACUUM ANALYZE").execute(c),
+    }
+    .expect("analyze");
+    let all = time(|| weighted_results(conn, survey, &[]).expect("results"));
+    let filtered = time(|| weighted_results(conn, survey, filters).expect("results"));
+    let check = weighted_results(conn, survey, &[]).expect("results");
+    assert_eq!(
+        check.completed as usize,
+        ids.len(),
+        "every response weighted"
+    );
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let n = ids.len();
+    vec![
+        format!(
+            "| {name} | {n} responses: reading their answers to the 3 weighting questions | {:.1} ms | |",
+            ms(read)
+        ),
+        format!(
+            "| {name} | {n} responses: raking ({} passes, {}) | {:.1} ms | |",
+            raking.iterations,
+            if raking.converged {
+                "converged"
+            } else {
+                "not converged"
+            },
+            ms(raking_time)
+        ),
+        format!(
+            "| {name} | {n} responses: storing the weights | {:.1} ms | |",
+            ms(stored)
+        ),
+        format!(
+            "| {name} | {n} responses, unfiltered: full results unweighted (baseline) | {:.1} ms | 1.00 |",
+            ms(unweighted.0)
+        ),
+        format!(
+            "| {name} | {n} responses, unfiltered: full results weighted | {:.1} ms | {:.2} |",
+            ms(all),
+            all.as_secs_f64() / unweighted.0.as_secs_f64()
+        ),
+        format!(
+            "| {name} | {n} responses, two filters: full results unweighted (baseline) | {:.1} ms | 1.00 |",
+            ms(unweighted.1)
+        ),
+        format!(
+            "| {name} | {n} responses, two filters: full results weighted | {:.1} ms | {:.2} |",
+            ms(filtered),
+            filtered.as_secs_f64() / unweighted.1.as_secs_f64()
+        ),
+    ]
+}
+
 /// Exports the raw CSV to nowhere: (rows per second, peak RSS growth in KiB).
 fn export_csv(conn: &mut AnyConnection, survey: &CurrentSurvey) -> (f64, u64, u64) {
     use civic_survey::export::columns::Naming;
@@ -378,6 +491,13 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
         ),
     ];
     table.extend(page_rows);
+    table.extend(weighting_rows(
+        name,
+        &mut conn,
+        &survey,
+        &filters,
+        (all, filtered),
+    ));
     table
 }
 

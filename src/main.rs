@@ -1,5 +1,6 @@
 //! Wiring only: parse the command line, read settings, build, run.
 
+use anyhow::Context as _;
 use std::process::ExitCode;
 
 use civic_survey::catalogue::load_definitions;
@@ -30,7 +31,8 @@ enum Command {
     /// Fill the 2019 survey with synthetic responses that reproduce every
     /// figure the 2019 strategy published.
     Seed {
-        /// The survey to fill (the shipped csp-2019).
+        /// The survey to fill: the shipped csp-2019, or another wave of it
+        /// that keeps its question and option ids.
         survey: String,
         /// Another seed gives other (equally faithful) responses.
         #[arg(long, default_value_t = 2019)]
@@ -148,9 +150,8 @@ fn seed(settings: &Settings, slug: &str, seed: u64, force: bool) -> anyhow::Resu
         .into_iter()
         .find(|d| d.slug().as_str() == slug)
         .ok_or_else(|| anyhow::anyhow!("no survey definition has the slug {slug:?}"))?;
-    if slug != "csp-2019" {
-        anyhow::bail!("seed knows the published 2019 figures only, so it fills csp-2019 only");
-    }
+    // The plan is the 2019 data set's: it fills csp-2019, or another wave of
+    // it that keeps its question and option ids.
     let pool = db::connect(&settings.database_url, 1)?;
     let mut conn = db::get(&pool)?;
     let published = surveys::publish(&mut conn, &definition)?;
@@ -177,7 +178,10 @@ fn seed(settings: &Settings, slug: &str, seed: u64, force: bool) -> anyhow::Resu
             bar.set_length(total);
             bar.set_position(done);
         },
-    )?;
+    )
+    .with_context(|| {
+        format!("seed fills csp-2019, or a wave of it that asks its questions (by id); {slug} cannot take the 2019 responses")
+    })?;
     bar.finish();
     println!("Stored {stored} responses in {slug} (seed {seed}).");
     Ok(())

@@ -46,6 +46,42 @@ pub struct Report {
     pub method: String,
 }
 
+impl Report {
+    /// Adds the changes since an earlier wave: each real one in a sentence,
+    /// or that none is larger than chance, and how they were tested.
+    pub fn add_changes(
+        &mut self,
+        definition: &crate::domain::SurveyDefinition,
+        changes: &crate::stats::waves::WaveChanges,
+    ) {
+        let sentences: Vec<String> = changes
+            .changes
+            .iter()
+            .flat_map(|q| {
+                let label = definition
+                    .question(&q.question)
+                    .map_or(q.question.clone(), |d| d.short_label().to_owned());
+                q.options
+                    .iter()
+                    .filter_map(|o| o.sentence(&label, &changes.current, &changes.since))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        self.paragraphs.push(if sentences.is_empty() {
+            format!(
+                "Since {}: no change is larger than chance could easily give.",
+                changes.since
+            )
+        } else {
+            format!("Since {}: {}.", changes.since, sentences.join("; "))
+        });
+        self.method.push_str(&format!(
+            " Changes since {} are in percentage points, matched by question and answer, with 95% intervals (Newcombe) and two-proportion tests corrected for testing many at once (Holm).",
+            changes.since
+        ));
+    }
+}
+
 /// "a, b and c".
 fn and_list(items: &[String]) -> String {
     match items {

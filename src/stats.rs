@@ -11,6 +11,7 @@
 //!   answered it, not those who chose its parent option.
 
 pub mod difference;
+pub mod waves;
 pub mod weighting;
 
 use std::collections::HashMap;
@@ -199,6 +200,26 @@ pub struct ScaleResult {
 }
 
 impl QuestionResult {
+    /// The base and option counts the tests of difference use: the
+    /// respondents and counts, or in a weighted view the effective base and
+    /// each option's weighted share of it, rounded (a design-effect
+    /// correction: the weighted table scaled to the precision it has).
+    pub fn test_counts(&self) -> (u64, Vec<u64>) {
+        match self.weighted {
+            None => (
+                self.answered,
+                self.options.iter().map(|o| o.count).collect(),
+            ),
+            Some(w) => (
+                w.effective.round() as u64,
+                self.options
+                    .iter()
+                    .map(|o| (o.percent / 100.0 * w.effective).round() as u64)
+                    .collect(),
+            ),
+        }
+    }
+
     /// Options by count, largest first (ties keep the survey's order).
     pub fn ranked(&self) -> Vec<&OptionResult> {
         let mut ranked: Vec<&OptionResult> = self.options.iter().collect();

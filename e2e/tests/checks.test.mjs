@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startApp, launch, submit, signIn, axe, keepHtml, vnu, screenshot, artefacts } from './harness.mjs';
+import { startApp, launch, submit, signIn, axe, keepHtml, vnu, screenshot, artefacts, root } from './harness.mjs';
 
 let app;
 let browser;
@@ -132,6 +132,26 @@ test('officer pages pass axe', async () => {
       await check(page, 'officer-results-filtered', response);
       response = await page.goto(`${app.url}/surveys/csp-2019/results?compare=borough`);
       await check(page, 'officer-results-compared', response);
+      // Weighting: the page before, a bad file, the targets, the weighted figures.
+      response = await page.goto(`${app.url}/surveys/csp-2019/weighting`);
+      await check(page, 'officer-weighting-none', response);
+      await page.setInputFiles('#targets', { name: 'targets.csv', mimeType: 'text/csv', buffer: Buffer.from('borough,count\ndartfrod,10\n') });
+      response = await submit(page, 'form[action$="/weighting"] button');
+      assert.equal(response.status(), 422);
+      await check(page, 'officer-weighting-error', response);
+      await page.setInputFiles('#targets', join(root, 'tests', 'api', 'fixtures', 'targets-2019.csv'));
+      response = await submit(page, 'form[action$="/weighting"] button');
+      assert.match(page.url(), /\/surveys\/csp-2019\/weighting$/);
+      await check(page, 'officer-weighting', response);
+      response = await page.goto(`${app.url}/surveys/csp-2019/results?weights=on`);
+      await check(page, 'officer-results-weighted', response);
+      response = await page.goto(`${app.url}/surveys/csp-2019/results?weights=on&compare=borough`);
+      await check(page, 'officer-results-weighted-compared', response);
+      // Waves: csp-2019 beside the earlier csp-2018.
+      response = await page.goto(`${app.url}/surveys/csp-2019/results?wave=csp-2018`);
+      await check(page, 'officer-results-waves', response);
+      response = await page.goto(`${app.url}/surveys/csp-2019/report?wave=csp-2018&weights=on`);
+      await check(page, 'officer-report-waves-weighted', response);
       response = await page.goto(`${app.url}/surveys/csp-2019/report`);
       await check(page, 'officer-report', response);
       response = await page.goto(`${app.url}/officers`);
@@ -254,6 +274,13 @@ test('officer pages pass axe', async () => {
     }
     await page.goto(`${app.url}/surveys/csp-2019/results?compare=borough`);
     assert.ok(await fitsWidth(page), `the comparison scrolls sideways at ${width} px`);
+    // Intervals, small-base markers, weights and waves, at phone and desktop widths.
+    await page.goto(`${app.url}/surveys/csp-2019/results?weights=on&wave=csp-2018`);
+    await screenshot(page, `results-weighted-waves-${width}`);
+    assert.ok(await fitsWidth(page), `the weighted waves scroll sideways at ${width} px`);
+    await page.goto(`${app.url}/surveys/csp-2019/weighting`);
+    await screenshot(page, `weighting-${width}`);
+    assert.ok(await fitsWidth(page), `the weighting page scrolls sideways at ${width} px`);
     for (const path of ['/officers', '/admin/officers', '/admin/exports']) {
       await page.goto(`${app.url}${path}`);
       if (path === '/officers') await screenshot(page, `surveys-${width}`);

@@ -24,7 +24,8 @@ mkdirSync(join(artefacts, 'html'), { recursive: true });
 /**
  * Starts the service with the shipped csp-2019 (the default survey) and the
  * test survey with every question kind (safety-2020); `seed` fills csp-2019
- * with the 2019 responses.
+ * with the 2019 responses, and adds an earlier wave of it, csp-2018 (the
+ * same questions, other synthetic responses), to compare waves with.
  */
 export async function startApp({ seed = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'civic-e2e-'));
@@ -43,7 +44,14 @@ export async function startApp({ seed = false } = {}) {
   };
   execFileSync(bin, ['officer', 'add', OFFICER, '--role', 'admin'], { env, input: `${PASSWORD}\n` });
   if (seed) {
+    const earlier = readFileSync(join(root, 'assets', 'surveys', 'csp-2019.toml'), 'utf8')
+      .replace('slug = "csp-2019"', 'slug = "csp-2018"')
+      .replace('title = "Community safety in Dartford and Gravesham"', 'title = "Community safety in Dartford and Gravesham 2018"')
+      .replaceAll('2019-02-18', '2018-02-19')
+      .replace('to = "2019-03-03"', 'to = "2018-03-04"');
+    writeFileSync(join(surveys, 'csp-2018.toml'), earlier);
     execFileSync(bin, ['seed', 'csp-2019'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(bin, ['seed', 'csp-2018', '--seed', '2018'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const child = spawn(bin, ['serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((ok, fail) => {

@@ -24,9 +24,10 @@ pub fn bars(
     let ranked = result.in_chart_order();
     // The scale fits the longest bar and the furthest interval, in counts.
     let answered = result.answered as f64;
-    let reach = |o: &crate::stats::OptionResult| {
-        (o.count as f64).max(o.ci_high.unwrap_or(0.0) / 100.0 * answered)
-    };
+    // A bar's length is its share of the base (its count, unweighted).
+    let amount = |o: &crate::stats::OptionResult| o.percent / 100.0 * answered;
+    let reach =
+        |o: &crate::stats::OptionResult| amount(o).max(o.ci_high.unwrap_or(0.0) / 100.0 * answered);
     let max = ranked.iter().map(|o| reach(o)).fold(1.0, f64::max);
     let height = (70 + ranked.len() as i32 * ROW + 20) as u32;
     let mut svg = String::new();
@@ -54,7 +55,7 @@ pub fn bars(
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Right, VPos::Center)),
             ))?;
-            let length = (option.count as f64 / max * bar_space).round() as i32;
+            let length = (amount(option) / max * bar_space).round() as i32;
             if length > 0 {
                 root.draw(&Rectangle::new(
                     [(LABEL_WIDTH, y + 3), (LABEL_WIDTH + length, y + ROW - 7)],

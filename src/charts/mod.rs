@@ -8,6 +8,7 @@
 
 pub mod bars;
 pub mod pie;
+pub mod trend;
 
 use plotters::style::RGBColor;
 

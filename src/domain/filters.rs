@@ -6,7 +6,7 @@
 
 use super::answers::channel_question;
 use super::definition::{QuestionKind, SurveyDefinition};
-use super::ids::{OptionId, QuestionId};
+use super::ids::{OptionId, QuestionId, Slug};
 
 /// Responses that chose `option` of `question`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,13 @@ pub struct ResultsQuery {
     pub compare: Option<QuestionId>,
     /// Weighted to the survey's population targets (`weights=on`).
     pub weighted: bool,
+    /// Other waves of the survey to set its figures beside (`wave=`, by
+    /// slug), matched by question and option ids.
+    pub waves: Vec<Slug>,
 }
+
+/// The most waves one view sets side by side.
+pub const MAX_WAVES: usize = 5;
 
 /// The query-string pair that asks for the weighted figures.
 pub const WEIGHTED_PAIR: (&str, &str) = ("weights", "on");
@@ -129,6 +135,19 @@ impl ResultsQuery {
                 });
             } else if key == "compare" {
                 query.compare = Some(split(definition, value)?.id);
+            } else if key == "wave" {
+                let slug = Slug::parse(value).map_err(|_| {
+                    format!("\u{201c}{value}\u{201d} is not the web address name of a survey")
+                })?;
+                if &slug == definition.slug() {
+                    return Err("Compare this survey with another wave, not with itself".to_owned());
+                }
+                if !query.waves.contains(&slug) {
+                    query.waves.push(slug);
+                }
+                if query.waves.len() > MAX_WAVES {
+                    return Err(format!("Compare at most {MAX_WAVES} waves at once"));
+                }
             } else if key == WEIGHTED_PAIR.0 {
                 query.weighted = match value {
                     "on" => true,
@@ -141,6 +160,9 @@ impl ResultsQuery {
                     }
                 };
             }
+        }
+        if query.compare.is_some() && !query.waves.is_empty() {
+            return Err("Compare groups or waves, one at a time".to_owned());
         }
         query
             .filters
@@ -188,6 +210,9 @@ impl ResultsQuery {
             .collect();
         if let Some(compare) = &self.compare {
             parts.push(format!("compare={compare}"));
+        }
+        for wave in &self.waves {
+            parts.push(format!("wave={wave}"));
         }
         if self.weighted {
             parts.push(format!("{}={}", WEIGHTED_PAIR.0, WEIGHTED_PAIR.1));

@@ -10,6 +10,16 @@ use super::neutralise;
 use crate::domain::SurveyDefinition;
 use crate::stats::QuestionResult;
 use crate::stats::SurveyResults;
+use crate::stats::waves::WaveChanges;
+
+/// A row of the 15 columns before the changes, then empty change columns
+/// and the filters.
+fn padded(first: [String; 15], filters: &str) -> impl Iterator<Item = String> {
+    first
+        .into_iter()
+        .chain(std::iter::repeat_n(String::new(), 6))
+        .chain([filters.to_owned()])
+}
 
 /// A percentage to four places, or empty when there is none.
 fn exact(value: Option<f64>) -> String {
@@ -22,6 +32,7 @@ fn exact(value: Option<f64>) -> String {
 pub fn write_summary_csv<W: Write>(
     definition: &SurveyDefinition,
     results: &SurveyResults,
+    changes: Option<&WaveChanges>,
     filters: &str,
     out: W,
 ) -> Result<(), csv::Error> {
@@ -42,8 +53,32 @@ pub fn write_summary_csv<W: Write>(
         "Weighted base",
         "Effective base",
         "Design effect",
+        "Since wave",
+        "Percent then (exact)",
+        "Change in points (exact)",
+        "Change 95% interval low",
+        "Change 95% interval high",
+        "Change p-value (Holm)",
         "Filters",
     ])?;
+    let change_of = |q: &QuestionResult, option: &str| -> [String; 6] {
+        let found = changes.and_then(|c| {
+            let question = c.changes.iter().find(|x| x.question == q.id.as_str())?;
+            let o = question.options.iter().find(|o| o.option == option)?;
+            Some((c.since.clone(), o))
+        });
+        match found {
+            Some((since, o)) => [
+                since,
+                format!("{:.4}", o.earlier),
+                format!("{:.4}", o.change),
+                exact(o.ci_low),
+                exact(o.ci_high),
+                o.p_holm.map(|p| format!("{p:.6}")).unwrap_or_default(),
+            ],
+            None => Default::default(),
+        }
+    };
     let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
     for q in &results.questions {
         let demographic = is_demographic(definition, q);
@@ -63,91 +98,102 @@ pub fn write_summary_csv<W: Write>(
             } else {
                 o.rounded.to_string()
             };
-            writer.write_record([
-                q.id.to_string(),
-                neutralise(&q.short_label).into_owned(),
-                follows.clone(),
-                q.answered.to_string(),
-                o.id.to_string(),
-                neutralise(&o.label).into_owned(),
-                o.count.to_string(),
-                shown,
-                format!("{:.4}", o.percent),
-                exact(o.ci_low),
-                exact(o.ci_high),
-                number(o.weighted_count),
-                base.clone(),
-                effective.clone(),
-                effect.clone(),
-                filters.to_owned(),
-            ])?;
+            writer.write_record(
+                [
+                    q.id.to_string(),
+                    neutralise(&q.short_label).into_owned(),
+                    follows.clone(),
+                    q.answered.to_string(),
+                    o.id.to_string(),
+                    neutralise(&o.label).into_owned(),
+                    o.count.to_string(),
+                    shown,
+                    format!("{:.4}", o.percent),
+                    exact(o.ci_low),
+                    exact(o.ci_high),
+                    number(o.weighted_count),
+                    base.clone(),
+                    effective.clone(),
+                    effect.clone(),
+                ]
+                .into_iter()
+                .chain(change_of(q, o.id.as_str()))
+                .chain([filters.to_owned()]),
+            )?;
         }
         // A scale's score, over those who gave a rating.
         if let Some(scale) = &q.scale {
-            writer.write_record([
-                q.id.to_string(),
-                neutralise(&q.short_label).into_owned(),
-                follows.clone(),
-                scale.rated.to_string(),
-                "(positive end)".to_owned(),
-                neutralise(&format!("Chose {}", scale.positive_labels.join(" or "))).into_owned(),
-                scale.positive.to_string(),
-                scale.positive_rounded.to_string(),
-                format!("{:.4}", scale.positive_percent),
-                exact(scale.positive_ci_low),
-                exact(scale.positive_ci_high),
-                String::new(),
-                base.clone(),
-                effective.clone(),
-                effect.clone(),
-                filters.to_owned(),
-            ])?;
+            writer.write_record(padded(
+                [
+                    q.id.to_string(),
+                    neutralise(&q.short_label).into_owned(),
+                    follows.clone(),
+                    scale.rated.to_string(),
+                    "(positive end)".to_owned(),
+                    neutralise(&format!("Chose {}", scale.positive_labels.join(" or ")))
+                        .into_owned(),
+                    scale.positive.to_string(),
+                    scale.positive_rounded.to_string(),
+                    format!("{:.4}", scale.positive_percent),
+                    exact(scale.positive_ci_low),
+                    exact(scale.positive_ci_high),
+                    String::new(),
+                    base.clone(),
+                    effective.clone(),
+                    effect.clone(),
+                ],
+                filters,
+            ))?;
             let mean = |places: usize| {
                 scale
                     .mean
                     .map(|m| format!("{m:.places$}"))
                     .unwrap_or_default()
             };
-            writer.write_record([
-                q.id.to_string(),
-                neutralise(&q.short_label).into_owned(),
-                follows.clone(),
-                scale.rated.to_string(),
-                "(mean)".to_owned(),
-                format!("Mean score (1 to {})", scale.points),
-                String::new(),
-                mean(2),
-                mean(4),
-                String::new(),
-                String::new(),
-                String::new(),
-                base.clone(),
-                effective.clone(),
-                effect.clone(),
-                filters.to_owned(),
-            ])?;
+            writer.write_record(padded(
+                [
+                    q.id.to_string(),
+                    neutralise(&q.short_label).into_owned(),
+                    follows.clone(),
+                    scale.rated.to_string(),
+                    "(mean)".to_owned(),
+                    format!("Mean score (1 to {})", scale.points),
+                    String::new(),
+                    mean(2),
+                    mean(4),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    base.clone(),
+                    effective.clone(),
+                    effect.clone(),
+                ],
+                filters,
+            ))?;
         }
     }
     // Complete responses per channel, of all complete responses.
     for c in &results.channels {
-        writer.write_record([
-            crate::domain::answers::CHANNEL_QUESTION.to_owned(),
-            "Channel".to_owned(),
-            String::new(),
-            results.completed.to_string(),
-            c.id.as_ref().map(ToString::to_string).unwrap_or_default(),
-            neutralise(&c.label).into_owned(),
-            c.count.to_string(),
-            c.rounded.to_string(),
-            format!("{:.4}", c.percent),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            filters.to_owned(),
-        ])?;
+        writer.write_record(padded(
+            [
+                crate::domain::answers::CHANNEL_QUESTION.to_owned(),
+                "Channel".to_owned(),
+                String::new(),
+                results.completed.to_string(),
+                c.id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                neutralise(&c.label).into_owned(),
+                c.count.to_string(),
+                c.rounded.to_string(),
+                format!("{:.4}", c.percent),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+            filters,
+        ))?;
     }
     writer.flush()?;
     Ok(())

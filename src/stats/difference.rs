@@ -13,7 +13,7 @@ use statrs::function::gamma::{gamma_ur, ln_gamma};
 pub const MIN_EXPECTED: f64 = 5.0;
 
 /// A chi-square test of independence.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct ChiSquare {
     pub statistic: f64,
     pub df: u32,
@@ -158,7 +158,8 @@ pub struct Group<'a> {
 }
 
 /// Whether a question's answers differ between the groups, as a whole.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "test", rename_all = "snake_case")]
 pub enum QuestionTest {
     ChiSquare(ChiSquare),
     /// Two groups and two answers with expected counts under 5.
@@ -166,11 +167,13 @@ pub enum QuestionTest {
         p: f64,
     },
     /// No test is valid: why, in words.
-    NotValid(String),
+    NotValid {
+        why: String,
+    },
 }
 
 /// One option's difference between two groups.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OptionDifference {
     pub option: String,
     pub label: String,
@@ -213,7 +216,7 @@ impl OptionDifference {
 }
 
 /// One question compared across the groups.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuestionComparison {
     pub question: String,
     /// For a single-choice question, the test of the whole table, and its
@@ -247,8 +250,8 @@ pub fn compare(groups: &[Group<'_>], split: &str) -> Vec<QuestionComparison> {
                         let (Some(qa), Some(qb)) = (of(a), of(b)) else {
                             continue;
                         };
-                        let (xa, na) = (qa.options[o].count, qa.answered);
-                        let (xb, nb) = (qb.options[o].count, qb.answered);
+                        let ((na, counts_a), (nb, counts_b)) = (qa.test_counts(), qb.test_counts());
+                        let (xa, xb) = (counts_a[o], counts_b[o]);
                         let valid = [
                             (xa + xb) as f64 * na as f64,
                             (xa + xb) as f64 * nb as f64,
@@ -316,12 +319,12 @@ fn question_test(groups: &[Group<'_>], question: &crate::domain::QuestionId) -> 
     let table: Vec<Vec<u64>> = groups
         .iter()
         .filter_map(|g| g.results.question(question))
-        .map(|q| q.options.iter().map(|o| o.count).collect())
+        .map(|q| q.test_counts().1)
         .collect();
     let Some(test) = chi_square(&table) else {
-        return QuestionTest::NotValid(
-            "Too few answers in at least two groups and two answers to test".to_owned(),
-        );
+        return QuestionTest::NotValid {
+            why: "Too few answers in at least two groups and two answers to test".to_owned(),
+        };
     };
     if test.min_expected >= MIN_EXPECTED {
         return QuestionTest::ChiSquare(test);
@@ -334,10 +337,12 @@ fn question_test(groups: &[Group<'_>], question: &crate::domain::QuestionId) -> 
             p: fisher_exact(r1[*c1], r1[*c2], r2[*c1], r2[*c2]),
         };
     }
-    QuestionTest::NotValid(format!(
-        "Some groups are too small for a valid test: the smallest expected count is {:.1}, under {MIN_EXPECTED}",
-        test.min_expected
-    ))
+    QuestionTest::NotValid {
+        why: format!(
+            "Some groups are too small for a valid test: the smallest expected count is {:.1}, under {MIN_EXPECTED}",
+            test.min_expected
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -512,7 +517,7 @@ mod tests {
             .find(|q| q.question == "safe-after-dark")
             .expect("the scale");
         assert!(
-            matches!(&scale.test, Some(QuestionTest::NotValid(why)) if why.contains("too small")),
+            matches!(&scale.test, Some(QuestionTest::NotValid { why }) if why.contains("too small")),
             "{:?}",
             scale.test
         );

@@ -25,6 +25,27 @@ pub struct Group {
     pub results: SurveyResults,
 }
 
+/// One wave of a comparison of waves: its name and its results.
+#[derive(Debug)]
+pub struct WaveView {
+    pub label: String,
+    /// The survey whose page this is.
+    pub is_current: bool,
+    pub results: SurveyResults,
+}
+
+/// The wave whose page this is, and the wave its changes are measured
+/// from: the latest wave before it, or when it is the oldest, the next.
+pub fn current_and_reference(waves: &[WaveView]) -> Option<(&WaveView, &WaveView)> {
+    let at = waves.iter().position(|w| w.is_current)?;
+    let reference = if at > 0 {
+        waves.get(at - 1)
+    } else {
+        waves.get(at + 1)
+    }?;
+    Some((&waves[at], reference))
+}
+
 /// Everything the results page shows.
 #[derive(Debug)]
 pub struct ResultsPage<'a> {
@@ -32,6 +53,10 @@ pub struct ResultsPage<'a> {
     pub query: &'a ResultsQuery,
     pub results: &'a SurveyResults,
     pub groups: &'a [Group],
+    /// With `wave=`: every wave, this one among them, oldest first.
+    pub waves: &'a [WaveView],
+    /// Other surveys that ask some of this one's questions: (slug, title).
+    pub wave_choices: &'a [(String, String)],
 }
 
 /// How a question's percentages are shown: demographics to one decimal
@@ -120,6 +145,18 @@ fn filter_form(p: &ResultsPage) -> Markup {
                             }
                         }
                     }
+                    @if !p.wave_choices.is_empty() {
+                        @let chosen = p.query.waves.first().map(ToString::to_string);
+                        div.filters__item {
+                            label.label for="wave" { "Compare with another wave" }
+                            select.select #wave name="wave" {
+                                option value="" selected[chosen.is_none()] { "No other wave" }
+                                @for (slug, title) in p.wave_choices {
+                                    option value=(slug) selected[chosen.as_deref() == Some(slug.as_str())] { (title) " (" (slug) ")" }
+                                }
+                            }
+                        }
+                    }
                     div.filters__item {
                         label.label for="compare" { "Compare side by side by" }
                         select.select id="compare" name="compare" {
@@ -137,7 +174,7 @@ fn filter_form(p: &ResultsPage) -> Markup {
                     }
                 }
                 button.button type="submit" { "Apply" }
-                @if !p.query.filters.is_empty() || p.query.compare.is_some() || p.query.weighted {
+                @if !p.query.filters.is_empty() || p.query.compare.is_some() || p.query.weighted || !p.query.waves.is_empty() {
                     " "
                     a.filters__clear href=(paths::results(p.survey.slug().as_str(), "")) { "Clear filters" }
                 }
@@ -150,8 +187,11 @@ fn filter_form(p: &ResultsPage) -> Markup {
 pub fn results_body(p: &ResultsPage) -> Markup {
     html! {
         (summary(p))
+        @if !p.waves.is_empty() {
+            (wave_changes(p))
+        }
         @if p.groups.is_empty() {
-            (block(p.survey, p.results, "all", &p.query.to_query_string()))
+            (block(p.survey, p.results, "all", &p.query.to_query_string(), p.waves))
         } @else {
             (differences(p))
             div.groups {
@@ -161,7 +201,7 @@ pub fn results_body(p: &ResultsPage) -> Markup {
                             (group.label) " "
                             span.caption-l { (group.results.completed) " responses" }
                         }
-                        (block(p.survey, &group.results, &format!("g{i}"), &group.query))
+                        (block(p.survey, &group.results, &format!("g{i}"), &group.query, &[]))
                     }
                 }
             }
@@ -197,7 +237,7 @@ fn differences(p: &ResultsPage) -> Markup {
     let untested: Vec<(String, String)> = page
         .iter()
         .filter_map(|q| match &q.test {
-            Some(QuestionTest::NotValid(why)) => Some((label(&q.question), why.clone())),
+            Some(QuestionTest::NotValid { why }) => Some((label(&q.question), why.clone())),
             _ => None,
         })
         .collect();
@@ -206,6 +246,7 @@ fn differences(p: &ResultsPage) -> Markup {
             h2.heading-m #differences { "Real differences between the groups" }
             p.body {
                 "Each answer's share is compared between each pair of groups (a two-proportion test) and each question's answers as a whole (a chi-square test, or Fisher's exact test for a small two-by-two table). The p-values are corrected for testing many at once (Holm), so a difference listed here is unlikely to be chance."
+                @if p.results.weighted.is_some() { " Weighted, each group's table is scaled to its effective base, so the tests allow for the precision the weights cost." }
             }
             @if sentences.is_empty() {
                 p.body { "No difference between the groups is larger than chance could easily give." }
@@ -323,8 +364,129 @@ fn summary(p: &ResultsPage) -> Markup {
     }
 }
 
+/// The real changes since the reference wave, in sentences to paste.
+fn wave_changes(p: &ResultsPage) -> Markup {
+    let Some((current, reference)) = current_and_reference(p.waves) else {
+        return html! {};
+    };
+    let all = crate::stats::waves::changes(&current.results, &reference.results);
+    let label = |id: &str| {
+        p.survey
+            .question(id)
+            .map_or(id.to_owned(), |q| q.short_label().to_owned())
+    };
+    let sentences: Vec<(String, f64)> = all
+        .iter()
+        .flat_map(|q| {
+            q.options.iter().filter_map(|c| {
+                Some((
+                    c.sentence(&label(&q.question), &current.label, &reference.label)?,
+                    c.p_holm?,
+                ))
+            })
+        })
+        .collect();
+    html! {
+        section.result.differences aria-labelledby="wave-changes" {
+            h2.heading-m #wave-changes { "Real changes since " (reference.label) }
+            p.body {
+                "Waves: " (p.waves.iter().map(|w| format!("{} ({} responses)", w.label, w.results.completed)).collect::<Vec<_>>().join(", ")) ". "
+                "Questions and answers are matched by id. Each change is in percentage points, with its 95% interval (Newcombe), and is tested with a two-proportion test, corrected for testing many at once (Holm)."
+                @if p.results.weighted.is_some() { " Weighted, each wave uses its effective base." }
+            }
+            @if sentences.is_empty() {
+                p.body { "No change since " (reference.label) " is larger than chance could easily give." }
+            } @else {
+                ul.list.list--bullet {
+                    @for (sentence, p) in &sentences {
+                        li {
+                            (sentence) " "
+                            span.secondary-text {
+                                @if *p < 0.0001 { "(corrected p < 0.0001)" } @else { "(corrected p = " (format!("{p:.4}")) ")" }
+                            }
+                            "."
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A question's trend chart across the waves and its table of changes.
+fn wave_section(
+    survey: &SurveyDefinition,
+    q: &QuestionResult,
+    key: &str,
+    waves: &[WaveView],
+) -> Markup {
+    let Some((current, reference)) = current_and_reference(waves) else {
+        return html! {};
+    };
+    let order: Vec<crate::stats::waves::Wave<'_>> = waves
+        .iter()
+        .map(|w| crate::stats::waves::Wave {
+            label: &w.label,
+            results: &w.results,
+        })
+        .collect();
+    let trend = crate::stats::waves::trend(&order, &q.id);
+    let Some(before) = reference.results.question(&q.id) else {
+        return html! { p.body.version-note { "Not asked in " (reference.label) "." } };
+    };
+    let changes = crate::stats::waves::changes(&current.results, &reference.results);
+    let change = changes.iter().find(|c| c.question == q.id.as_str());
+    let title = survey
+        .question(q.id.as_str())
+        .map_or(q.short_label.as_str(), |d| d.short_label());
+    html! {
+        @if let Some(t) = &trend {
+            (chart(crate::charts::trend::trend(t, &format!("{title}: across waves"), &format!("{key}-trend-{}", q.id))))
+        }
+        @if let Some(change) = change {
+            div.table-scroll tabindex="0" role="region" aria-label=(format!("{title}: change since {}, scrolls sideways on narrow screens", reference.label)) {
+                table.table.table--changes data-changes=(q.id) {
+                    caption { (title) ": change since " (reference.label) " " span.secondary-text { "(of " (before.answered) " then, " (q.answered) " now)" } }
+                    thead {
+                        tr {
+                            th scope="col" { "Answer" }
+                            th.numeric scope="col" { (reference.label) }
+                            th.numeric scope="col" { (current.label) }
+                            th.numeric scope="col" { "Change (points)" }
+                            th.numeric scope="col" { "95% interval" }
+                            th scope="col" { "Real change?" }
+                        }
+                    }
+                    tbody {
+                        @for c in &change.options {
+                            tr data-option=(c.option) {
+                                th scope="row" { (c.label) }
+                                td.numeric { (format!("{:.0}%", c.earlier)) }
+                                td.numeric { (format!("{:.0}%", c.current)) }
+                                td.numeric { (format!("{:+.0}", c.change)) }
+                                td.numeric { @match (c.ci_low, c.ci_high) { (Some(l), Some(h)) => { (format!("{l:.0} to {h:.0}")) } _ => { "\u{2013}" } } }
+                                td {
+                                    @if c.is_significant() { strong.tag { "Real change" } }
+                                    @else if c.p.is_none() { span.secondary-text { "Too few to test" } }
+                                    @else { "Within chance" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One set of results: per day, categories, every question, demographics.
-fn block(survey: &SurveyDefinition, r: &SurveyResults, key: &str, query: &str) -> Markup {
+fn block(
+    survey: &SurveyDefinition,
+    r: &SurveyResults,
+    key: &str,
+    query: &str,
+    waves: &[WaveView],
+) -> Markup {
     html! {
         section.result aria-labelledby=(format!("{key}-per-day")) {
             h2.heading-m id=(format!("{key}-per-day")) { "Responses per day" }
@@ -352,6 +514,9 @@ fn block(survey: &SurveyDefinition, r: &SurveyResults, key: &str, query: &str) -
         @for q in &r.questions {
             @if !is_demographic(survey, q) {
                 (question_section(survey, r, q, key, query))
+                @if !waves.is_empty() && !q.is_text() {
+                    (wave_section(survey, q, key, waves))
+                }
             }
         }
         (breakdown(survey, r, key, query))

@@ -21,6 +21,7 @@ use crate::export::{docx, png, summary};
 use crate::paths;
 use crate::report::Report;
 use crate::stats::SurveyResults;
+use crate::stats::waves::WaveChanges;
 
 /// Records the export: who, what, which survey and filters.
 async fn log(
@@ -176,15 +177,41 @@ pub async fn responses_long_csv(
     stream_responses(state, req, slug.into_inner(), who, true).await
 }
 
-/// The view asked for and its results, or the refusal of bad filters.
+/// The view asked for and its results, with the changes since the
+/// reference wave when it sets waves side by side; or the refusal of bad
+/// filters.
 async fn view_results(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     slug: &str,
-) -> Result<(CurrentSurvey, ResultsQuery, SurveyResults), AppError> {
+) -> Result<
+    (
+        CurrentSurvey,
+        ResultsQuery,
+        SurveyResults,
+        Option<WaveChanges>,
+    ),
+    AppError,
+> {
     let (survey, query) = requested_view(state, req, slug)?;
-    let results = results_of(state, &survey, &query).await?;
-    Ok((survey, query, results))
+    if query.waves.is_empty() {
+        let results = results_of(state, &survey, &query).await?;
+        return Ok((survey, query, results, None));
+    }
+    let view = ResultsQuery {
+        compare: None,
+        ..query.clone()
+    };
+    let (results, _, waves) = super::results::load(state, &survey, &view).await?;
+    let changes =
+        crate::views::results::current_and_reference(&waves).map(|(current, reference)| {
+            WaveChanges {
+                current: current.label.clone(),
+                since: reference.label.clone(),
+                changes: crate::stats::waves::changes(&current.results, &reference.results),
+            }
+        });
+    Ok((survey, query, results, changes))
 }
 
 /// The results of `survey` for the view `query`.
@@ -208,11 +235,12 @@ pub async fn summary_csv(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query, results) = view_results(&state, &req, &slug).await?;
+    let (survey, query, results, changes) = view_results(&state, &req, &slug).await?;
     let mut body = Vec::new();
     summary::write_summary_csv(
         &survey.definition,
         &results,
+        changes.as_ref(),
         &query.to_query_string(),
         &mut body,
     )
@@ -232,7 +260,7 @@ pub async fn summary_xlsx(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query, results) = view_results(&state, &req, &slug).await?;
+    let (survey, query, results, _) = view_results(&state, &req, &slug).await?;
     let body = summary::summary_xlsx(&survey.definition, &results, &query.to_query_string())
         .map_err(|e| {
             AppError::Unexpected(anyhow::anyhow!("the workbook could not be written: {e}"))
@@ -326,8 +354,11 @@ async fn report_for(
     slug: &str,
     scale: u32,
 ) -> Result<(ResultsQuery, Report, Option<Svg>, String), AppError> {
-    let (survey, query, results) = view_results(state, req, slug).await?;
-    let report = crate::report::build(&survey.definition, &results);
+    let (survey, query, results, changes) = view_results(state, req, slug).await?;
+    let mut report = crate::report::build(&survey.definition, &results);
+    if let Some(changes) = &changes {
+        report.add_changes(&survey.definition, changes);
+    }
     let pie = report
         .pie_question
         .as_deref()

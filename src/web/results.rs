@@ -18,7 +18,7 @@ use crate::domain::{Filter, ResultsQuery};
 use crate::error::{AppError, Refusal};
 use crate::stats::SurveyResults;
 use crate::stats::weighting::{WeightingNote, parse_targets};
-use crate::views::results::{Group, ResultsPage, results_body, results_page};
+use crate::views::results::{Group, ResultsPage, WaveView, results_body, results_page};
 
 /// Tells live streams that responses arrived: holds the newest response id
 /// seen, from this instance's own submissions at once and from a once-a-second
@@ -201,12 +201,59 @@ pub(crate) fn weighting_note(
     })
 }
 
-/// The results for the view, and for each group when comparing.
-async fn load(
+/// The other waves a view asks for, with the survey itself, oldest first
+/// (by opening date, then by when each was first published), or why one
+/// cannot be set beside it: no such survey, or a filter it cannot apply.
+pub(crate) fn waves_of(
+    state: &AppState,
+    survey: &CurrentSurvey,
+    query: &ResultsQuery,
+) -> Result<Vec<CurrentSurvey>, String> {
+    let mut all = vec![survey.clone()];
+    for slug in &query.waves {
+        let wave = state.survey(slug.as_str()).map_err(|_| {
+            format!("There is no survey \u{201c}{slug}\u{201d} to compare this one with")
+        })?;
+        for filter in &query.filters {
+            let fits = crate::domain::filters::split(&wave.definition, filter.question.as_str())
+                .is_ok_and(|split| split.option(filter.option.as_str()).is_some());
+            if !fits {
+                return Err(format!(
+                    "\u{201c}{slug}\u{201d} has no answer {:?} to {:?}, so the filter cannot apply to it; remove the filter to compare the waves",
+                    filter.option.as_str(),
+                    filter.question.as_str()
+                ));
+            }
+        }
+        if !wave
+            .definition
+            .questions()
+            .iter()
+            .any(|q| survey.definition.question(q.id().as_str()).is_some())
+        {
+            return Err(format!(
+                "\u{201c}{slug}\u{201d} asks none of this survey\u{2019}s questions (by id), so there is nothing to compare"
+            ));
+        }
+        all.push(wave);
+    }
+    all.sort_by_key(|w| (w.definition.opens(), w.id.0));
+    Ok(all)
+}
+
+/// The results for the view, for each group when comparing, and for each
+/// wave (the survey's own among them, oldest first) when comparing waves.
+pub(crate) async fn load(
     state: &web::Data<AppState>,
     survey: &CurrentSurvey,
     query: &ResultsQuery,
-) -> Result<(SurveyResults, Vec<Group>), AppError> {
+) -> Result<(SurveyResults, Vec<Group>, Vec<WaveView>), AppError> {
+    let waves = if query.waves.is_empty() {
+        Vec::new()
+    } else {
+        waves_of(state, survey, query)
+            .map_err(|message| bad_filters(survey.definition.slug().as_str(), &message))?
+    };
     let groups: Vec<(String, String, Vec<Filter>)> = match &query.compare {
         None => Vec::new(),
         Some(id) => crate::domain::filters::split(&survey.definition, id.as_str())
@@ -220,6 +267,7 @@ async fn load(
                             filters: filters.clone(),
                             compare: None,
                             weighted: query.weighted,
+                            waves: Vec::new(),
                         }
                         .to_query_string();
                         ((*label).to_owned(), selects, filters)
@@ -232,6 +280,20 @@ async fn load(
     let shared = state.clone();
     with_db(state, move |conn| {
         let all = load_results(conn, &shared, &current, &filters, weighted)?;
+        let waves = waves
+            .iter()
+            .map(|wave| {
+                Ok(WaveView {
+                    label: wave.definition.slug().to_string(),
+                    is_current: wave.id == current.id,
+                    results: if wave.id == current.id {
+                        all.clone()
+                    } else {
+                        load_results(conn, &shared, wave, &filters, weighted)?
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
         let groups = groups
             .into_iter()
             .map(|(label, query, filters)| {
@@ -242,7 +304,7 @@ async fn load(
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
-        Ok((all, groups))
+        Ok((all, groups, waves))
     })
     .await
 }
@@ -258,12 +320,33 @@ pub async fn show_results(
     let survey = state.survey(&slug)?;
     let pairs = query_pairs(&req).map_err(|message| bad_filters(&slug, &message))?;
     let query = parse_query(&survey, &pairs).map_err(|message| bad_filters(&slug, &message))?;
-    let (results, groups) = load(&state, &survey, &query).await?;
+    let (results, groups, waves) = load(&state, &survey, &query).await?;
+    let wave_choices: Vec<(String, String)> = state
+        .catalogue
+        .all()
+        .into_iter()
+        .filter(|other| other.id != survey.id)
+        .filter(|other| {
+            other
+                .definition
+                .questions()
+                .iter()
+                .any(|q| survey.definition.question(q.id().as_str()).is_some())
+        })
+        .map(|other| {
+            (
+                other.definition.slug().to_string(),
+                other.definition.title().to_owned(),
+            )
+        })
+        .collect();
     let page = ResultsPage {
         survey: &survey.definition,
         query: &query,
         results: &results,
         groups: &groups,
+        waves: &waves,
+        wave_choices: &wave_choices,
     };
     let partial = pairs.iter().any(|(k, v)| k == "partial" && v == "1");
     Ok(html(
@@ -289,9 +372,65 @@ struct ResultsJson<'a> {
     weighted: Option<crate::stats::WeightedBase>,
     #[serde(skip_serializing_if = "Option::is_none")]
     weighting: Option<&'a WeightingNote>,
+    /// With `wave=`: every wave's responses, oldest first, and the change of
+    /// each figure since the reference wave.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waves: Option<WavesJson>,
+    /// With `compare=`: the groups, every test, and each significant
+    /// difference in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<ComparisonJson>,
     questions: &'a [crate::stats::QuestionResult],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     channels: &'a [crate::stats::ChannelResult],
+}
+
+#[derive(Debug, Serialize)]
+struct ComparisonJson {
+    split: String,
+    groups: Vec<GroupJson>,
+    questions: Vec<crate::stats::difference::QuestionComparison>,
+    significant: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupJson {
+    label: String,
+    completed: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct WavesJson {
+    waves: Vec<WaveJson>,
+    /// The wave the changes are measured from.
+    since: String,
+    changes: Vec<crate::stats::waves::QuestionChange>,
+}
+
+#[derive(Debug, Serialize)]
+struct WaveJson {
+    survey: String,
+    completed: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weighted: Option<crate::stats::WeightedBase>,
+}
+
+impl WavesJson {
+    fn of(waves: &[WaveView]) -> Option<WavesJson> {
+        let (current, reference) = crate::views::results::current_and_reference(waves)?;
+        Some(WavesJson {
+            waves: waves
+                .iter()
+                .map(|w| WaveJson {
+                    survey: w.label.clone(),
+                    completed: w.results.completed,
+                    weighted: w.results.weighted,
+                })
+                .collect(),
+            since: reference.label.clone(),
+            changes: crate::stats::waves::changes(&current.results, &reference.results),
+        })
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -322,15 +461,35 @@ pub async fn results_json(
     let query = query_pairs(&req)
         .and_then(|pairs| parse_query(&survey, &pairs))
         .map_err(|message| Refusal::json(StatusCode::BAD_REQUEST, &message))?;
-    let (results, _) = load(
-        &state,
-        &survey,
-        &ResultsQuery {
-            compare: None,
-            ..query.clone()
-        },
-    )
-    .await?;
+    let (results, groups, waves) = load(&state, &survey, &query).await?;
+    let comparison = WavesJson::of(&waves);
+    let differences = query.compare.as_ref().map(|split| {
+        let tested: Vec<crate::stats::difference::Group<'_>> = groups
+            .iter()
+            .map(|g| crate::stats::difference::Group {
+                label: &g.label,
+                results: &g.results,
+            })
+            .collect();
+        let questions = crate::stats::difference::compare(&tested, split.as_str());
+        let sentences = questions
+            .iter()
+            .flat_map(|q| q.differences.iter())
+            .filter_map(|d| d.sentence(&tested))
+            .collect();
+        ComparisonJson {
+            split: split.to_string(),
+            groups: groups
+                .iter()
+                .map(|g| GroupJson {
+                    label: g.label.clone(),
+                    completed: g.results.completed,
+                })
+                .collect(),
+            questions,
+            significant: sentences,
+        }
+    });
     Ok(HttpResponse::Ok().json(ResultsJson {
         survey: survey.definition.slug().as_str(),
         title: survey.definition.title(),
@@ -348,6 +507,8 @@ pub async fn results_json(
         },
         weighted: results.weighted,
         weighting: results.weighting.as_ref(),
+        waves: comparison,
+        comparison: differences,
         questions: &results.questions,
         channels: &results.channels,
     }))

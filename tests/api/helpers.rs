@@ -261,6 +261,57 @@ impl TestApp {
             .version
     }
 
+    /// Publishes csp-2019's next wave as csp-2020 (opening 1 February 2020)
+    /// with the synthetic 2019 responses (seed 2020) and `extra` more, each
+    /// choosing the given options; waits until the app serves it.
+    pub async fn publish_2020_wave(&self, extra: usize, choices: &[(&str, &str)]) {
+        use civic_survey::domain::answers::AnswerRow;
+        use civic_survey::domain::{NextWave, OptionId, QuestionId, SurveyDefinition};
+        let def = SurveyDefinition::load_file(&self.surveys_dir.join("csp-2019.toml"))
+            .expect("csp-2019")
+            .next_wave(&NextWave {
+                slug: "csp-2020".to_owned(),
+                title: "Community safety survey 2020".to_owned(),
+                opens: chrono::NaiveDate::from_ymd_opt(2020, 2, 1),
+                closes: None,
+            })
+            .expect("the next wave");
+        let rows: Vec<AnswerRow> = choices
+            .iter()
+            .map(|(q, o)| AnswerRow {
+                question: QuestionId::parse(q).expect("id"),
+                option: OptionId::parse(o).expect("id"),
+                detail: None,
+            })
+            .collect();
+        self.with_conn(|c| {
+            let published = db::surveys::publish(c, &def).expect("published");
+            civic_survey::seed::seed_2019(
+                c,
+                published.survey,
+                published.version_id,
+                &def,
+                2020,
+                |_, _| {},
+            )
+            .expect("seeded");
+            let at = chrono::NaiveDate::from_ymd_opt(2020, 2, 10)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .expect("a time");
+            let batch: Vec<(Vec<AnswerRow>, chrono::NaiveDateTime)> =
+                (0..extra).map(|_| (rows.clone(), at)).collect();
+            db::bulk::insert_responses(c, published.survey, published.version_id, &batch)
+                .expect("more responses");
+        });
+        for _ in 0..100 {
+            if self.resident().get("/surveys/csp-2020").await.status == StatusCode::OK {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("csp-2020 was never served");
+    }
+
     /// Adds an officer straight to the database.
     pub fn add_officer(&self, email: &str, password: &str, role: &str) {
         use civic_survey::domain::officer::{Email, NewPassword, Role};

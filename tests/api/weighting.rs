@@ -128,7 +128,8 @@ on_both_backends! {
         let (_, _, csv) = analyst.get_bytes("/surveys/csp-2019/exports/summary.csv?weights=on").await;
         let csv = String::from_utf8(csv).expect("UTF-8");
         let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
-        assert_eq!(&header[11..16], ["Weighted count", "Weighted base", "Effective base", "Design effect", "Filters"]);
+        assert_eq!(&header[11..15], ["Weighted count", "Weighted base", "Effective base", "Design effect"]);
+        assert_eq!(header.last(), Some(&"Filters"));
         let dartford_row = csv.lines().find(|l| l.starts_with("borough,") && l.contains(",dartford,")).expect("dartford row");
         assert!(dartford_row.ends_with("weights=on"), "{dartford_row}");
         let (status, _, xlsx) = analyst.get_bytes("/surveys/csp-2019/exports/summary.xlsx?weights=on").await;

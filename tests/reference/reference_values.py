@@ -15,7 +15,8 @@ import scipy
 import statsmodels
 from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
+                                          proportions_ztest)
 
 # (count, base): the 2019 figures the strategy published, and edge cases.
 WILSON_CASES = [
@@ -59,6 +60,16 @@ TWO_PROPORTION_CASES = [
     (121, 420, 299, 420),
 ]
 
+# Change between waves, (x1, n1, x2, n2): this wave against an earlier one.
+NEWCOMBE_CASES = [
+    (52, 100, 38, 100),
+    (163, 407, 140, 380),
+    (24, 29, 13, 29),
+    (0, 50, 3, 60),
+    (10, 10, 7, 12),
+    (1, 342, 9, 299),
+]
+
 HOLM_CASES = [
     [0.01, 0.04, 0.03, 0.005],
     [0.2, 0.5, 0.001, 0.049, 0.3, 0.02],
@@ -91,6 +102,14 @@ def holm():
     return [{"raw": raw, "corrected": [float(c) for c in multipletests(raw, method="holm")[1]]} for raw in HOLM_CASES]
 
 
+def newcombe():
+    out = []
+    for x1, n1, x2, n2 in NEWCOMBE_CASES:
+        low, high = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff")
+        out.append({"x1": x1, "n1": n1, "x2": x2, "n2": n2, "low": float(low), "high": float(high)})
+    return out
+
+
 def wilson():
     out = []
     for count, base in WILSON_CASES:
@@ -108,4 +127,5 @@ if __name__ == "__main__":
         "fisher": fisher(),
         "two_proportions": two_proportions(),
         "holm": holm(),
+        "newcombe": newcombe(),
     }, indent=2))

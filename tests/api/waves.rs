@@ -1,0 +1,97 @@
+//! Waves side by side: csp-2020 (the next wave of csp-2019, question and
+//! option ids kept) against csp-2019, with the change in points, its
+//! interval and whether it is real, a trend chart per question, and the
+//! same in the JSON, the summary CSV and the report.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use civic_survey::stats::waves::newcombe;
+
+use crate::helpers::on_both_backends;
+
+const RESULTS: &str = "/surveys/csp-2020/results";
+const API: &str = "/api/surveys/csp-2020/results";
+
+/// 200 more 2020 respondents, each choosing ASB as the most important issue.
+const ASB: [(&str, &str); 5] = [
+    ("borough", "gravesham"),
+    ("most-important", "asb"),
+    ("asb-concerns", "fly-tipping"),
+    ("age", "45-54"),
+    ("gender", "female"),
+];
+
+fn number(v: &Value) -> f64 {
+    v.as_f64().expect("a number")
+}
+
+on_both_backends! {
+    async fn a_wave_against_the_last_shows_real_changes_and_trends(app) {
+        app.seed_2019();
+        app.publish_2020_wave(200, &ASB).await;
+        let analyst = app.signed_in("analyst").await;
+
+        let page = analyst.get(&format!("{RESULTS}?wave=csp-2019")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text("main"));
+        assert_eq!(page.attrs("select#wave option[selected]", "value"), ["csp-2019"]);
+        let changes = page.text("#wave-changes ~ ul");
+        assert!(changes.contains("Most important issue: ") || changes.contains("chose ASB in csp-2020"), "{changes}");
+        assert!(changes.contains("chose ASB in csp-2020 against 40% in csp-2019, up"), "{changes}");
+        let asb_row = page.texts("table[data-changes='most-important'] tr[data-option='asb'] td");
+        assert_eq!(asb_row.last().map(String::as_str), Some("Real change"), "{asb_row:?}");
+        assert!(page.body.contains("id=\"all-trend-most-important-title\""), "a trend chart");
+        assert!(page.text("main").contains("Waves: csp-2019 (420 responses), csp-2020 (620 responses)"));
+
+        // The JSON: both waves, the change and its interval.
+        let (status, json) = analyst.get_json(&format!("{API}?wave=csp-2019")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(json["waves"]["since"], "csp-2019");
+        assert_eq!(json["waves"]["waves"][0]["survey"], "csp-2019");
+        assert_eq!(json["waves"]["waves"][1]["completed"], 620);
+        let most = json["waves"]["changes"].as_array().expect("changes").iter().find(|q| q["question"] == "most-important").expect("most important");
+        let asb = most["options"].as_array().expect("options").iter().find(|o| o["option"] == "asb").expect("asb");
+        let (now, then) = (number(&asb["current"]), number(&asb["earlier"]));
+        assert!((then - 163.0 * 100.0 / 407.0).abs() < 1e-9, "{then}");
+        assert!((number(&asb["change"]) - (now - then)).abs() < 1e-9);
+        let answered_now = json["questions"].as_array().expect("questions").iter().find(|q| q["id"] == "most-important").expect("q")["answered"].as_f64().expect("answered");
+        let (low, high) = newcombe(now / 100.0, answered_now, then / 100.0, 407.0).expect("interval");
+        assert!((number(&asb["ci_low"]) - low * 100.0).abs() < 1e-9);
+        assert!((number(&asb["ci_high"]) - high * 100.0).abs() < 1e-9);
+        assert!(number(&asb["p_holm"]) < 0.001);
+
+        // The summary CSV and the report carry the changes.
+        let (_, _, csv) = analyst.get_bytes("/surveys/csp-2020/exports/summary.csv?wave=csp-2019").await;
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let headers = reader.headers().expect("headers").clone();
+        let column = |name: &str| headers.iter().position(|h| h == name).expect(name);
+        let row = reader.records().map(|r| r.expect("row")).find(|r| &r[0] == "most-important" && &r[4] == "asb").expect("the ASB row");
+        assert_eq!(&row[column("Since wave")], "csp-2019");
+        assert!((row[column("Change in points (exact)")].parse::<f64>().expect("a number") - (now - then)).abs() < 1e-3);
+        assert_eq!(&row[column("Filters")], "wave=csp-2019");
+        let report = analyst.get("/surveys/csp-2020/report?wave=csp-2019").await.text("main");
+        assert!(report.contains("Since csp-2019: ") && report.contains("Newcombe"), "{report}");
+
+        // The older wave's page measures against the newer.
+        let older = analyst.get("/surveys/csp-2019/results?wave=csp-2020").await;
+        assert_eq!(older.status, StatusCode::OK);
+        assert!(older.text("#wave-changes").contains("Real changes since csp-2020"));
+
+        // Filters apply to both waves.
+        let (_, filtered) = analyst.get_json(&format!("{API}?wave=csp-2019&f-borough=dartford")).await;
+        assert_eq!(filtered["waves"]["waves"][0]["completed"], 121);
+
+        // What cannot be compared says why.
+        for (query, says) in [
+            ("wave=csp-2018", "no survey"),
+            ("wave=csp-2020", "not with itself"),
+            ("wave=csp-2019&compare=borough", "one at a time"),
+            ("wave=Not%20a%20slug", "not the web address name"),
+        ] {
+            let refused = analyst.get(&format!("{RESULTS}?{query}")).await;
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{query}");
+            assert!(refused.text("main").contains(says), "{query}: {}", refused.text("main"));
+        }
+    }
+}
