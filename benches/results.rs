@@ -96,7 +96,7 @@ fn weighting_rows(
     let csv = include_str!("../tests/api/fixtures/targets-2019.csv");
     let targets = parse_targets(&survey.definition, csv).expect("targets");
     let started = Instant::now();
-    let (ids, cells) =
+    let (weighed, cells) =
         civic_survey::db::weighting::positions(conn, survey.id, &targets).expect("positions");
     let read = started.elapsed();
     let shares = targets.shares();
@@ -121,7 +121,7 @@ fn weighting_rows(
         officer,
         csv,
         DEFAULT_CAP,
-        &ids,
+        &weighed,
         &raking,
     )
     .expect("save");
@@ -136,11 +136,11 @@ fn weighting_rows(
     let check = weighted_results(conn, survey, &[]).expect("results");
     assert_eq!(
         check.completed as usize,
-        ids.len(),
+        weighed.ids.len(),
         "every response weighted"
     );
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let n = ids.len();
+    let n = weighed.ids.len();
     vec![
         format!(
             "| {name} | {n} responses: reading their answers to the 3 weighting questions | {:.1} ms | |",

@@ -79,6 +79,10 @@ impl Report {
             " Changes since {} are in percentage points, matched by question and answer, with 95% intervals (Newcombe) and two-proportion tests corrected for testing many at once (Holm).",
             changes.since
         ));
+        if let Some(why) = &changes.unweighted_because {
+            self.method.push(' ');
+            self.method.push_str(why);
+        }
     }
 }
 

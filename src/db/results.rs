@@ -132,43 +132,38 @@ fn count_weighted(
         Option<f64>,
     );
     let chosen: Vec<Row> = chosen_query.load(conn)?;
-    let weighted_ids = response_weights::table
+    // Responses per day and the weight totals, from the weights alone
+    // (each carries its response's day).
+    let mut day_query = response_weights::table
         .filter(response_weights::survey_id.eq(survey.0))
-        .select(response_weights::response_id);
-    let mut day_query = responses::table
-        .filter(responses::survey_id.eq(survey.0))
-        .filter(responses::id.eq_any(weighted_ids))
-        .group_by(responses::submitted_on)
-        .select((responses::submitted_on, diesel::dsl::count_star()))
-        .order_by(responses::submitted_on)
-        .into_boxed();
-    let mut totals_query = response_weights::table
-        .filter(response_weights::survey_id.eq(survey.0))
+        .group_by(response_weights::submitted_on)
         .select((
+            response_weights::submitted_on,
+            diesel::dsl::count_star(),
             sql::<Nullable<Double>>("SUM(response_weights.weight)"),
             sql::<Nullable<Double>>("SUM(response_weights.weight * response_weights.weight)"),
         ))
+        .order_by(response_weights::submitted_on)
         .into_boxed();
     for filter in filters {
-        day_query = day_query.filter(responses_choosing!(responses::id, survey, filter));
-        totals_query = totals_query.filter(responses_choosing!(
+        day_query = day_query.filter(responses_choosing!(
             response_weights::response_id,
             survey,
             filter
         ));
     }
-    let per_day: Vec<(NaiveDate, i64)> = day_query.load(conn)?;
-    let (sum, sum_sq): (Option<f64>, Option<f64>) = totals_query.first(conn)?;
+    type Day = (NaiveDate, i64, Option<f64>, Option<f64>);
+    let days: Vec<Day> = day_query.load(conn)?;
     let mut weighted = WeightedCounts {
         responses: WeightSums {
-            sum: sum.unwrap_or(0.0),
-            sum_sq: sum_sq.unwrap_or(0.0),
+            sum: days.iter().filter_map(|d| d.2).sum(),
+            sum_sq: days.iter().filter_map(|d| d.3).sum(),
         },
         ..WeightedCounts::default()
     };
-    let per_day: Vec<(NaiveDate, u64)> = per_day
+    let per_day: Vec<(NaiveDate, u64)> = days
         .into_iter()
-        .map(|(d, n)| (d, n.unsigned_abs()))
+        .map(|(d, n, _, _)| (d, n.unsigned_abs()))
         .collect();
     let mut counts = Counts {
         completed: per_day.iter().map(|(_, n)| n).sum(),

@@ -196,6 +196,7 @@ diesel::table! {
         response_id -> BigInt,
         survey_id -> BigInt,
         weight -> Double,
+        submitted_on -> Date,
     }
 }
 

@@ -73,6 +73,13 @@ pub fn responses_since(
 /// Each response's position in each margin (see [`positions`]).
 pub type Cells = Vec<Vec<Option<usize>>>;
 
+/// The responses weighed: their ids (ascending) and UTC days.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Weighed {
+    pub ids: Vec<i64>,
+    pub days: Vec<chrono::NaiveDate>,
+}
+
 /// Every complete response of the survey (by id, ascending) with its
 /// position in each of the targets' margins: the option it chose among the
 /// targeted ones, or none (not answered, or an option with no target).
@@ -80,12 +87,13 @@ pub fn positions(
     conn: &mut AnyConnection,
     survey: SurveyId,
     targets: &Targets,
-) -> Result<(Vec<i64>, Cells), DbError> {
-    let ids: Vec<i64> = responses::table
+) -> Result<(Weighed, Cells), DbError> {
+    let rows: Vec<(i64, chrono::NaiveDate)> = responses::table
         .filter(responses::survey_id.eq(survey.0))
         .order_by(responses::id)
-        .select(responses::id)
+        .select((responses::id, responses::submitted_on))
         .load(conn)?;
+    let (ids, days): (Vec<i64>, Vec<chrono::NaiveDate>) = rows.into_iter().unzip();
     let mut positions = vec![vec![None; targets.margins.len()]; ids.len()];
     for (m, margin) in targets.margins.iter().enumerate() {
         let index: HashMap<&str, usize> = margin
@@ -105,7 +113,7 @@ pub fn positions(
             }
         }
     }
-    Ok((ids, positions))
+    Ok((Weighed { ids, days }, positions))
 }
 
 #[derive(Insertable)]
@@ -114,10 +122,11 @@ struct NewWeight {
     response_id: i64,
     survey_id: i64,
     weight: f64,
+    submitted_on: chrono::NaiveDate,
 }
 
-/// Rows per multi-row INSERT (3 columns each).
-const ROWS_PER_INSERT: usize = 10_000;
+/// Rows per multi-row INSERT (4 columns each).
+const ROWS_PER_INSERT: usize = 8_000;
 
 /// Replaces the survey's targets and weights with a new computation, in one
 /// transaction, and records who did it in the survey audit.
@@ -129,9 +138,10 @@ pub fn save(
     by: OfficerId,
     targets_csv: &str,
     cap: f64,
-    ids: &[i64],
+    weighed: &Weighed,
     raking: &Raking,
 ) -> Result<(), DbError> {
+    let ids = &weighed.ids;
     let at = now();
     let min = raking.weights.iter().copied().fold(f64::INFINITY, f64::min);
     let max = raking.weights.iter().copied().fold(0.0, f64::max);
@@ -142,11 +152,13 @@ pub fn save(
             .execute(conn)?;
         let rows: Vec<NewWeight> = ids
             .iter()
+            .zip(&weighed.days)
             .zip(&raking.weights)
-            .map(|(&response_id, &weight)| NewWeight {
+            .map(|((&response_id, &submitted_on), &weight)| NewWeight {
                 response_id,
                 survey_id: survey.0,
                 weight,
+                submitted_on,
             })
             .collect();
         for chunk in rows.chunks(ROWS_PER_INSERT) {

@@ -84,6 +84,8 @@ pub struct WaveChanges {
     pub current: String,
     pub since: String,
     pub changes: Vec<QuestionChange>,
+    /// Why a weighted view compared the waves unweighted, if it did.
+    pub unweighted_because: Option<String>,
 }
 
 /// One question's changes since the earlier wave.

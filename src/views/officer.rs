@@ -244,6 +244,7 @@ pub fn dashboard_page(
                                         span.visually-hidden { ": " (s.title) }
                                     }
                                 } @else if drafting.is_none() {
+                                    br;
                                     form.inline-form method="post" action=(paths::next_version(&s.slug)) {
                                         (csrf_field(&who.csrf))
                                         button.link-button type="submit" {

@@ -32,6 +32,9 @@ pub struct WaveView {
     /// The survey whose page this is.
     pub is_current: bool,
     pub results: SurveyResults,
+    /// Why a weighted view compares the waves unweighted (a wave has no
+    /// weights).
+    pub unweighted_because: Option<String>,
 }
 
 /// The wave whose page this is, and the wave its changes are measured
@@ -392,7 +395,9 @@ fn wave_changes(p: &ResultsPage) -> Markup {
             p.body {
                 "Waves: " (p.waves.iter().map(|w| format!("{} ({} responses)", w.label, w.results.completed)).collect::<Vec<_>>().join(", ")) ". "
                 "Questions and answers are matched by id. Each change is in percentage points, with its 95% interval (Newcombe), and is tested with a two-proportion test, corrected for testing many at once (Holm)."
-                @if p.results.weighted.is_some() { " Weighted, each wave uses its effective base." }
+                @if let Some(why) = p.waves.iter().find_map(|w| w.unweighted_because.as_ref()) {
+                    " " strong { (why) }
+                } @else if p.results.weighted.is_some() { " Weighted, each wave uses its effective base." }
             }
             @if sentences.is_empty() {
                 p.body { "No change since " (reference.label) " is larger than chance could easily give." }

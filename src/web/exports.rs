@@ -209,6 +209,7 @@ async fn view_results(
                 current: current.label.clone(),
                 since: reference.label.clone(),
                 changes: crate::stats::waves::changes(&current.results, &reference.results),
+                unweighted_because: current.unweighted_because.clone(),
             }
         });
     Ok((survey, query, results, changes))

@@ -280,7 +280,10 @@ pub(crate) async fn load(
     let shared = state.clone();
     with_db(state, move |conn| {
         let all = load_results(conn, &shared, &current, &filters, weighted)?;
-        let waves = waves
+        let load_wave = |conn: &mut db::AnyConnection, wave: &CurrentSurvey, weighted: bool| {
+            load_results(conn, &shared, wave, &filters, weighted)
+        };
+        let mut views = waves
             .iter()
             .map(|wave| {
                 Ok(WaveView {
@@ -289,11 +292,25 @@ pub(crate) async fn load(
                     results: if wave.id == current.id {
                         all.clone()
                     } else {
-                        load_results(conn, &shared, wave, &filters, weighted)?
+                        load_wave(conn, wave, weighted)?
                     },
+                    unweighted_because: None,
                 })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
+        // Weighted figures set beside unweighted ones would show the
+        // weighting as change: waves compare weighted only when all are.
+        if weighted && let Some(bare) = views.iter().find(|v| v.results.weighting.is_none()) {
+            let why = format!(
+                "{} has no weights, so the waves are compared unweighted.",
+                bare.label
+            );
+            for (view, wave) in views.iter_mut().zip(&waves) {
+                view.results = load_wave(conn, wave, false)?;
+                view.unweighted_because = Some(why.clone());
+            }
+        }
+        let waves = views;
         let groups = groups
             .into_iter()
             .map(|(label, query, filters)| {
@@ -405,6 +422,8 @@ struct WavesJson {
     /// The wave the changes are measured from.
     since: String,
     changes: Vec<crate::stats::waves::QuestionChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unweighted_because: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -429,6 +448,7 @@ impl WavesJson {
                 .collect(),
             since: reference.label.clone(),
             changes: crate::stats::waves::changes(&current.results, &reference.results),
+            unweighted_because: current.unweighted_because.clone(),
         })
     }
 }

@@ -12,6 +12,7 @@ use super::form::{read_form, read_upload};
 use super::results::load_results;
 use super::{AppState, html, redirect, with_db};
 use crate::catalogue::CurrentSurvey;
+use crate::db::weighting::Weighed;
 use crate::db::{self, AnyConnection, DbError};
 use crate::error::AppError;
 use crate::stats::weighting::{self, RakeError, Raking, Targets, parse_targets, rake};
@@ -45,7 +46,7 @@ fn rake_problem(targets: &Targets, e: &RakeError) -> String {
 
 /// What a computation gives: the responses weighted (by id) and their
 /// weights, or the problems that stopped it.
-type Computed = Result<(Vec<i64>, Raking), Vec<String>>;
+type Computed = Result<(Weighed, Raking), Vec<String>>;
 
 /// Reads the targets, the responses' answers to the weighting questions,
 /// and rakes.
@@ -59,9 +60,9 @@ fn compute(
         Ok(t) => t,
         Err(problems) => return Ok(Err(problems.iter().map(ToString::to_string).collect())),
     };
-    let (ids, positions) = db::weighting::positions(conn, survey.id, &targets)?;
+    let (weighed, positions) = db::weighting::positions(conn, survey.id, &targets)?;
     Ok(match rake(&targets.shares(), &positions, cap) {
-        Ok(raking) => Ok((ids, raking)),
+        Ok(raking) => Ok((weighed, raking)),
         Err(e) => Err(vec![rake_problem(&targets, &e)]),
     })
 }
@@ -150,8 +151,8 @@ async fn compute_and_save(
     );
     let outcome = with_db(state, move |c| {
         Ok(match compute(c, &current, &csv, cap)? {
-            Ok((ids, raking)) => {
-                db::weighting::save(c, current.id, &slug, officer, &csv, cap, &ids, &raking)?;
+            Ok((weighed, raking)) => {
+                db::weighting::save(c, current.id, &slug, officer, &csv, cap, &weighed, &raking)?;
                 Ok(raking)
             }
             Err(problems) => Err(problems),

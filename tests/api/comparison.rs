@@ -35,6 +35,26 @@ on_both_backends! {
         let significant = comparison["significant"].as_array().expect("sentences");
         let marked = questions.iter().flat_map(|q| q["differences"].as_array().expect("differences").iter()).filter(|d| d["p_holm"].as_f64().is_some_and(|p| p < 0.05)).count();
         assert_eq!(significant.len(), marked);
+        // Shown with `cargo test --test api comparison -- --nocapture`.
+        for q in questions {
+            eprintln!(
+                "{}: {} p = {} (Holm {}) {}",
+                q["question"].as_str().expect("id"),
+                q["test"]["test"],
+                q["test"]["p"],
+                q["p_holm"],
+                q["test"]["why"].as_str().unwrap_or("")
+            );
+        }
+        let smallest = questions
+            .iter()
+            .flat_map(|q| q["differences"].as_array().expect("differences").iter())
+            .filter_map(|d| Some((d["p_holm"].as_f64()?, d)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((p, d)) = smallest {
+            eprintln!("smallest corrected pairwise p: {p} ({} {} against {})", d["label"], d["shares"][0], d["shares"][1]);
+        }
+        eprintln!("significant: {significant:?}");
         let (_, plain) = officer.get_json(API).await;
         assert!(plain.get("comparison").is_none());
     }

@@ -78,6 +78,20 @@ on_both_backends! {
         assert_eq!(older.status, StatusCode::OK);
         assert!(older.text("#wave-changes").contains("Real changes since csp-2020"));
 
+        // Weighted beside unweighted would show the weighting as change:
+        // with one wave unweighted, the waves compare unweighted.
+        let admin = app.signed_in("admin").await;
+        let stored = admin
+            .upload("/admin/surveys/csp-2020/weighting", &[("cap", "5")], "targets", "t.csv", crate::weighting::TARGETS.as_bytes())
+            .await;
+        assert_eq!(stored.status, StatusCode::SEE_OTHER, "{}", stored.text(".error-summary"));
+        let (_, mixed) = analyst.get_json(&format!("{API}?wave=csp-2019&weights=on")).await;
+        assert_eq!(mixed["waves"]["unweighted_because"], "csp-2019 has no weights, so the waves are compared unweighted.");
+        assert_eq!(mixed["waves"]["changes"], json["waves"]["changes"]);
+        assert!(mixed["weighting"].is_object(), "the page's own figures stay weighted");
+        let page = analyst.get(&format!("{RESULTS}?wave=csp-2019&weights=on")).await;
+        assert!(page.text("#wave-changes ~ p").contains("compared unweighted") || page.text(".differences").contains("compared unweighted"));
+
         // Filters apply to both waves.
         let (_, filtered) = analyst.get_json(&format!("{API}?wave=csp-2019&f-borough=dartford")).await;
         assert_eq!(filtered["waves"]["waves"][0]["completed"], 121);

@@ -99,6 +99,27 @@ on_both_backends! {
         assert!(weighted["weighting"]["converged"].as_bool().expect("converged"));
         assert!(number(&weighted["weighted"]["design_effect"]) > 1.0);
 
+        // The headline table, weighted beside unweighted (shown with
+        // `cargo test --test api weighting -- --nocapture`).
+        let (_, unweighted_json) = analyst.get_json(API).await;
+        let plain_most = question(&unweighted_json, "most-important");
+        eprintln!(
+            "Most important issue, targets-2019.csv (cap 5; design effect {design_effect:.2}, effective base {effective:.0} of 407):"
+        );
+        eprintln!("| issue | count | unweighted % | weighted % | weighted 95% interval |");
+        for o in most["options"].as_array().expect("options") {
+            let id = o["id"].as_str().expect("id");
+            eprintln!(
+                "| {} | {} | {:.1} | {:.1} | {:.1}–{:.1} |",
+                o["label"].as_str().expect("label"),
+                o["count"],
+                number(&option(plain_most, id)["percent"]),
+                number(&o["percent"]),
+                number(&o["ci_low"]),
+                number(&o["ci_high"])
+            );
+        }
+
         // Unweighted, nothing changed.
         let (_, plain) = analyst.get_json(API).await;
         let plain_asb = option(question(&plain, "most-important"), "asb");

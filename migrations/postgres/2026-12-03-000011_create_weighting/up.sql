@@ -22,6 +22,9 @@ CREATE TABLE weighting_schemes (
 CREATE TABLE response_weights (
     response_id BIGINT PRIMARY KEY NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
     survey_id BIGINT NOT NULL REFERENCES surveys (id),
-    weight DOUBLE PRECISION NOT NULL
+    weight DOUBLE PRECISION NOT NULL,
+    -- The response's UTC day, copied so a weighted view's responses per day
+    -- and its weight totals come from this table alone.
+    submitted_on DATE NOT NULL
 );
-CREATE INDEX response_weights_by_survey ON response_weights (survey_id);
+CREATE INDEX response_weights_by_survey ON response_weights (survey_id, submitted_on);
