@@ -194,6 +194,7 @@ fn export_csv(conn: &mut AnyConnection, survey: &CurrentSurvey) -> (f64, u64, u6
             naming: Naming::Labels,
             bom: false,
             long: false,
+            weighted: false,
         },
         |after| {
             civic_survey::db::exports::page_of_responses(
@@ -202,6 +203,7 @@ fn export_csv(conn: &mut AnyConnection, survey: &CurrentSurvey) -> (f64, u64, u6
                 &[],
                 after,
                 civic_survey::export::raw_csv::PAGE,
+                false,
             )
         },
         std::io::sink(),
@@ -224,6 +226,7 @@ fn read_pages(conn: &mut AnyConnection, survey: &CurrentSurvey) -> f64 {
             &[],
             after,
             civic_survey::export::raw_csv::PAGE,
+            false,
         )
         .expect("page");
         let Some(last) = page.last() else { break };

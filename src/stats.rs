@@ -110,6 +110,10 @@ pub struct OptionResult {
     /// choose it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_offered_in: Vec<VersionGap>,
+    /// In a comparison: the other groups whose share of this answer really
+    /// differs from this group's (Holm-corrected, see [`difference::compare`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub differs_from: Vec<String>,
 }
 
 /// A version of the survey that did not ask a question or offer an option,
@@ -369,6 +373,7 @@ fn question_result(question: &Question, counts: &Counts) -> QuestionResult {
                     rounded: rounded[i],
                     rounded_tenths: tenths[i],
                     not_offered_in: Vec::new(),
+                    differs_from: Vec::new(),
                 }
             })
             .collect(),

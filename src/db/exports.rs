@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{answers, export_log, officers, responses};
+use super::schema::{answers, export_log, officers, response_weights, responses};
 use super::{AnyConnection, DbError, now, responses_choosing, write};
 use crate::domain::audit::ExportEntry;
 use crate::domain::{Filter, OfficerId, ResponseRow, SurveyId};
@@ -20,6 +20,7 @@ pub fn page_of_responses(
     filters: &[Filter],
     after: i64,
     limit: i64,
+    weighted: bool,
 ) -> Result<Vec<ResponseRow>, DbError> {
     let mut query = responses::table
         .filter(responses::survey_id.eq(survey.0))
@@ -44,6 +45,16 @@ pub fn page_of_responses(
             answers::detail,
         ))
         .load(conn)?;
+    let mut weights: HashMap<i64, f64> = if weighted {
+        response_weights::table
+            .filter(response_weights::response_id.between(first.0, last.0))
+            .select((response_weights::response_id, response_weights::weight))
+            .load::<(i64, f64)>(conn)?
+            .into_iter()
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut by_response: HashMap<i64, Vec<(String, String, Option<String>)>> = HashMap::new();
     for (response, question, option, detail) in rows {
         by_response
@@ -57,6 +68,7 @@ pub fn page_of_responses(
             id,
             submitted_at,
             answers: by_response.remove(&id).unwrap_or_default(),
+            weight: weights.remove(&id),
         })
         .collect())
 }

@@ -347,12 +347,14 @@ impl DraftAnswers {
 
 /// One complete response as stored, with its chosen options: what the raw
 /// exports write.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResponseRow {
     pub id: i64,
     pub submitted_at: chrono::NaiveDateTime,
     /// (question, option, "please specify" text), in no particular order.
     pub answers: Vec<(String, String, Option<String>)>,
+    /// Its weight, when a weighted export asks and it has one.
+    pub weight: Option<f64>,
 }
 
 /// One answer to a text question, as officers read it.

@@ -20,6 +20,8 @@ pub enum Column {
     Submitted,
     /// The distribution channel whose link the response came through.
     Channel,
+    /// The response's weight (a weighted export).
+    Weight,
     Single {
         question: String,
     },
@@ -36,11 +38,15 @@ pub enum Column {
     },
 }
 
-/// Every column, in survey order.
-pub fn columns(definition: &SurveyDefinition) -> Vec<Column> {
+/// Every column, in survey order (with the weight after the submission
+/// time and channel in a weighted export).
+pub fn columns(definition: &SurveyDefinition, weighted: bool) -> Vec<Column> {
     let mut columns = vec![Column::Response, Column::Submitted];
     if !definition.channels().is_empty() {
         columns.push(Column::Channel);
+    }
+    if weighted {
+        columns.push(Column::Weight);
     }
     for q in definition.questions() {
         let question = q.id().to_string();
@@ -89,6 +95,8 @@ pub fn header(def: &SurveyDefinition, column: &Column, naming: Naming) -> String
         (Column::Submitted, Naming::Ids) => "submitted_at".to_owned(),
         (Column::Channel, Naming::Labels) => "Channel".to_owned(),
         (Column::Channel, Naming::Ids) => CHANNEL_QUESTION.to_owned(),
+        (Column::Weight, Naming::Labels) => "Weight".to_owned(),
+        (Column::Weight, Naming::Ids) => "weight".to_owned(),
         (Column::Single { question } | Column::Text { question }, Naming::Labels) => def
             .question(question)
             .map_or(question.clone(), |q| q.short_label().to_owned()),
@@ -115,6 +123,8 @@ pub fn cell(def: &SurveyDefinition, column: &Column, row: &ResponseRow, naming: 
     match column {
         Column::Response => row.id.to_string(),
         Column::Submitted => row.submitted_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        // Empty for a response that arrived after the weights were computed.
+        Column::Weight => row.weight.map(|w| format!("{w:.6}")).unwrap_or_default(),
         Column::Channel => row
             .answers
             .iter()

@@ -21,6 +21,8 @@ pub struct RawOptions {
     /// One row per chosen option (response, question, option) instead of
     /// one row per response.
     pub long: bool,
+    /// A weight column after the submission time (wide only).
+    pub weighted: bool,
 }
 
 /// Why an export stopped.
@@ -54,7 +56,7 @@ where
         out.write_all(BOM)?;
     }
     let mut writer = csv::Writer::from_writer(out);
-    let columns = columns(definition);
+    let columns = columns(definition, options.weighted && !options.long);
     if options.long {
         let headers = match options.naming {
             Naming::Labels => [

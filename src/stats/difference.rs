@@ -314,6 +314,29 @@ pub fn compare(groups: &[Group<'_>], split: &str) -> Vec<QuestionComparison> {
     questions
 }
 
+/// Each significant difference of a compared page, as marks for the group
+/// tables: (group, question, option, the other group's label), both ways.
+pub fn marks(
+    page: &[QuestionComparison],
+    groups: &[Group<'_>],
+) -> Vec<(usize, String, String, String)> {
+    let mut marks = Vec::new();
+    for q in page {
+        for d in q.differences.iter().filter(|d| d.is_significant()) {
+            let (a, b) = d.groups;
+            for (this, other) in [(a, b), (b, a)] {
+                marks.push((
+                    this,
+                    q.question.clone(),
+                    d.option.clone(),
+                    groups[other].label.to_owned(),
+                ));
+            }
+        }
+    }
+    marks
+}
+
 /// The whole-table test of a one-choice question across the groups.
 fn question_test(groups: &[Group<'_>], question: &crate::domain::QuestionId) -> QuestionTest {
     let table: Vec<Vec<u64>> = groups

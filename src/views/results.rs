@@ -788,6 +788,10 @@ fn option_table(q: &QuestionResult, demographic: bool, caption: &str) -> Markup 
                                 br;
                                 span.secondary-text.version-note { (not_offered_note(&o.not_offered_in)) }
                             }
+                            @if !o.differs_from.is_empty() {
+                                br;
+                                strong.tag.tag--difference { "Really differs from " (o.differs_from.join(", ")) }
+                            }
                         }
                         td.numeric { (o.count) }
                         td.numeric.percent { (shown(demographic, o)) }

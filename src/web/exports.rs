@@ -95,6 +95,13 @@ async fn stream_responses(
     long: bool,
 ) -> Result<HttpResponse, AppError> {
     let (survey, query) = requested_view(&state, &req, &slug)?;
+    // A weight column only when asked for and the survey has weights.
+    let weighted = query.weighted && {
+        let id = survey.id;
+        with_db(&state, move |c| db::weighting::scheme(c, id))
+            .await?
+            .is_some()
+    };
     let options = RawOptions {
         naming: if flag(&req, "ids") {
             Naming::Ids
@@ -103,6 +110,7 @@ async fn stream_responses(
         },
         bom: flag(&req, "bom"),
         long,
+        weighted,
     };
     let kind = if long {
         "responses-long.csv"
@@ -131,6 +139,7 @@ async fn stream_responses(
                             &query.filters,
                             after,
                             PAGE,
+                            weighted,
                         )
                     },
                     &mut writer,

@@ -241,6 +241,34 @@ pub(crate) fn waves_of(
     Ok(all)
 }
 
+/// Marks each answer of each group whose share really differs from another
+/// group's, for the group tables.
+fn mark_differences(groups: &mut [Group], split: Option<&str>) {
+    let Some(split) = split else { return };
+    let marks = {
+        let tested: Vec<crate::stats::difference::Group<'_>> = groups
+            .iter()
+            .map(|g| crate::stats::difference::Group {
+                label: &g.label,
+                results: &g.results,
+            })
+            .collect();
+        let page = crate::stats::difference::compare(&tested, split);
+        crate::stats::difference::marks(&page, &tested)
+    };
+    for (group, question, option, other) in marks {
+        if let Some(o) = groups[group]
+            .results
+            .questions
+            .iter_mut()
+            .find(|q| q.id.as_str() == question)
+            .and_then(|q| q.options.iter_mut().find(|o| o.id.as_str() == option))
+        {
+            o.differs_from.push(other);
+        }
+    }
+}
+
 /// The results for the view, for each group when comparing, and for each
 /// wave (the survey's own among them, oldest first) when comparing waves.
 pub(crate) async fn load(
@@ -277,6 +305,7 @@ pub(crate) async fn load(
             .unwrap_or_default(),
     };
     let (current, filters, weighted) = (survey.clone(), query.filters.clone(), query.weighted);
+    let split = query.compare.as_ref().map(ToString::to_string);
     let shared = state.clone();
     with_db(state, move |conn| {
         let all = load_results(conn, &shared, &current, &filters, weighted)?;
@@ -320,7 +349,9 @@ pub(crate) async fn load(
                     results: load_results(conn, &shared, &current, &filters, weighted)?,
                 })
             })
-            .collect::<Result<Vec<_>, DbError>>()?;
+            .collect::<Result<Vec<Group>, DbError>>()?;
+        let mut groups = groups;
+        mark_differences(&mut groups, split.as_deref());
         Ok((all, groups, waves))
     })
     .await

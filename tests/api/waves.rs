@@ -73,6 +73,19 @@ on_both_backends! {
         let report = analyst.get("/surveys/csp-2020/report?wave=csp-2019").await.text("main");
         assert!(report.contains("Since csp-2019: ") && report.contains("Newcombe"), "{report}");
 
+        // Within csp-2020, the added Gravesham respondents make a real
+        // difference between the boroughs: marked in the group tables, and
+        // put in words in the JSON.
+        let compared = analyst.get("/surveys/csp-2020/results?compare=borough").await;
+        let marks = compared.texts("section.group table[data-question='most-important'] tr[data-option='asb'] .tag--difference");
+        assert_eq!(marks, ["Really differs from Gravesham", "Really differs from Dartford"]);
+        let (_, by_borough) = analyst.get_json("/api/surveys/csp-2020/results?compare=borough").await;
+        let sentences = by_borough["comparison"]["significant"].as_array().expect("sentences");
+        assert!(
+            sentences.iter().any(|s| s.as_str().is_some_and(|s| s.starts_with("More Gravesham respondents than Dartford respondents chose ASB"))),
+            "{sentences:?}"
+        );
+
         // The older wave's page measures against the newer.
         let older = analyst.get("/surveys/csp-2019/results?wave=csp-2020").await;
         assert_eq!(older.status, StatusCode::OK);

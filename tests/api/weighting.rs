@@ -153,6 +153,16 @@ on_both_backends! {
         assert_eq!(header.last(), Some(&"Filters"));
         let dartford_row = csv.lines().find(|l| l.starts_with("borough,") && l.contains(",dartford,")).expect("dartford row");
         assert!(dartford_row.ends_with("weights=on"), "{dartford_row}");
+        // The raw responses, weighted: a weight for each response.
+        let (_, _, raw) = analyst.get_bytes("/surveys/csp-2019/exports/responses.csv?weights=on&ids=1").await;
+        let raw = String::from_utf8(raw).expect("UTF-8");
+        let mut reader = csv::Reader::from_reader(raw.as_bytes());
+        let weight_at = reader.headers().expect("headers").iter().position(|h| h == "weight").expect("a weight column");
+        let weights: Vec<f64> = reader.records().map(|r| r.expect("row")[weight_at].parse().expect("a weight")).collect();
+        assert_eq!(weights.len(), 420);
+        assert!((weights.iter().sum::<f64>() - 420.0).abs() < 1e-3, "weights average 1");
+        let (_, _, plain_raw) = analyst.get_bytes("/surveys/csp-2019/exports/responses.csv?ids=1").await;
+        assert!(!String::from_utf8(plain_raw).expect("UTF-8").lines().next().expect("header").contains("weight"));
         let (status, _, xlsx) = analyst.get_bytes("/surveys/csp-2019/exports/summary.xlsx?weights=on").await;
         assert_eq!(status, StatusCode::OK);
         assert!(!xlsx.is_empty());
