@@ -49,6 +49,7 @@ pub fn trend(t: &Trend, title: &str, id: &str) -> Result<Svg, ChartError> {
             .disable_x_mesh()
             .x_labels(0)
             .y_desc("%")
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .label_style(("sans-serif", 14).into_font().color(&BLACK))
             .draw()?;
         for (i, wave) in t.waves.iter().enumerate() {

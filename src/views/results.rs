@@ -468,8 +468,8 @@ fn wave_section(
                                 th scope="row" { (c.label) }
                                 td.numeric { (format!("{:.0}%", c.earlier)) }
                                 td.numeric { (format!("{:.0}%", c.current)) }
-                                td.numeric { (format!("{:+.0}", c.change)) }
-                                td.numeric { @match (c.ci_low, c.ci_high) { (Some(l), Some(h)) => { (format!("{l:.0} to {h:.0}")) } _ => { "\u{2013}" } } }
+                                td.numeric { (format!("{:+.1}", c.change)) }
+                                td.numeric { @match (c.ci_low, c.ci_high) { (Some(l), Some(h)) => { (format!("{l:+.1} to {h:+.1}")) } _ => { "\u{2013}" } } }
                                 td {
                                     @if c.is_significant() { strong.tag { "Real change" } }
                                     @else if c.p.is_none() { span.secondary-text { "Too few to test" } }
