@@ -47,6 +47,32 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds the comparison of groups: each real difference in a sentence,
+    /// or that none is larger than chance, and how they were tested.
+    pub fn add_differences(
+        &mut self,
+        groups: &[crate::stats::difference::Group<'_>],
+        page: &[crate::stats::difference::QuestionComparison],
+    ) {
+        let names: Vec<String> = groups.iter().map(|g| g.label.to_owned()).collect();
+        let sentences: Vec<String> = page
+            .iter()
+            .flat_map(|q| q.differences.iter())
+            .filter_map(|d| d.sentence(groups))
+            .collect();
+        self.paragraphs.push(if sentences.is_empty() {
+            format!(
+                "Between {}: no difference is larger than chance could easily give.",
+                and_list(&names)
+            )
+        } else {
+            format!("Between {}: {}.", and_list(&names), sentences.join("; "))
+        });
+        self.method.push_str(
+            " Differences between groups are tested answer by answer (a two-proportion test) and question by question (chi-square, or Fisher's exact test for a small two-by-two table), corrected for testing many at once (Holm).",
+        );
+    }
+
     /// Adds the changes since an earlier wave: each real one in a sentence,
     /// or that none is larger than chance, and how they were tested.
     pub fn add_changes(
@@ -95,8 +121,10 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-fn two_places(part: u64, whole: u64) -> String {
-    format!("{:.2}%", crate::stats::percent(part, whole))
+/// A share to two places, from its unrounded percentage (of the weighted
+/// base, in a weighted view).
+fn two_places(o: &OptionResult) -> String {
+    format!("{:.2}%", o.percent)
 }
 
 fn top_three(q: &QuestionResult) -> Vec<&OptionResult> {
@@ -153,14 +181,7 @@ pub fn build(definition: &SurveyDefinition, results: &SurveyResults) -> Report {
             .ranked()
             .iter()
             .filter(|o| o.count > 0)
-            .map(|o| {
-                format!(
-                    "{} ({}) {}",
-                    o.count,
-                    two_places(o.count, first.answered),
-                    o.label
-                )
-            })
+            .map(|o| format!("{} ({}) {}", o.count, two_places(o), o.label))
             .collect();
         if !parts.is_empty() {
             total.push_str(&format!(" – {}", and_list(&parts)));
@@ -179,7 +200,7 @@ pub fn build(definition: &SurveyDefinition, results: &SurveyResults) -> Report {
                 c.answered,
                 top.label,
                 top.count,
-                two_places(top.count, c.answered)
+                two_places(top)
             ));
         }
         paragraphs.push(
@@ -260,8 +281,13 @@ pub fn build(definition: &SurveyDefinition, results: &SurveyResults) -> Report {
         .as_ref()
         .map(|note| format!(" {}", note.method()))
         .unwrap_or_default();
+    let of = if results.weighting.is_some() {
+        "the weighted respondents to its question (counts are of people)"
+    } else {
+        "the respondents to its question"
+    };
     let method = format!(
-        "Method: each percentage is of the respondents to its question. A 95% confidence interval (Wilson score) gives the range the figure for everyone the survey speaks for very likely lies in.{example}{small}{weighting}"
+        "Method: each percentage is of {of}. A 95% confidence interval (Wilson score) gives the range the figure for everyone the survey speaks for very likely lies in.{example}{small}{weighting}"
     );
 
     Report {

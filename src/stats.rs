@@ -224,10 +224,12 @@ impl QuestionResult {
         }
     }
 
-    /// Options by count, largest first (ties keep the survey's order).
+    /// Options by share, largest first (ties keep the survey's order).
     pub fn ranked(&self) -> Vec<&OptionResult> {
         let mut ranked: Vec<&OptionResult> = self.options.iter().collect();
-        ranked.sort_by_key(|o| std::cmp::Reverse(o.count));
+        // By share (the weighted one in a weighted view; unweighted, the
+        // same order as the counts), ties in the survey's order.
+        ranked.sort_by(|a, b| b.percent.total_cmp(&a.percent));
         ranked
     }
 

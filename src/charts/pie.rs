@@ -48,7 +48,7 @@ pub fn pie_at(
             .iter()
             .enumerate()
             .filter(|(_, o)| o.count > 0)
-            .map(|(i, o)| (i, o.count as f64, Shown::Whole(o.rounded).to_string()))
+            .map(|(i, o)| (i, o.percent, Shown::Whole(o.rounded).to_string()))
             .collect();
         let center = (190 * scale_i, 210 * scale_i);
         let radius = 125.0 * scale_f;

@@ -37,7 +37,7 @@ pub fn load_view(
     } else {
         count_results(conn, survey, filters)?
     };
-    counts.completed_all = if filters.is_empty() {
+    counts.completed_all = if filters.is_empty() && !weighted {
         counts.completed
     } else {
         super::responses::count_completed(conn, survey)?.unsigned_abs()

@@ -62,12 +62,17 @@ pub fn responses_since(
     conn: &mut AnyConnection,
     survey: SurveyId,
     last: i64,
+    filters: &[crate::domain::Filter],
 ) -> Result<i64, DbError> {
-    Ok(responses::table
+    let mut query = responses::table
         .filter(responses::survey_id.eq(survey.0))
         .filter(responses::id.gt(last))
         .count()
-        .get_result(conn)?)
+        .into_boxed();
+    for filter in filters {
+        query = query.filter(super::responses_choosing!(responses::id, survey, filter));
+    }
+    Ok(query.get_result(conn)?)
 }
 
 /// Each response's position in each margin (see [`positions`]).

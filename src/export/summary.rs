@@ -10,15 +10,36 @@ use super::neutralise;
 use crate::domain::SurveyDefinition;
 use crate::stats::QuestionResult;
 use crate::stats::SurveyResults;
+use crate::stats::difference::{QuestionComparison, QuestionTest};
 use crate::stats::waves::WaveChanges;
 
-/// A row of the 15 columns before the changes, then empty change columns
-/// and the filters.
-fn padded(first: [String; 15], filters: &str) -> impl Iterator<Item = String> {
+/// A row of the 15 columns before the changes, then empty change columns,
+/// the group, no difference, and the filters.
+fn padded(first: [String; 15], group: &str, filters: &str) -> impl Iterator<Item = String> {
     first
         .into_iter()
-        .chain(std::iter::repeat_n(String::new(), 6))
-        .chain([filters.to_owned()])
+        .chain(std::iter::repeat_n(String::new(), 7))
+        .chain([group.to_owned(), String::new(), filters.to_owned()])
+}
+
+/// A compared group, as the summary CSV writes it after the whole view:
+/// its name, the filters that select it, and its results (each answer
+/// marked with the groups it really differs from).
+#[derive(Debug, Clone, Copy)]
+pub struct Compared<'a> {
+    pub label: &'a str,
+    pub filters: &'a str,
+    pub results: &'a SurveyResults,
+}
+
+/// What the workbook sets beside the figures: the tests of difference
+/// between the compared groups (named in order), and the changes since an
+/// earlier wave.
+#[derive(Debug, Clone, Copy)]
+pub struct Beside<'a> {
+    pub groups: &'a [&'a str],
+    pub differences: &'a [QuestionComparison],
+    pub changes: Option<&'a WaveChanges>,
 }
 
 /// A percentage to four places, or empty when there is none.
@@ -28,10 +49,13 @@ fn exact(value: Option<f64>) -> String {
 
 /// The summary tables as CSV: one row per option of every question, with
 /// the question's denominator, the count, the percentage as the page shows
-/// it and the exact percentage.
+/// it and the exact percentage, its interval, its weighting and its change
+/// since an earlier wave; then, for a comparison, the same rows for each
+/// group, each answer naming the groups it really differs from.
 pub fn write_summary_csv<W: Write>(
     definition: &SurveyDefinition,
     results: &SurveyResults,
+    groups: &[Compared<'_>],
     changes: Option<&WaveChanges>,
     filters: &str,
     out: W,
@@ -55,22 +79,56 @@ pub fn write_summary_csv<W: Write>(
         "Design effect",
         "Since wave",
         "Percent then (exact)",
+        "Percent now, as compared (exact)",
         "Change in points (exact)",
         "Change 95% interval low",
         "Change 95% interval high",
         "Change p-value (Holm)",
+        "Group",
+        "Really differs from",
         "Filters",
     ])?;
-    let change_of = |q: &QuestionResult, option: &str| -> [String; 6] {
+    write_section(&mut writer, definition, results, changes, filters, "All")?;
+    for group in groups {
+        write_section(
+            &mut writer,
+            definition,
+            group.results,
+            None,
+            group.filters,
+            group.label,
+        )?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// The rows of one set of results: the whole view's, or one group's.
+fn write_section<W: Write>(
+    writer: &mut csv::Writer<W>,
+    definition: &SurveyDefinition,
+    results: &SurveyResults,
+    changes: Option<&WaveChanges>,
+    filters: &str,
+    group: &str,
+) -> Result<(), csv::Error> {
+    let change_of = |q: &QuestionResult, option: &str| -> [String; 7] {
         let found = changes.and_then(|c| {
             let question = c.changes.iter().find(|x| x.question == q.id.as_str())?;
             let o = question.options.iter().find(|o| o.option == option)?;
-            Some((c.since.clone(), o))
+            // A weighted view beside an unweighted wave compares unweighted:
+            // "now" is then not this row's (weighted) percent.
+            let since = match &c.unweighted_because {
+                Some(_) => format!("{} (compared unweighted)", c.since),
+                None => c.since.clone(),
+            };
+            Some((since, o))
         });
         match found {
             Some((since, o)) => [
                 since,
                 format!("{:.4}", o.earlier),
+                format!("{:.4}", o.current),
                 format!("{:.4}", o.change),
                 exact(o.ci_low),
                 exact(o.ci_high),
@@ -118,7 +176,11 @@ pub fn write_summary_csv<W: Write>(
                 ]
                 .into_iter()
                 .chain(change_of(q, o.id.as_str()))
-                .chain([filters.to_owned()]),
+                .chain([
+                    group.to_owned(),
+                    o.differs_from.join("; "),
+                    filters.to_owned(),
+                ]),
             )?;
         }
         // A scale's score, over those who gave a rating.
@@ -142,6 +204,7 @@ pub fn write_summary_csv<W: Write>(
                     effective.clone(),
                     effect.clone(),
                 ],
+                group,
                 filters,
             ))?;
             let mean = |places: usize| {
@@ -168,6 +231,7 @@ pub fn write_summary_csv<W: Write>(
                     effective.clone(),
                     effect.clone(),
                 ],
+                group,
                 filters,
             ))?;
         }
@@ -192,10 +256,10 @@ pub fn write_summary_csv<W: Write>(
                 String::new(),
                 String::new(),
             ],
+            group,
             filters,
         ))?;
     }
-    writer.flush()?;
     Ok(())
 }
 
@@ -221,6 +285,128 @@ fn sheet_name(wanted: &str, taken: &mut Vec<String>) -> String {
     }
     taken.push(name.clone());
     name
+}
+
+/// Every pairwise test of the compared groups, and each question's test.
+fn differences_sheet(
+    sheet: &mut Worksheet,
+    definition: &SurveyDefinition,
+    beside: &Beside<'_>,
+    f: &Formats,
+    taken: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    sheet.set_name(sheet_name("Differences", taken))?;
+    let label = |id: &str| {
+        definition
+            .question(id)
+            .map_or(id.to_owned(), |q| q.short_label().to_owned())
+    };
+    let heads = [
+        "Question",
+        "Answer",
+        "Group",
+        "%",
+        "Other group",
+        "%",
+        "p",
+        "p (Holm)",
+        "Real difference",
+        "Question test",
+        "Question p (Holm)",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &f.bold)?;
+    }
+    let mut row = 1u32;
+    for q in beside.differences {
+        let test = match &q.test {
+            Some(QuestionTest::ChiSquare(t)) => {
+                format!("chi-square {:.2}, {} df", t.statistic, t.df)
+            }
+            Some(QuestionTest::Fisher { .. }) => "Fisher's exact test".to_owned(),
+            Some(QuestionTest::NotValid { why }) => format!("no valid test: {why}"),
+            None => "answers tested one by one (several allowed)".to_owned(),
+        };
+        for d in &q.differences {
+            let name = |i: usize| beside.groups.get(i).copied().unwrap_or("");
+            sheet.write_string(row, 0, label(&q.question))?;
+            sheet.write_string(row, 1, &d.label)?;
+            sheet.write_string(row, 2, name(d.groups.0))?;
+            sheet.write_number_with_format(row, 3, d.shares.0 / 100.0, &f.tenths)?;
+            sheet.write_string(row, 4, name(d.groups.1))?;
+            sheet.write_number_with_format(row, 5, d.shares.1 / 100.0, &f.tenths)?;
+            if let Some(p) = d.p {
+                sheet.write_number(row, 6, p)?;
+            }
+            if let Some(p) = d.p_holm {
+                sheet.write_number(row, 7, p)?;
+            }
+            sheet.write_string(row, 8, if d.is_significant() { "yes" } else { "no" })?;
+            sheet.write_string(row, 9, &test)?;
+            if let Some(p) = q.p_holm {
+                sheet.write_number(row, 10, p)?;
+            }
+            row += 1;
+        }
+    }
+    sheet.set_column_width(0, 24)?;
+    sheet.set_column_width(1, 30)?;
+    sheet.set_column_width(9, 40)?;
+    Ok(())
+}
+
+/// Each answer's change since the earlier wave.
+fn changes_sheet(
+    sheet: &mut Worksheet,
+    definition: &SurveyDefinition,
+    changes: &WaveChanges,
+    f: &Formats,
+    taken: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    sheet.set_name(sheet_name(&format!("Since {}", changes.since), taken))?;
+    let heads = [
+        "Question",
+        "Answer",
+        changes.since.as_str(),
+        changes.current.as_str(),
+        "Change (points)",
+        "95% interval from",
+        "95% interval to",
+        "p (Holm)",
+        "Real change",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &f.bold)?;
+    }
+    let mut row = 1u32;
+    if let Some(why) = &changes.unweighted_because {
+        sheet.write_string(row, 0, why)?;
+        row += 1;
+    }
+    for q in &changes.changes {
+        let label = definition
+            .question(&q.question)
+            .map_or(q.question.clone(), |d| d.short_label().to_owned());
+        for o in &q.options {
+            sheet.write_string(row, 0, &label)?;
+            sheet.write_string(row, 1, &o.label)?;
+            sheet.write_number_with_format(row, 2, o.earlier / 100.0, &f.tenths)?;
+            sheet.write_number_with_format(row, 3, o.current / 100.0, &f.tenths)?;
+            sheet.write_number(row, 4, (o.change * 10.0).round() / 10.0)?;
+            if let (Some(low), Some(high)) = (o.ci_low, o.ci_high) {
+                sheet.write_number(row, 5, (low * 10.0).round() / 10.0)?;
+                sheet.write_number(row, 6, (high * 10.0).round() / 10.0)?;
+            }
+            if let Some(p) = o.p_holm {
+                sheet.write_number(row, 7, p)?;
+            }
+            sheet.write_string(row, 8, if o.is_significant() { "yes" } else { "no" })?;
+            row += 1;
+        }
+    }
+    sheet.set_column_width(0, 24)?;
+    sheet.set_column_width(1, 30)?;
+    Ok(())
 }
 
 struct Formats {
@@ -308,6 +494,7 @@ pub fn summary_xlsx(
     definition: &SurveyDefinition,
     results: &SurveyResults,
     filters: &str,
+    beside: &Beside<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats {
         bold: Format::new().set_bold(),
@@ -454,6 +641,24 @@ pub fn summary_xlsx(
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&q.short_label, &mut taken))?;
         question_sheet(sheet, q, is_demographic(definition, q), &formats)?;
+    }
+    if !beside.differences.is_empty() {
+        differences_sheet(
+            workbook.add_worksheet(),
+            definition,
+            beside,
+            &formats,
+            &mut taken,
+        )?;
+    }
+    if let Some(changes) = beside.changes {
+        changes_sheet(
+            workbook.add_worksheet(),
+            definition,
+            changes,
+            &formats,
+            &mut taken,
+        )?;
     }
     workbook.save_to_buffer()
 }

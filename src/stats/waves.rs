@@ -58,7 +58,11 @@ impl OptionChange {
     /// The change in words an officer can paste, if it is significant.
     pub fn sentence(&self, question: &str, current: &str, earlier: &str) -> Option<String> {
         let p = self.p_holm.filter(|p| *p < ALPHA)?;
-        let direction = if self.change >= 0.0 { "up" } else { "down" };
+        let direction = if self.change >= 0.0 {
+            "higher"
+        } else {
+            "lower"
+        };
         let odds = if p < 0.001 {
             "less than 1 time in 1,000"
         } else if p < 0.01 {
@@ -67,7 +71,7 @@ impl OptionChange {
             "less than 1 time in 20"
         };
         Some(format!(
-            "{question}: {:.0}% chose {} in {current} against {:.0}% in {earlier}, {direction} {:.0} points (95% interval {:.0} to {:.0}); a change this large would arise by chance {odds}",
+            "{question}: {:.1}% chose {} in {current} against {:.1}% in {earlier}, {:.1} points {direction} (95% interval {:+.1} to {:+.1}); a change this large would arise by chance {odds}",
             self.current,
             self.label,
             self.earlier,
@@ -186,10 +190,15 @@ pub struct Trend {
     pub series: Vec<(String, Vec<Option<f64>>)>,
 }
 
-/// The trend of `question` across `waves` (oldest first), or none when
-/// fewer than two of them asked it.
-pub fn trend(waves: &[Wave<'_>], question: &crate::domain::QuestionId) -> Option<Trend> {
-    let current = waves.last()?.results.question(question)?;
+/// The trend of `question` across `waves` (oldest first), with the answers
+/// of `current` (the page's own wave), or none when fewer than two of them
+/// asked it.
+pub fn trend(
+    waves: &[Wave<'_>],
+    current: usize,
+    question: &crate::domain::QuestionId,
+) -> Option<Trend> {
+    let current = waves.get(current)?.results.question(question)?;
     let asked = waves
         .iter()
         .filter(|w| w.results.question(question).is_some_and(|q| q.answered > 0))
@@ -250,7 +259,7 @@ mod tests {
         let sentence = very
             .sentence("Safe after dark", "2021", "2020")
             .expect("significant");
-        assert!(sentence.starts_with("Safe after dark: 45% chose Very safe in 2021 against 20% in 2020, up 25 points (95% interval 12 to 37)"), "{sentence}");
+        assert!(sentence.starts_with("Safe after dark: 45.0% chose Very safe in 2021 against 20.0% in 2020, 25.0 points higher (95% interval +12.1 to +36.8)"), "{sentence}");
         let unmoved = &scale.options[1];
         assert!(!unmoved.is_significant());
         assert_eq!(unmoved.sentence("Safe", "2021", "2020"), None);
@@ -274,9 +283,9 @@ mod tests {
                 results: &b,
             },
         ];
-        let t = trend(&waves, &q).expect("two waves");
+        let t = trend(&waves, 1, &q).expect("two waves");
         assert_eq!(t.waves, ["2019", "2020"]);
         assert_eq!(t.series[0].1, vec![Some(20.0), Some(50.0)]);
-        assert_eq!(trend(&waves[..1], &q), None);
+        assert_eq!(trend(&waves[..1], 0, &q), None);
     }
 }

@@ -262,6 +262,14 @@ pub fn parse_targets(
         let raw = record[header.len() - 1].replace(',', "");
         let count = match raw.parse::<f64>() {
             Ok(n) if n.is_finite() && n >= 0.0 => n,
+            Ok(n) if !n.is_finite() => {
+                problems.push(problem(
+                    Some(row),
+                    count_column,
+                    format!("\u{201c}{raw}\u{201d} is not a number of people"),
+                ));
+                continue;
+            }
             Ok(_) => {
                 problems.push(problem(
                     Some(row),
@@ -304,6 +312,13 @@ pub fn parse_targets(
     }
     if !problems.is_empty() {
         return Err(problems);
+    }
+    if !total.is_finite() {
+        return Err(vec![problem(
+            None,
+            None,
+            "The counts are too large to add up: give them in people, or as percentages".to_owned(),
+        )]);
     }
     if total <= 0.0 {
         return Err(vec![problem(
@@ -721,6 +736,16 @@ mod tests {
         let zero =
             parse_targets(&csp(), "borough,count\ndartford,0\ngravesham,0\n").expect_err("zero");
         assert!(zero[0].message.contains("add up to 0"));
+        let nan = parse_targets(&csp(), "borough,count\ndartford,NaN\ngravesham,inf\n")
+            .expect_err("not numbers");
+        assert!(
+            nan.iter()
+                .all(|p| p.message.ends_with("is not a number of people")),
+            "{nan:?}"
+        );
+        let huge = parse_targets(&csp(), "borough,count\ndartford,1e308\ngravesham,1e308\n")
+            .expect_err("too large");
+        assert!(huge[0].message.contains("too large"));
         let no_count = parse_targets(&csp(), "borough,people\ndartford,1\n").expect_err("no count");
         assert!(no_count[0].message.contains("last column"));
         let repeat =

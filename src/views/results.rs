@@ -152,7 +152,8 @@ fn filter_form(p: &ResultsPage) -> Markup {
                         @let chosen = p.query.waves.first().map(ToString::to_string);
                         div.filters__item {
                             label.label for="wave" { "Compare with another wave" }
-                            select.select #wave name="wave" {
+                            div.hint #wave-hint { "Not together with a side-by-side comparison" }
+                            select.select #wave name="wave" aria-describedby="wave-hint" {
                                 option value="" selected[chosen.is_none()] { "No other wave" }
                                 @for (slug, title) in p.wave_choices {
                                     option value=(slug) selected[chosen.as_deref() == Some(slug.as_str())] { (title) " (" (slug) ")" }
@@ -169,6 +170,9 @@ fn filter_form(p: &ResultsPage) -> Markup {
                             }
                         }
                     }
+                }
+                @for extra in p.query.waves.iter().skip(1) {
+                    input type="hidden" name="wave" value=(extra);
                 }
                 @if p.results.weights_available {
                     div.choice.filters__weights {
@@ -435,7 +439,8 @@ fn wave_section(
             results: &w.results,
         })
         .collect();
-    let trend = crate::stats::waves::trend(&order, &q.id);
+    let at = waves.iter().position(|w| w.is_current).unwrap_or(0);
+    let trend = crate::stats::waves::trend(&order, at, &q.id);
     let Some(before) = reference.results.question(&q.id) else {
         return html! { p.body.version-note { "Not asked in " (reference.label) "." } };
     };

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::auth::{AdminPage, OfficerPage, SignedIn};
 use super::results::{load_results, query_pairs, requested_view};
-use super::{AppState, html, with_db};
+use super::{AppState, bad_filters, html, with_db};
 use crate::catalogue::CurrentSurvey;
 use crate::charts::Svg;
 use crate::db::{self, exports};
@@ -95,6 +95,13 @@ async fn stream_responses(
     long: bool,
 ) -> Result<HttpResponse, AppError> {
     let (survey, query) = requested_view(&state, &req, &slug)?;
+    if long && query.weighted {
+        return Err(bad_filters(
+            &slug,
+            "Weights come with the export of one row per response (responses.csv?weights=on), which has a weight column; the export of one row per answer has none",
+        )
+        .into());
+    }
     // A weight column only when asked for and the survey has weights.
     let weighted = query.weighted && {
         let id = survey.id;
@@ -186,32 +193,67 @@ pub async fn responses_long_csv(
     stream_responses(state, req, slug.into_inner(), who, true).await
 }
 
-/// The view asked for and its results, with the changes since the
-/// reference wave when it sets waves side by side; or the refusal of bad
-/// filters.
+/// A view asked for, as the exports and the report need it: its results,
+/// the compared groups (with `compare=`, each answer marked where it really
+/// differs) and the changes since the reference wave (with `wave=`).
+struct View {
+    survey: CurrentSurvey,
+    query: ResultsQuery,
+    results: SurveyResults,
+    groups: Vec<crate::views::results::Group>,
+    changes: Option<WaveChanges>,
+}
+
+impl View {
+    /// The compared groups as the summary exports take them.
+    fn compared(&self) -> Vec<summary::Compared<'_>> {
+        self.groups
+            .iter()
+            .map(|g| summary::Compared {
+                label: &g.label,
+                filters: &g.query,
+                results: &g.results,
+            })
+            .collect()
+    }
+
+    /// Every test of difference across the groups; empty without `compare=`.
+    fn differences(&self) -> Vec<crate::stats::difference::QuestionComparison> {
+        let Some(split) = &self.query.compare else {
+            return Vec::new();
+        };
+        crate::stats::difference::compare(&self.tested(), split.as_str())
+    }
+
+    fn tested(&self) -> Vec<crate::stats::difference::Group<'_>> {
+        self.groups
+            .iter()
+            .map(|g| crate::stats::difference::Group {
+                label: &g.label,
+                results: &g.results,
+            })
+            .collect()
+    }
+}
+
+/// The view asked for and its results, or the refusal of bad filters.
 async fn view_results(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     slug: &str,
-) -> Result<
-    (
-        CurrentSurvey,
-        ResultsQuery,
-        SurveyResults,
-        Option<WaveChanges>,
-    ),
-    AppError,
-> {
+) -> Result<View, AppError> {
     let (survey, query) = requested_view(state, req, slug)?;
-    if query.waves.is_empty() {
+    if query.waves.is_empty() && query.compare.is_none() {
         let results = results_of(state, &survey, &query).await?;
-        return Ok((survey, query, results, None));
+        return Ok(View {
+            survey,
+            query,
+            results,
+            groups: Vec::new(),
+            changes: None,
+        });
     }
-    let view = ResultsQuery {
-        compare: None,
-        ..query.clone()
-    };
-    let (results, _, waves) = super::results::load(state, &survey, &view).await?;
+    let (results, groups, waves) = super::results::load(state, &survey, &query).await?;
     let changes =
         crate::views::results::current_and_reference(&waves).map(|(current, reference)| {
             WaveChanges {
@@ -221,7 +263,13 @@ async fn view_results(
                 unweighted_because: current.unweighted_because.clone(),
             }
         });
-    Ok((survey, query, results, changes))
+    Ok(View {
+        survey,
+        query,
+        results,
+        groups,
+        changes,
+    })
 }
 
 /// The results of `survey` for the view `query`.
@@ -245,17 +293,19 @@ pub async fn summary_csv(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query, results, changes) = view_results(&state, &req, &slug).await?;
+    let view = view_results(&state, &req, &slug).await?;
+    let query = &view.query;
     let mut body = Vec::new();
     summary::write_summary_csv(
-        &survey.definition,
-        &results,
-        changes.as_ref(),
+        &view.survey.definition,
+        &view.results,
+        &view.compared(),
+        view.changes.as_ref(),
         &query.to_query_string(),
         &mut body,
     )
     .map_err(|e| AppError::Unexpected(e.into()))?;
-    log(&state, &who, &slug, "summary.csv", &query).await?;
+    log(&state, &who, &slug, "summary.csv", query).await?;
     Ok(attachment(
         "text/csv; charset=utf-8",
         &format!("{slug}-summary.csv"),
@@ -270,12 +320,21 @@ pub async fn summary_xlsx(
     slug: web::Path<String>,
     OfficerPage(who): OfficerPage,
 ) -> Result<HttpResponse, AppError> {
-    let (survey, query, results, _) = view_results(&state, &req, &slug).await?;
-    let body = summary::summary_xlsx(&survey.definition, &results, &query.to_query_string())
-        .map_err(|e| {
-            AppError::Unexpected(anyhow::anyhow!("the workbook could not be written: {e}"))
-        })?;
-    log(&state, &who, &slug, "summary.xlsx", &query).await?;
+    let view = view_results(&state, &req, &slug).await?;
+    let differences = view.differences();
+    let labels: Vec<&str> = view.groups.iter().map(|g| g.label.as_str()).collect();
+    let body = summary::summary_xlsx(
+        &view.survey.definition,
+        &view.results,
+        &view.query.to_query_string(),
+        &summary::Beside {
+            groups: &labels,
+            differences: &differences,
+            changes: view.changes.as_ref(),
+        },
+    )
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("the workbook could not be written: {e}")))?;
+    log(&state, &who, &slug, "summary.xlsx", &view.query).await?;
     Ok(attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("{slug}-summary.xlsx"),
@@ -364,11 +423,22 @@ async fn report_for(
     slug: &str,
     scale: u32,
 ) -> Result<(ResultsQuery, Report, Option<Svg>, String), AppError> {
-    let (survey, query, results, changes) = view_results(state, req, slug).await?;
-    let mut report = crate::report::build(&survey.definition, &results);
-    if let Some(changes) = &changes {
-        report.add_changes(&survey.definition, changes);
+    let view = view_results(state, req, slug).await?;
+    let mut report = crate::report::build(&view.survey.definition, &view.results);
+    if let Some(changes) = &view.changes {
+        report.add_changes(&view.survey.definition, changes);
     }
+    if let Some(split) = &view.query.compare {
+        let tested = view.tested();
+        let page = crate::stats::difference::compare(&tested, split.as_str());
+        report.add_differences(&tested, &page);
+    }
+    let View {
+        survey,
+        query,
+        results,
+        ..
+    } = view;
     let pie = report
         .pie_question
         .as_deref()

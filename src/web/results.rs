@@ -113,7 +113,7 @@ pub(crate) fn load_results(
     let mut results = SurveyResults::from_counts(&survey.definition, counts);
     results.weights_available = scheme.is_some();
     if let (true, Some(scheme)) = (use_weights, &scheme) {
-        results.weighting = Some(weighting_note(conn, survey, scheme)?);
+        results.weighting = Some(weighting_note(conn, survey, scheme, filters)?);
     }
     results.mark_small_bases(state.small_base);
     let catalogue = &state.catalogue;
@@ -150,8 +150,9 @@ pub(crate) fn weighting_note(
     conn: &mut db::AnyConnection,
     survey: &CurrentSurvey,
     scheme: &db::weighting::Scheme,
+    filters: &[Filter],
 ) -> Result<WeightingNote, DbError> {
-    let since = db::weighting::responses_since(conn, survey.id, scheme.last_response_id)?;
+    let since = db::weighting::responses_since(conn, survey.id, scheme.last_response_id, filters)?;
     let (questions, untargeted) = match parse_targets(&survey.definition, &scheme.targets) {
         Ok(targets) => (
             targets.margins.iter().map(|m| m.label.clone()).collect(),
@@ -237,7 +238,8 @@ pub(crate) fn waves_of(
         }
         all.push(wave);
     }
-    all.sort_by_key(|w| (w.definition.opens(), w.id.0));
+    // Undated surveys after dated ones, in the order they were first published.
+    all.sort_by_key(|w| (w.definition.opens().is_none(), w.definition.opens(), w.id.0));
     Ok(all)
 }
 

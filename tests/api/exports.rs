@@ -141,7 +141,7 @@ on_both_backends! {
         let (headers, rows) = parse_csv(&csv_body);
         assert_eq!(headers[0], "Question id");
         let gravesham = rows.iter().find(|r| r[0] == "borough" && r[4] == "gravesham").expect("row");
-        assert_eq!((gravesham[6].as_str(), gravesham[7].as_str(), gravesham[21].as_str()), ("299", "100", "f-borough=gravesham"));
+        assert_eq!((gravesham[6].as_str(), gravesham[7].as_str(), gravesham[24].as_str()), ("299", "100", "f-borough=gravesham"));
         // The 95% interval of a share of 299 out of 299.
         assert_eq!((gravesham[9].as_str(), gravesham[10].as_str()), ("98.7315", "100.0000"));
     }

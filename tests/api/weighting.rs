@@ -161,6 +161,9 @@ on_both_backends! {
         let weights: Vec<f64> = reader.records().map(|r| r.expect("row")[weight_at].parse().expect("a weight")).collect();
         assert_eq!(weights.len(), 420);
         assert!((weights.iter().sum::<f64>() - 420.0).abs() < 1e-3, "weights average 1");
+        let long = analyst.get("/surveys/csp-2019/exports/responses-long.csv?weights=on").await;
+        assert_eq!(long.status, StatusCode::BAD_REQUEST);
+        assert!(long.text("main").contains("one row per response"));
         let (_, _, plain_raw) = analyst.get_bytes("/surveys/csp-2019/exports/responses.csv?ids=1").await;
         assert!(!String::from_utf8(plain_raw).expect("UTF-8").lines().next().expect("header").contains("weight"));
         let (status, _, xlsx) = analyst.get_bytes("/surveys/csp-2019/exports/summary.xlsx?weights=on").await;
@@ -168,6 +171,9 @@ on_both_backends! {
         assert!(!xlsx.is_empty());
         let report = analyst.get("/surveys/csp-2019/report?weights=on").await;
         assert!(report.text("main").contains("raking (iterative proportional fitting)"), "{}", report.text("main"));
+        // The report's shares are the weighted ones (the targets' 51.70%
+        // Dartford), beside the number of people.
+        assert!(report.text("main").contains("121 (51.70%) Dartford"), "{}", report.text("main"));
         let plain_report = analyst.get("/surveys/csp-2019/report").await;
         assert!(!plain_report.text("main").contains("raking"));
 
