@@ -123,6 +123,9 @@ pub struct Settings {
     pub submissions_per_minute: NonZeroU32,
     /// Sign-in attempts one client address may make a minute.
     pub sign_ins_per_minute: NonZeroU32,
+    /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` headers
+    /// name the client (none by default: the client is the peer).
+    pub trusted_proxies: crate::proxies::TrustedProxies,
 }
 
 impl Settings {
@@ -188,6 +191,9 @@ impl Settings {
                 .ok()
                 .and_then(NonZeroU32::new)
                 .ok_or("RATE_LIMIT_SIGN_INS_PER_MINUTE must be at least 1")?,
+            trusted_proxies: crate::proxies::TrustedProxies::parse(
+                &get("TRUSTED_PROXIES").unwrap_or_default(),
+            )?,
         })
     }
 }
@@ -214,6 +220,21 @@ mod tests {
         );
         assert_eq!(s.bind_address, "127.0.0.1:8080");
         assert!(s.secret_key.is_none());
+    }
+
+    #[test]
+    fn trusted_proxies_parse_or_refuse_naming_the_entry() {
+        let s = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).expect("valid");
+        assert!(
+            s.trusted_proxies
+                .contains("10.20.30.40".parse().expect("ip"))
+        );
+        assert!(settings(&[]).expect("defaults").trusted_proxies.is_empty());
+        let e = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8 nginx")]).expect_err("bad");
+        assert!(
+            e.contains("TRUSTED_PROXIES") && e.contains("\"nginx\""),
+            "{e}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod fields;
 pub mod paths;
+pub mod proxies;
 pub mod report;
 pub mod seed;
 pub mod startup;

@@ -147,6 +147,7 @@ impl Application {
             limits: Limits {
                 submissions: Limit::per_minute(settings.submissions_per_minute),
                 sign_ins: Limit::per_minute(settings.sign_ins_per_minute),
+                trusted_proxies: settings.trusted_proxies.clone(),
             },
             throttle: SignInThrottle::new(
                 settings.sign_in_max_failures,

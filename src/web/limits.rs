@@ -3,9 +3,11 @@
 //! address may make per minute. The addresses live only in these counters,
 //! never with responses or in logs, and are forgotten when idle.
 //!
-//! The client is the connection's peer address. Behind a reverse proxy every
-//! request comes from the proxy, so set the limits with that in mind (or let
-//! the proxy limit per client).
+//! The client is the connection's peer address, or behind a reverse proxy
+//! listed in `TRUSTED_PROXIES`, the address it forwards (see
+//! [`crate::proxies`]). The counters are per instance: with several
+//! instances behind a round-robin proxy, a client gets the allowance of
+//! each instance it reaches.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -14,6 +16,8 @@ use std::time::Duration;
 use actix_web::HttpRequest;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::proxies::TrustedProxies;
 
 /// One kind of limited action.
 #[derive(Debug)]
@@ -29,9 +33,9 @@ impl Limit {
         }
     }
 
-    /// `Ok` to go ahead, or how long the client must wait.
-    pub fn check(&self, req: &HttpRequest) -> Result<(), Duration> {
-        let Some(ip) = req.peer_addr().map(|a| a.ip()) else {
+    /// `Ok` to go ahead, or how long the client `ip` must wait.
+    pub fn check(&self, ip: Option<IpAddr>) -> Result<(), Duration> {
+        let Some(ip) = ip else {
             return Ok(());
         };
         self.limiter
@@ -53,6 +57,39 @@ pub struct Limits {
     pub submissions: Limit,
     /// Sign-in attempts (on top of the per-account lock-out).
     pub sign_ins: Limit,
+    /// Whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
+}
+
+impl Limits {
+    /// The client of `req`: its peer, or the address a trusted proxy
+    /// forwards.
+    pub fn client(&self, req: &HttpRequest) -> Option<IpAddr> {
+        let peer = req.peer_addr()?.ip();
+        if self.trusted_proxies.is_empty() {
+            return Some(peer);
+        }
+        let values = |name: &str| -> Vec<&str> {
+            req.headers()
+                .get_all(name)
+                .filter_map(|v| v.to_str().ok())
+                .collect()
+        };
+        Some(
+            self.trusted_proxies
+                .client(peer, &values("x-forwarded-for"), &values("forwarded")),
+        )
+    }
+
+    /// Checks the start-and-submit limit for `req`'s client.
+    pub fn check_submission(&self, req: &HttpRequest) -> Result<(), Duration> {
+        self.submissions.check(self.client(req))
+    }
+
+    /// Checks the sign-in limit for `req`'s client.
+    pub fn check_sign_in(&self, req: &HttpRequest) -> Result<(), Duration> {
+        self.sign_ins.check(self.client(req))
+    }
 }
 
 /// The page for a limited client: 429, with when to try again.

@@ -75,7 +75,7 @@ pub async fn submit_sign_in(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let csrf = state.csrf.token(SIGN_IN_SCOPE);
-    if let Err(wait) = state.limits.sign_ins.check(&req) {
+    if let Err(wait) = state.limits.check_sign_in(&req) {
         return Ok(super::limits::too_many(wait));
     }
     let form = match read_form(&req, payload, state.max_form_bytes).await {

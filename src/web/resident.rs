@@ -320,7 +320,7 @@ pub async fn begin_survey(
     OpenSurvey(survey): OpenSurvey,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    if let Err(wait) = state.limits.submissions.check(&req) {
+    if let Err(wait) = state.limits.check_submission(&req) {
         return Ok(super::limits::too_many(wait));
     }
     let def = Arc::clone(&survey.definition);
@@ -634,7 +634,7 @@ pub async fn submit_response(
     ActiveDraft(active): ActiveDraft,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    if let Err(wait) = state.limits.submissions.check(&req) {
+    if let Err(wait) = state.limits.check_submission(&req) {
         return Ok(super::limits::too_many(wait));
     }
     let def = Arc::clone(&active.definition);

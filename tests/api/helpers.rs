@@ -98,6 +98,7 @@ fn test_settings(url: DatabaseUrl, options: &Options) -> Settings {
         sign_in_lockout: Duration::from_secs(900),
         submissions_per_minute: options.submissions_per_minute,
         sign_ins_per_minute: std::num::NonZeroU32::new(1000).expect("non-zero"),
+        trusted_proxies: options.trusted_proxies.clone(),
     }
 }
 
@@ -106,6 +107,7 @@ pub struct Options {
     pub surveys_dir: PathBuf,
     pub draft_lifetime: Duration,
     pub submissions_per_minute: std::num::NonZeroU32,
+    pub trusted_proxies: civic_survey::proxies::TrustedProxies,
 }
 
 impl Default for Options {
@@ -114,6 +116,7 @@ impl Default for Options {
             surveys_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/surveys"),
             draft_lifetime: Duration::from_secs(3600),
             submissions_per_minute: std::num::NonZeroU32::new(100_000).expect("non-zero"),
+            trusted_proxies: civic_survey::proxies::TrustedProxies::default(),
         }
     }
 }

@@ -268,3 +268,100 @@ fn random_bodies_never_cause_a_server_error_or_store_anything() {
         "no random body starts a draft without the start token"
     );
 }
+
+/// Starts the survey as a browser whose request arrives with these
+/// forwarding headers; the status.
+async fn start_with_headers(app: &TestApp, token: &str, headers: &[(&str, &str)]) -> StatusCode {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let mut request = client
+        .post(format!("{}/surveys/csp-2019/start", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={token}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("POST").status()
+}
+
+async fn limited_app(trusted: &str) -> TestApp {
+    TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            submissions_per_minute: NonZeroU32::new(2).expect("non-zero"),
+            trusted_proxies: civic_survey::proxies::TrustedProxies::parse(trusted).expect("valid"),
+            ..Options::default()
+        },
+    )
+    .await
+    .expect("sqlite")
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
+    let app = limited_app("127.0.0.1").await;
+    let token = app
+        .resident()
+        .get("/surveys/csp-2019")
+        .await
+        .csrf()
+        .expect("csrf");
+    let (a, b) = (
+        [("x-forwarded-for", "198.51.100.1")],
+        [("forwarded", "for=198.51.100.2;proto=https")],
+    );
+    let mut statuses = Vec::new();
+    for headers in [&a[..], &a[..], &a[..], &b[..], &b[..], &b[..]] {
+        statuses.push(start_with_headers(&app, &token, headers).await);
+    }
+    let (ok, limited) = (StatusCode::SEE_OTHER, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(statuses, [ok, ok, limited, ok, ok, limited]);
+    // A malformed or endless chain falls back to the peer (the proxy
+    // itself), which has its own allowance; nothing fails.
+    let endless = vec!["198.51.100.9"; 1000].join(", ");
+    let odd = [
+        start_with_headers(&app, &token, &[("x-forwarded-for", "not an address")]).await,
+        start_with_headers(&app, &token, &[("x-forwarded-for", &endless)]).await,
+        start_with_headers(&app, &token, &[("x-forwarded-for", "::1, ,")]).await,
+    ];
+    assert_eq!(odd, [ok, ok, limited]);
+}
+
+#[tokio::test]
+async fn a_forged_forwarding_header_from_an_untrusted_peer_changes_nothing() {
+    let app = limited_app("").await;
+    let token = app
+        .resident()
+        .get("/surveys/csp-2019")
+        .await
+        .csrf()
+        .expect("csrf");
+    let mut statuses = Vec::new();
+    for forged in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        statuses.push(start_with_headers(&app, &token, &[("x-forwarded-for", forged)]).await);
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::SEE_OTHER,
+            StatusCode::SEE_OTHER,
+            StatusCode::TOO_MANY_REQUESTS
+        ],
+        "every request is the peer's, whatever it claims"
+    );
+    // A proxy list that is not trusted-with-this-peer is the same.
+    let elsewhere = limited_app("10.0.0.0/8").await;
+    let token = elsewhere
+        .resident()
+        .get("/surveys/csp-2019")
+        .await
+        .csrf()
+        .expect("csrf");
+    let mut statuses = Vec::new();
+    for forged in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+        statuses.push(start_with_headers(&elsewhere, &token, &[("x-forwarded-for", forged)]).await);
+    }
+    assert_eq!(statuses[2], StatusCode::TOO_MANY_REQUESTS);
+}
