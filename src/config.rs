@@ -126,6 +126,10 @@ pub struct Settings {
     /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` headers
     /// name the client (none by default: the client is the peer).
     pub trusted_proxies: crate::proxies::TrustedProxies,
+    /// The bearer token of `GET /metrics`; none (the default): no metrics.
+    pub metrics_token: Option<Redacted>,
+    /// `LOG_FORMAT=json`: one JSON object per log line.
+    pub json_logs: bool,
 }
 
 impl Settings {
@@ -194,6 +198,19 @@ impl Settings {
             trusted_proxies: crate::proxies::TrustedProxies::parse(
                 &get("TRUSTED_PROXIES").unwrap_or_default(),
             )?,
+            metrics_token: match get("METRICS_TOKEN") {
+                Some(token) if token.trim().len() < 16 => {
+                    return Err("METRICS_TOKEN must be at least 16 characters long".to_owned());
+                }
+                other => other.map(|t| Redacted::new(t.trim().to_owned())),
+            },
+            json_logs: match get("LOG_FORMAT").as_deref().map(str::trim) {
+                None | Some("text") => false,
+                Some("json") => true,
+                Some(other) => {
+                    return Err(format!("LOG_FORMAT must be text or json (got {other:?})"));
+                }
+            },
         })
     }
 }
@@ -234,6 +251,28 @@ mod tests {
         assert!(
             e.contains("TRUSTED_PROXIES") && e.contains("\"nginx\""),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn metrics_and_log_format_settings() {
+        let s = settings(&[]).expect("defaults");
+        assert!(s.metrics_token.is_none() && !s.json_logs);
+        assert!(
+            settings(&[("METRICS_TOKEN", "short")])
+                .expect_err("short")
+                .contains("16")
+        );
+        let s = settings(&[
+            ("METRICS_TOKEN", "a long enough metrics token"),
+            ("LOG_FORMAT", "json"),
+        ])
+        .expect("valid");
+        assert!(s.metrics_token.is_some() && s.json_logs);
+        assert!(
+            settings(&[("LOG_FORMAT", "xml")])
+                .expect_err("bad")
+                .contains("LOG_FORMAT")
         );
     }
 

@@ -17,5 +17,6 @@ pub mod seed;
 pub mod startup;
 pub mod stats;
 pub mod synthetic;
+pub mod telemetry;
 pub mod views;
 pub mod web;

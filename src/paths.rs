@@ -12,6 +12,7 @@ use crate::domain::{QuestionId, Slug};
 pub mod route {
     pub const HOME: &str = "/";
     pub const HEALTH: &str = "/health";
+    pub const METRICS: &str = "/metrics";
     pub const ASSET: &str = "/assets/{name}";
 
     pub const OFFICERS: &str = "/officers";

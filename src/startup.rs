@@ -142,6 +142,10 @@ impl Application {
             draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             max_form_bytes: settings.max_form_bytes,
             public_url: settings.public_url.clone(),
+            metrics_token: settings.metrics_token.as_ref().map(|t| {
+                use sha2::Digest;
+                sha2::Sha256::digest(t.expose().as_bytes()).to_vec()
+            }),
             small_base: settings.small_base,
             live: LiveHub::default(),
             limits: Limits {
@@ -176,6 +180,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(refuse_cross_site_posts))
                 .wrap(ErrorHandlers::new().default_handler(render_plain_errors))
                 .wrap(security_headers())
+                .wrap(actix_web::middleware::from_fn(crate::web::metrics::record))
                 .configure(configure)
         })
         .listen(listener)?

@@ -276,6 +276,7 @@ fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<()> {
 
 /// Takes a connection from the pool, mapping a time-out to [`DbError::Unavailable`].
 pub fn get(pool: &Pool) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+    let _wait = crate::telemetry::METRICS.pool_wait.start_timer();
     pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
 }
 
@@ -310,6 +311,7 @@ impl SqliteWriter {
         if HOLDS_SQLITE_WRITER.with(|h| h.get()) {
             return Ok(SqliteWriter(None));
         }
+        let _wait = crate::telemetry::METRICS.writer_wait.start_timer();
         let guard = SQLITE_WRITER.try_lock_for(WRITER_WAIT).ok_or_else(|| {
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::Unknown,

@@ -21,6 +21,7 @@ pub mod editor;
 pub mod exports;
 pub mod form;
 pub mod limits;
+pub mod metrics;
 pub mod officer;
 pub mod preview;
 pub mod resident;
@@ -56,6 +57,9 @@ pub struct AppState {
     /// The address residents reach (`PUBLIC_URL`), for links and QR codes
     /// that leave the service; none when not configured.
     pub public_url: Option<String>,
+    /// The SHA-256 digest of the bearer token `/metrics` asks for; none:
+    /// no metrics.
+    pub metrics_token: Option<Vec<u8>>,
     /// Fewer respondents than this to a question: a small base.
     pub small_base: u64,
 }
@@ -71,6 +75,7 @@ impl AppState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(route::HOME, web::get().to(resident::home))
         .route(route::HEALTH, web::get().to(health))
+        .route(route::METRICS, web::get().to(metrics::metrics))
         .route(route::ASSET, web::get().to(assets::serve))
         .route(route::OFFICERS, web::get().to(officer::dashboard))
         .route(route::SIGN_IN, web::get().to(officer::show_sign_in))

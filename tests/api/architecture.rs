@@ -14,6 +14,7 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     // The pure core: no storage, no HTTP, no I/O but reading a definition file.
     ("proxies", &[]),
+    ("telemetry", &[]),
     ("config", &["proxies"]),
     ("csrf", &[]),
     ("fields", &[]),
@@ -29,7 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["domain", "stats", "charts", "report", "fields", "paths"],
     ),
     // Storage, and what is built on it without HTTP.
-    ("db", &["config", "domain", "stats"]),
+    ("db", &["config", "domain", "stats", "telemetry"]),
     ("catalogue", &["domain", "db"]),
     ("seed", &["domain", "db", "synthetic"]),
     // HTTP.
@@ -50,6 +51,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "catalogue",
             "error",
             "proxies",
+            "telemetry",
         ],
     ),
     // Wiring.

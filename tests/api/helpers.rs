@@ -99,6 +99,8 @@ fn test_settings(url: DatabaseUrl, options: &Options) -> Settings {
         submissions_per_minute: options.submissions_per_minute,
         sign_ins_per_minute: std::num::NonZeroU32::new(1000).expect("non-zero"),
         trusted_proxies: options.trusted_proxies.clone(),
+        metrics_token: options.metrics_token.clone().map(Redacted::new),
+        json_logs: false,
     }
 }
 
@@ -108,6 +110,7 @@ pub struct Options {
     pub draft_lifetime: Duration,
     pub submissions_per_minute: std::num::NonZeroU32,
     pub trusted_proxies: civic_survey::proxies::TrustedProxies,
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Options {
@@ -117,6 +120,7 @@ impl Default for Options {
             draft_lifetime: Duration::from_secs(3600),
             submissions_per_minute: std::num::NonZeroU32::new(100_000).expect("non-zero"),
             trusted_proxies: civic_survey::proxies::TrustedProxies::default(),
+            metrics_token: None,
         }
     }
 }

@@ -10,6 +10,7 @@ mod builder;
 mod channels;
 mod comparison;
 mod definitions;
+mod deployment;
 mod editor;
 mod exports;
 mod hostile;

@@ -1,0 +1,134 @@
+//! What the service counts for monitoring, exposed at `GET /metrics` in the
+//! Prometheus text format (the `prometheus` crate): requests by route
+//! pattern, method and status with their latency, responses started and
+//! completed per survey (read at each scrape), the wait for a database
+//! connection, and on SQLite the wait for this process's writer turn.
+//! Nothing personal: routes are patterns (`/surveys/{slug}`), never paths
+//! with tokens or addresses. The metrics are process-wide.
+
+use std::sync::LazyLock;
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+
+/// Every metric the service keeps.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    pub requests: IntCounterVec,
+    pub latency: HistogramVec,
+    pub pool_wait: Histogram,
+    pub writer_wait: Histogram,
+    pub started: IntGaugeVec,
+    pub completed: IntGaugeVec,
+}
+
+/// Buckets for waits and latencies, in seconds: 1 ms to 10 s.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+fn build() -> Result<Metrics, prometheus::Error> {
+    let registry = Registry::new();
+    let requests = IntCounterVec::new(
+        Opts::new("civic_http_requests_total", "HTTP requests answered"),
+        &["route", "method", "status"],
+    )?;
+    let latency = HistogramVec::new(
+        HistogramOpts::new(
+            "civic_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+        )
+        .buckets(BUCKETS.to_vec()),
+        &["route"],
+    )?;
+    let pool_wait = Histogram::with_opts(
+        HistogramOpts::new(
+            "civic_db_pool_wait_seconds",
+            "Time waiting for a database connection from the pool",
+        )
+        .buckets(BUCKETS.to_vec()),
+    )?;
+    let writer_wait = Histogram::with_opts(
+        HistogramOpts::new(
+            "civic_sqlite_writer_wait_seconds",
+            "Time waiting for this process's SQLite writer turn",
+        )
+        .buckets(BUCKETS.to_vec()),
+    )?;
+    let started = IntGaugeVec::new(
+        Opts::new("civic_responses_started", "Drafts started, per survey"),
+        &["survey"],
+    )?;
+    let completed = IntGaugeVec::new(
+        Opts::new(
+            "civic_responses_completed",
+            "Responses completed, per survey",
+        ),
+        &["survey"],
+    )?;
+    registry.register(Box::new(requests.clone()))?;
+    registry.register(Box::new(latency.clone()))?;
+    registry.register(Box::new(pool_wait.clone()))?;
+    registry.register(Box::new(writer_wait.clone()))?;
+    registry.register(Box::new(started.clone()))?;
+    registry.register(Box::new(completed.clone()))?;
+    Ok(Metrics {
+        registry,
+        requests,
+        latency,
+        pool_wait,
+        writer_wait,
+        started,
+        completed,
+    })
+}
+
+/// The process's metrics.
+pub static METRICS: LazyLock<Metrics> =
+    LazyLock::new(|| build().expect("the metrics' names and labels are valid"));
+
+impl Metrics {
+    /// Everything, in the Prometheus text format.
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        if TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .is_err()
+        {
+            return String::new();
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_metrics_render_in_the_text_format() {
+        METRICS
+            .requests
+            .with_label_values(&["/surveys/{slug}", "GET", "200"])
+            .inc();
+        METRICS.pool_wait.observe(0.002);
+        let text = METRICS.render();
+        assert!(
+            text.contains("# TYPE civic_http_requests_total counter"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "civic_http_requests_total{method=\"GET\",route=\"/surveys/{slug}\",status=\"200\"}"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("civic_db_pool_wait_seconds_bucket{le=\"0.0025\"}"),
+            "{text}"
+        );
+    }
+}
