@@ -112,14 +112,7 @@ impl Report {
     }
 }
 
-/// "a, b and c".
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
+use crate::stats::and_list;
 
 /// A share to two places, from its unrounded percentage (of the weighted
 /// base, in a weighted view).

@@ -297,6 +297,15 @@ pub fn half_up(count: u64, total: u64, scale: u64) -> u64 {
         as u64
 }
 
+/// "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// `part` of `whole` as a percentage, unrounded; 0 for an empty whole.
 pub fn percent(part: u64, whole: u64) -> f64 {
     if whole == 0 {

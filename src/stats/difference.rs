@@ -130,6 +130,19 @@ pub fn two_proportions(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<TwoProporti
     })
 }
 
+/// Holm's correction of a family of tests, in place: each (p-value, slot)
+/// with a p-value gets its corrected value in its slot; tests without one
+/// (not valid) are left out of the family.
+pub fn holm_family<'a>(family: impl IntoIterator<Item = (Option<f64>, &'a mut Option<f64>)>) {
+    let (raw, slots): (Vec<f64>, Vec<&mut Option<f64>>) = family
+        .into_iter()
+        .filter_map(|(p, slot)| p.map(|p| (p, slot)))
+        .unzip();
+    for (slot, p) in slots.into_iter().zip(holm(&raw)) {
+        *slot = Some(p);
+    }
+}
+
 /// Holm's step-down correction of p-values for testing them together:
 /// each corrected value is in the place of its raw one, never below it,
 /// never above 1.
@@ -170,6 +183,17 @@ pub enum QuestionTest {
     NotValid {
         why: String,
     },
+}
+
+impl QuestionTest {
+    /// The test's p-value; none when no test was valid.
+    pub fn p(&self) -> Option<f64> {
+        match self {
+            QuestionTest::ChiSquare(t) => Some(t.p),
+            QuestionTest::Fisher { p } => Some(*p),
+            QuestionTest::NotValid { .. } => None,
+        }
+    }
 }
 
 /// One option's difference between two groups.
@@ -283,34 +307,18 @@ pub fn compare(groups: &[Group<'_>], split: &str) -> Vec<QuestionComparison> {
             }
         })
         .collect();
-    // Holm across the page: the questions' tests, then the options' tests.
-    let question_p: Vec<(usize, f64)> = questions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, q)| match &q.test {
-            Some(QuestionTest::ChiSquare(t)) => Some((i, t.p)),
-            Some(QuestionTest::Fisher { p }) => Some((i, *p)),
-            _ => None,
-        })
-        .collect();
-    let corrected = holm(&question_p.iter().map(|(_, p)| *p).collect::<Vec<_>>());
-    for ((i, _), p) in question_p.iter().zip(corrected) {
-        questions[*i].p_holm = Some(p);
-    }
-    let option_p: Vec<(usize, usize, f64)> = questions
-        .iter()
-        .enumerate()
-        .flat_map(|(i, q)| {
-            q.differences
-                .iter()
-                .enumerate()
-                .filter_map(move |(d, diff)| diff.p.map(|p| (i, d, p)))
-        })
-        .collect();
-    let corrected = holm(&option_p.iter().map(|(_, _, p)| *p).collect::<Vec<_>>());
-    for ((i, d, _), p) in option_p.iter().zip(corrected) {
-        questions[*i].differences[*d].p_holm = Some(p);
-    }
+    // Holm across the page: the questions' tests as one family, the
+    // options' tests as another.
+    holm_family(questions.iter_mut().map(|q| {
+        let p = q.test.as_ref().and_then(QuestionTest::p);
+        (p, &mut q.p_holm)
+    }));
+    holm_family(
+        questions
+            .iter_mut()
+            .flat_map(|q| q.differences.iter_mut())
+            .map(|d| (d.p, &mut d.p_holm)),
+    );
     questions
 }
 

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::difference::{ALPHA, MIN_EXPECTED, holm, two_proportions};
+use super::difference::{ALPHA, MIN_EXPECTED, holm_family, two_proportions};
 use super::{QuestionResult, SurveyResults, wilson};
 
 /// One wave of a survey: a label for people ("2019") and its results.
@@ -162,20 +162,12 @@ pub fn changes(current: &SurveyResults, earlier: &SurveyResults) -> Vec<Question
             })
         })
         .collect();
-    let raw: Vec<(usize, usize, f64)> = questions
-        .iter()
-        .enumerate()
-        .flat_map(|(i, q)| {
-            q.options
-                .iter()
-                .enumerate()
-                .filter_map(move |(o, c)| c.p.map(|p| (i, o, p)))
-        })
-        .collect();
-    let corrected = holm(&raw.iter().map(|(_, _, p)| *p).collect::<Vec<_>>());
-    for ((i, o, _), p) in raw.iter().zip(corrected) {
-        questions[*i].options[*o].p_holm = Some(p);
-    }
+    holm_family(
+        questions
+            .iter_mut()
+            .flat_map(|q| q.options.iter_mut())
+            .map(|c| (c.p, &mut c.p_holm)),
+    );
     questions
 }
 

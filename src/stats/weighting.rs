@@ -28,6 +28,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::and_list;
 use crate::domain::{OptionId, QuestionId, SurveyDefinition};
 
 /// The default weight cap.
@@ -543,15 +544,6 @@ pub struct WeightingNote {
     pub trimmed: u64,
     pub min_weight: f64,
     pub max_weight: f64,
-}
-
-/// "A, B and C".
-pub fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// A weight for reading: two decimal places, or up to five when smaller.

@@ -76,7 +76,33 @@ pub fn upload_form(
     button: &str,
     errors: &[SummaryItem],
 ) -> Markup {
-    let id = fields::DEFINITION_FILE;
+    html! {
+        form method="post" action=(action) enctype="multipart/form-data" novalidate {
+            (csrf_field(&who.csrf))
+            @if let Some(revision) = revision {
+                input type="hidden" name=(fields::REVISION) value=(revision);
+            }
+            (file_field(
+                fields::DEFINITION_FILE,
+                label,
+                html! { "A civic-survey definition file (.toml, UTF-8, up to 1 MB), such as one downloaded from this service. It is checked as the files on the server are; nothing changes unless every check passes." },
+                ".toml,application/toml,text/plain",
+                errors,
+            ))
+            button.button.button--secondary type="submit" { (button) }
+        }
+    }
+}
+
+/// A labelled file input with its hint and every problem with the file
+/// (the errors at `#id`), each on its own line.
+pub(super) fn file_field(
+    id: &str,
+    label: &str,
+    hint: Markup,
+    accept: &str,
+    errors: &[SummaryItem],
+) -> Markup {
     let problems: Vec<&SummaryItem> = errors
         .iter()
         .filter(|e| e.href == format!("#{id}"))
@@ -89,24 +115,17 @@ pub fn upload_form(
         format!("{hint_id} {error_id}")
     };
     html! {
-        form method="post" action=(action) enctype="multipart/form-data" novalidate {
-            (csrf_field(&who.csrf))
-            @if let Some(revision) = revision {
-                input type="hidden" name=(fields::REVISION) value=(revision);
-            }
-            div.form-group.form-group--error[!problems.is_empty()] {
-                label.label for=(id) { (label) }
-                div.hint id=(hint_id) { "A civic-survey definition file (.toml, UTF-8, up to 1 MB), such as one downloaded from this service. It is checked as the files on the server are; nothing changes unless every check passes." }
-                @if !problems.is_empty() {
-                    div.error-message id=(error_id) {
-                        span.visually-hidden { "Error:" }
-                        @for p in &problems { p.upload-problem { (p.message) } }
-                    }
+        div.form-group.form-group--error[!problems.is_empty()] {
+            label.label for=(id) { (label) }
+            div.hint id=(hint_id) { (hint) }
+            @if !problems.is_empty() {
+                div.error-message id=(error_id) {
+                    span.visually-hidden { "Error:" }
+                    @for p in &problems { p.upload-problem { (p.message) } }
                 }
-                input.file-upload id=(id) name=(id) type="file" accept=".toml,application/toml,text/plain"
-                    aria-describedby=(described);
             }
-            button.button.button--secondary type="submit" { (button) }
+            input.file-upload id=(id) name=(id) type="file" accept=(accept)
+                aria-describedby=(described);
         }
     }
 }

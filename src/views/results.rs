@@ -25,6 +25,17 @@ pub struct Group {
     pub results: SurveyResults,
 }
 
+/// The groups of a comparison, as the tests of difference take them.
+pub fn tested(groups: &[Group]) -> Vec<crate::stats::difference::Group<'_>> {
+    groups
+        .iter()
+        .map(|g| crate::stats::difference::Group {
+            label: &g.label,
+            results: &g.results,
+        })
+        .collect()
+}
+
 /// One wave of a comparison of waves: its name and its results.
 #[derive(Debug)]
 pub struct WaveView {
@@ -221,14 +232,7 @@ pub fn results_body(p: &ResultsPage) -> Markup {
 /// valid for, with why.
 fn differences(p: &ResultsPage) -> Markup {
     use crate::stats::difference::{self, QuestionTest};
-    let groups: Vec<difference::Group<'_>> = p
-        .groups
-        .iter()
-        .map(|g| difference::Group {
-            label: &g.label,
-            results: &g.results,
-        })
-        .collect();
+    let groups = tested(p.groups);
     let split = p.query.compare.as_ref().map_or("", |c| c.as_str());
     let page = difference::compare(&groups, split);
     let label = |id: &str| {

@@ -4,6 +4,7 @@
 
 use maud::{Markup, html};
 
+use super::builder::file_field;
 use super::layout::{SummaryItem, Viewer, csrf_field, error_summary};
 use super::officer::{hinted_input, officer_layout};
 use super::page;
@@ -31,18 +32,6 @@ const EXAMPLE: &str =
 
 fn upload_form(who: &Viewer, p: &WeightingPage, errors: &[SummaryItem]) -> Markup {
     let slug = p.survey.slug().as_str();
-    let id = fields::TARGETS_FILE;
-    let problems: Vec<&SummaryItem> = errors
-        .iter()
-        .filter(|e| e.href == format!("#{id}"))
-        .collect();
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = if problems.is_empty() {
-        hint_id.clone()
-    } else {
-        format!("{hint_id} {error_id}")
-    };
     let cap_error = errors
         .iter()
         .find(|e| e.href == format!("#{}", fields::WEIGHT_CAP));
@@ -50,21 +39,16 @@ fn upload_form(who: &Viewer, p: &WeightingPage, errors: &[SummaryItem]) -> Marku
         h2.heading-m { @if p.computed_by.is_some() { "Upload new targets" } @else { "Upload population targets" } }
         form method="post" action=(paths::weighting_upload(slug)) enctype="multipart/form-data" novalidate {
             (csrf_field(&who.csrf))
-            div.form-group.form-group--error[!problems.is_empty()] {
-                label.label for=(id) { "Targets file (CSV)" }
-                div.hint id=(hint_id) {
+            (file_field(
+                fields::TARGETS_FILE,
+                "Targets file (CSV)",
+                html! {
                     "One column per weighting question, headed by the question\u{2019}s id (single-choice questions asked of everyone), then a column headed \u{201c}count\u{201d}. Each row is one group of the population, naming an answer of each question by its id, with the number of people in it, for example from the Census. Only proportions matter. For example:"
                     pre.code-block { (EXAMPLE) }
-                }
-                @if !problems.is_empty() {
-                    div.error-message id=(error_id) {
-                        span.visually-hidden { "Error:" }
-                        @for problem in &problems { p.upload-problem { (problem.message) } }
-                    }
-                }
-                input.file-upload id=(id) name=(id) type="file" accept=".csv,text/csv,text/plain"
-                    aria-describedby=(described);
-            }
+                },
+                ".csv,text/csv,text/plain",
+                errors,
+            ))
             (hinted_input(
                 fields::WEIGHT_CAP,
                 "Weight cap",
@@ -104,7 +88,7 @@ pub fn weighting_page(who: &Viewer, p: &WeightingPage, errors: &[SummaryItem]) -
                 dl.summary-list {
                     div.summary-list__row {
                         dt.summary-list__key { "Weighted on" }
-                        dd.summary-list__value { (weighting_list(&note.questions)) }
+                        dd.summary-list__value { (crate::stats::and_list(&note.questions)) }
                     }
                     div.summary-list__row {
                         dt.summary-list__key { "Responses weighted" }
@@ -213,8 +197,4 @@ pub fn weighting_page(who: &Viewer, p: &WeightingPage, errors: &[SummaryItem]) -
     let mut layout = officer_layout(&title, who);
     layout.has_errors = !errors.is_empty();
     page(&layout, body)
-}
-
-fn weighting_list(questions: &[String]) -> String {
-    crate::stats::weighting::and_list(questions)
 }

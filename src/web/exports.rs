@@ -226,13 +226,7 @@ impl View {
     }
 
     fn tested(&self) -> Vec<crate::stats::difference::Group<'_>> {
-        self.groups
-            .iter()
-            .map(|g| crate::stats::difference::Group {
-                label: &g.label,
-                results: &g.results,
-            })
-            .collect()
+        crate::views::results::tested(&self.groups)
     }
 }
 

@@ -248,13 +248,7 @@ pub(crate) fn waves_of(
 fn mark_differences(groups: &mut [Group], split: Option<&str>) {
     let Some(split) = split else { return };
     let marks = {
-        let tested: Vec<crate::stats::difference::Group<'_>> = groups
-            .iter()
-            .map(|g| crate::stats::difference::Group {
-                label: &g.label,
-                results: &g.results,
-            })
-            .collect();
+        let tested = crate::views::results::tested(groups);
         let page = crate::stats::difference::compare(&tested, split);
         crate::stats::difference::marks(&page, &tested)
     };
@@ -517,13 +511,7 @@ pub async fn results_json(
     let (results, groups, waves) = load(&state, &survey, &query).await?;
     let comparison = WavesJson::of(&waves);
     let differences = query.compare.as_ref().map(|split| {
-        let tested: Vec<crate::stats::difference::Group<'_>> = groups
-            .iter()
-            .map(|g| crate::stats::difference::Group {
-                label: &g.label,
-                results: &g.results,
-            })
-            .collect();
+        let tested = crate::views::results::tested(&groups);
         let questions = crate::stats::difference::compare(&tested, split.as_str());
         let sentences = questions
             .iter()

@@ -200,71 +200,54 @@ pub async fn upload_targets(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
-    let at_file = |m: String| vec![SummaryItem::at(fields::TARGETS_FILE, m)];
-    let upload = match read_upload(&req, payload, TARGETS_LIMIT, fields::TARGETS_FILE).await {
-        Ok(u) => u,
-        Err(e) => {
-            return render(
-                &state,
-                &who,
-                &survey,
-                e.status(),
-                &at_file(e.message()),
-                None,
-            )
-            .await;
+    match read_targets_upload(&state, &req, &who, payload).await {
+        Ok((text, cap)) => {
+            compute_and_save(&state, &who, &survey, text, cap, fields::TARGETS_FILE).await
         }
-    };
+        Err((status, errors, entered)) => {
+            render(&state, &who, &survey, status, &errors, entered).await
+        }
+    }
+}
+
+/// A refused upload: its status, the problems, and the cap as entered.
+type Refused = (StatusCode, Vec<SummaryItem>, Option<String>);
+
+/// The targets file's text and the cap of an upload form, or why not.
+async fn read_targets_upload(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &SignedIn,
+    payload: web::Payload,
+) -> Result<(String, f64), Refused> {
+    let at_file = |m: &str| vec![SummaryItem::at(fields::TARGETS_FILE, m)];
+    let upload = read_upload(req, payload, TARGETS_LIMIT, fields::TARGETS_FILE)
+        .await
+        .map_err(|e| (e.status(), at_file(&e.message()), None))?;
     if !who.form_has_session_token(&state.csrf, &upload.form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so nothing was uploaded. Choose the file and upload it again",
-        )];
-        return render(&state, &who, &survey, StatusCode::FORBIDDEN, &errors, None).await;
+        let expired =
+            "This page had expired, so nothing was uploaded. Choose the file and upload it again";
+        return Err((
+            StatusCode::FORBIDDEN,
+            vec![SummaryItem::at("main-content", expired)],
+            None,
+        ));
     }
     let entered = upload.form.get(fields::WEIGHT_CAP).map(str::to_owned);
-    let cap = match read_cap(entered.as_deref()) {
-        Ok(cap) => cap,
-        Err(message) => {
-            let errors = [SummaryItem::at(fields::WEIGHT_CAP, message)];
-            return render(
-                &state,
-                &who,
-                &survey,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-                entered,
-            )
-            .await;
-        }
-    };
+    let unprocessable = |errors| (StatusCode::UNPROCESSABLE_ENTITY, errors, entered.clone());
+    let cap = read_cap(entered.as_deref())
+        .map_err(|m| unprocessable(vec![SummaryItem::at(fields::WEIGHT_CAP, m)]))?;
     if upload.file.is_empty() {
-        let errors = at_file("Choose a targets file (CSV) to upload".to_owned());
-        return render(
-            &state,
-            &who,
-            &survey,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors,
-            entered,
-        )
-        .await;
+        return Err(unprocessable(at_file(
+            "Choose a targets file (CSV) to upload",
+        )));
     }
-    let Ok(text) = String::from_utf8(upload.file) else {
-        let errors = at_file(
-            "The file is not UTF-8 text. Save it as CSV UTF-8 (in Excel: Save as, CSV UTF-8) and upload it again".to_owned(),
-        );
-        return render(
-            &state,
-            &who,
-            &survey,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors,
-            entered,
-        )
-        .await;
-    };
-    compute_and_save(&state, &who, &survey, text, cap, fields::TARGETS_FILE).await
+    let text = String::from_utf8(upload.file).map_err(|_| {
+        unprocessable(at_file(
+            "The file is not UTF-8 text. Save it as CSV UTF-8 (in Excel: Save as, CSV UTF-8) and upload it again",
+        ))
+    })?;
+    Ok((text, cap))
 }
 
 /// POST `/admin/surveys/{slug}/weighting/recompute`: the same targets, over
