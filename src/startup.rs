@@ -23,7 +23,7 @@ use crate::domain::token::random_hex;
 use crate::paths;
 use crate::web::auth::{DbSessionStore, SESSION_COOKIE, SignInThrottle};
 use crate::web::limits::{Limit, Limits};
-use crate::web::results::LiveHub;
+use crate::web::live::LiveHub;
 use crate::web::{
     AppState, configure, on_pool, refuse_cross_site_posts, render_plain_errors, security_headers,
 };
@@ -39,6 +39,7 @@ pub struct Application {
     pool: db::Pool,
     draft_lifetime: DraftLifetime,
     state: web::Data<AppState>,
+    database_url: crate::config::DatabaseUrl,
 }
 
 /// How often abandoned drafts are cleared.
@@ -50,26 +51,6 @@ fn first_admin_setup(conn: &mut db::AnyConnection) -> anyhow::Result<Option<Stri
     let token = SetupToken::generate();
     let needed = db::officers::renew_setup_token(conn, &token.hash())?;
     Ok(needed.then(|| paths::setup(token.expose())))
-}
-
-/// How often the database is asked for new responses while a live page is open.
-const LIVE_POLL: Duration = Duration::from_secs(1);
-
-/// Feeds the live hub with responses stored by any instance.
-async fn watch_for_responses(state: web::Data<AppState>) {
-    let mut every = tokio::time::interval(LIVE_POLL);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
-        every.tick().await;
-        if !state.live.has_listeners() {
-            continue;
-        }
-        let latest: anyhow::Result<_> =
-            on_pool(&state.pool, |c| Ok(db::responses::latest_id(c)?)).await;
-        if let Ok(Some(id)) = latest {
-            state.live.notify(id);
-        }
-    }
 }
 
 /// How often versions published and open/close decisions made on other
@@ -199,6 +180,7 @@ impl Application {
             pool,
             draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             state: poller_state,
+            database_url: settings.database_url.clone(),
         })
     }
 
@@ -258,7 +240,7 @@ impl Application {
             }
         });
         let controls = tokio::spawn(watch_catalogue(self.state.clone()));
-        let live = tokio::spawn(watch_for_responses(self.state));
+        let live = tokio::spawn(crate::web::live::keep_up(self.state, self.database_url));
         let outcome = self.server.await;
         controls.abort();
         purge.abort();

@@ -9,8 +9,8 @@
 use std::sync::LazyLock;
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 /// Every metric the service keeps.
@@ -23,6 +23,8 @@ pub struct Metrics {
     pub writer_wait: Histogram,
     pub started: IntGaugeVec,
     pub completed: IntGaugeVec,
+    pub live_updates: IntGaugeVec,
+    pub live_listening: IntGauge,
 }
 
 /// Buckets for waits and latencies, in seconds: 1 ms to 10 s.
@@ -73,6 +75,19 @@ fn build() -> Result<Metrics, prometheus::Error> {
     registry.register(Box::new(latency.clone()))?;
     registry.register(Box::new(pool_wait.clone()))?;
     registry.register(Box::new(writer_wait.clone()))?;
+    let live_updates = IntGaugeVec::new(
+        Opts::new(
+            "civic_live_updates_received",
+            "New responses this instance learnt of for its live pages, by how: own (stored here), notify (PostgreSQL NOTIFY), poll (read once a second)",
+        ),
+        &["source"],
+    )?;
+    let live_listening = IntGauge::new(
+        "civic_live_listening",
+        "1 while this instance listens for other instances' responses (PostgreSQL LISTEN), else 0",
+    )?;
+    registry.register(Box::new(live_updates.clone()))?;
+    registry.register(Box::new(live_listening.clone()))?;
     registry.register(Box::new(started.clone()))?;
     registry.register(Box::new(completed.clone()))?;
     Ok(Metrics {
@@ -83,6 +98,8 @@ fn build() -> Result<Metrics, prometheus::Error> {
         writer_wait,
         started,
         completed,
+        live_updates,
+        live_listening,
     })
 }
 

@@ -149,9 +149,20 @@ pub fn insert_submission(
                 AnyConnection::Postgresql(c) => insert.execute(c)?,
             };
         }
+        // Other instances' live pages: delivered at commit, never for a
+        // response rolled back (web::live).
+        if let AnyConnection::Postgresql(c) = conn {
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<diesel::sql_types::Text, _>(NOTIFY_CHANNEL)
+                .bind::<diesel::sql_types::Text, _>(response_id.to_string())
+                .execute(c)?;
+        }
         Ok(SubmitOutcome::Stored(ResponseId(response_id)))
     })
 }
+
+/// The PostgreSQL channel on which each stored response's id is announced.
+pub const NOTIFY_CHANNEL: &str = "civic_responses";
 
 /// The id of the newest response of any survey, if there is one.
 pub fn latest_id(conn: &mut AnyConnection) -> Result<Option<i64>, DbError> {

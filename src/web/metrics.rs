@@ -73,6 +73,16 @@ pub async fn metrics(
         METRICS.started.with_label_values(&[slug]).set(started);
         METRICS.completed.with_label_values(&[slug]).set(completed);
     }
+    for source in super::live::Source::ALL {
+        let received = i64::try_from(state.live.received(source)).unwrap_or(i64::MAX);
+        METRICS
+            .live_updates
+            .with_label_values(&[source.label()])
+            .set(received);
+    }
+    METRICS
+        .live_listening
+        .set(i64::from(state.live.listening()));
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

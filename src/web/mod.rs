@@ -21,6 +21,7 @@ pub mod editor;
 pub mod exports;
 pub mod form;
 pub mod limits;
+pub mod live;
 pub mod metrics;
 pub mod officer;
 pub mod preview;
@@ -52,7 +53,7 @@ pub struct AppState {
     pub draft_lifetime: DraftLifetime,
     pub max_form_bytes: usize,
     pub throttle: auth::SignInThrottle,
-    pub live: results::LiveHub,
+    pub live: live::LiveHub,
     pub limits: limits::Limits,
     /// The address residents reach (`PUBLIC_URL`), for links and QR codes
     /// that leave the service; none when not configured.

@@ -672,7 +672,7 @@ pub async fn submit_response(
     .await?;
     match outcome {
         Submitted::Stored(id) => {
-            state.live.notify(id.0);
+            state.live.notify(id.0, super::live::Source::Own);
             Ok(redirect(&paths::done(def.slug())))
         }
         Submitted::AlreadySubmitted => Ok(redirect(&paths::done(def.slug()))),

@@ -7,7 +7,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::stream;
 use serde::Serialize;
-use tokio::sync::watch;
 
 use super::auth::{OfficerApi, OfficerPage};
 use super::form::parse_urlencoded;
@@ -19,44 +18,6 @@ use crate::error::{AppError, Refusal};
 use crate::stats::SurveyResults;
 use crate::stats::weighting::{WeightingNote, parse_targets};
 use crate::views::results::{Group, ResultsPage, WaveView, results_body, results_page};
-
-/// Tells live streams that responses arrived: holds the newest response id
-/// seen, from this instance's own submissions at once and from a once-a-second
-/// look at the database (so responses taken by other instances show too).
-#[derive(Debug)]
-pub struct LiveHub {
-    latest: watch::Sender<i64>,
-}
-
-impl Default for LiveHub {
-    fn default() -> Self {
-        LiveHub {
-            latest: watch::Sender::new(0),
-        }
-    }
-}
-
-impl LiveHub {
-    /// Records that response `id` is stored; wakes the streams if it is new.
-    pub fn notify(&self, id: i64) {
-        self.latest.send_if_modified(|latest| {
-            let newer = id > *latest;
-            if newer {
-                *latest = id;
-            }
-            newer
-        });
-    }
-
-    pub fn subscribe(&self) -> watch::Receiver<i64> {
-        self.latest.subscribe()
-    }
-
-    /// Whether any page is listening (the poll is skipped when none is).
-    pub fn has_listeners(&self) -> bool {
-        self.latest.receiver_count() > 0
-    }
-}
 
 /// How long a quiet stream waits before a keep-alive comment.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);

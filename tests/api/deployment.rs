@@ -67,3 +67,100 @@ async fn metrics_need_their_token_and_count_requests_and_responses() {
     // Nothing personal: no officer's address, no client address, no token.
     assert!(!text.contains('@') && !text.contains("127.0.0.1") && !text.contains(TOKEN));
 }
+
+/// An officer's live page open on one instance, a response submitted
+/// through another: the page hears of it. On PostgreSQL through `NOTIFY`
+/// (the second instance never polls while it listens), on SQLite through the
+/// once-a-second look at the newest response.
+mod live_across_instances {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::helpers::{choose, on_both_backends};
+
+    async fn scrape_at(address: &str) -> String {
+        reqwest::Client::new()
+            .get(format!("{address}/metrics"))
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .send()
+            .await
+            .expect("scrape")
+            .text()
+            .await
+            .expect("body")
+    }
+
+    on_both_backends! {
+        async fn a_response_taken_by_one_instance_reaches_a_live_page_on_another(app) {
+            let postgres = app.is_postgres();
+            let b = app
+                .another_instance_with(Options {
+                    metrics_token: Some(TOKEN.to_owned()),
+                    ..Options::default()
+                })
+                .await;
+            app.add_officer("live@example.gov.uk", "a long enough password", "analyst");
+            let mut officer = app.browser_at(&b);
+            officer.sign_in("live@example.gov.uk", "a long enough password").await;
+            let mut stream = officer
+                .client
+                .get(format!("{b}/surveys/csp-2019/results/live"))
+                .send()
+                .await
+                .expect("open the stream on instance B");
+            let ready = stream.chunk().await.expect("read").expect("a first event");
+            assert!(String::from_utf8_lossy(&ready).contains("event: ready"));
+
+            if postgres {
+                // B's listener connects as B starts; wait for it, so the
+                // response below is heard as it is stored.
+                let mut listening = false;
+                for _ in 0..100 {
+                    if scrape_at(&b).await.contains("civic_live_listening 1") {
+                        listening = true;
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                assert!(listening, "instance B listens: {}", scrape_at(&b).await);
+            }
+            // Submitted through instance A (the app's own address).
+            let mut resident = app.resident();
+            resident.start("csp-2019").await;
+            resident.answer("/surveys/csp-2019/questions/borough", &choose(&["dartford"])).await;
+            let submitted = resident.post("/surveys/csp-2019/submit", &[]).await;
+            assert_eq!(submitted.location(), "/surveys/csp-2019/done");
+            let id: i64 = {
+                let mut conn = civic_survey::db::get(&app.pool).expect("connection");
+                civic_survey::db::responses::latest_id(&mut conn).expect("query").expect("stored")
+            };
+
+            let next = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+                .await
+                .expect("an update reaches instance B")
+                .expect("read")
+                .expect("an event");
+            let text = String::from_utf8_lossy(&next).to_string();
+            assert_eq!(text, format!("event: update\ndata: {{\"latest\":{id}}}\n\n"));
+
+            let metrics = scrape_at(&b).await;
+            let received = |source: &str| -> i64 {
+                let line = format!("civic_live_updates_received{{source=\"{source}\"}} ");
+                metrics
+                    .lines()
+                    .find_map(|l| l.strip_prefix(&line))
+                    .unwrap_or_else(|| panic!("{line} in {metrics}"))
+                    .parse()
+                    .expect("a number")
+            };
+            assert_eq!(received("own"), 0, "B stored nothing");
+            if postgres {
+                assert_eq!(received("notify"), 1, "{metrics}");
+                assert_eq!(received("poll"), 0, "B listens, it does not poll: {metrics}");
+            } else {
+                assert_eq!(received("poll"), 1, "{metrics}");
+                assert_eq!(received("notify"), 0, "{metrics}");
+            }
+        }
+    }
+}

@@ -206,9 +206,15 @@ impl TestApp {
     /// Starts another instance of the service on the same database, as a
     /// second server behind a load balancer, and returns its address.
     pub async fn another_instance(&self) -> String {
+        self.another_instance_with(Options::default()).await
+    }
+
+    /// Another instance on the same database with its own options (the
+    /// survey definitions stay this instance's).
+    pub async fn another_instance_with(&self, options: Options) -> String {
         let options = Options {
             surveys_dir: self.surveys_dir.clone(),
-            ..Options::default()
+            ..options
         };
         let app = Application::build(test_settings(self.database_url.clone(), &options))
             .await
@@ -216,6 +222,10 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
         address
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.database_url, DatabaseUrl::Postgres(_))
     }
 
     /// A new browser talking to the instance at `address`.

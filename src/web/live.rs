@@ -1,0 +1,255 @@
+//! Live updates: how an instance's open results pages learn that a response
+//! arrived, wherever it was taken.
+//!
+//! - This instance's own submissions wake its streams at once
+//!   ([`Source::Own`]).
+//! - On PostgreSQL every stored response sends `NOTIFY civic_responses`
+//!   with its id, inside the transaction that stores it, so the server
+//!   delivers it at commit and never for a response rolled back. Each
+//!   instance `LISTEN`s on a connection of its own (tokio-postgres, driven
+//!   by the runtime: the server pushes, nothing is asked on a timer)
+//!   ([`Source::Notify`]).
+//! - On SQLite (one process, or several sharing one file), and on
+//!   PostgreSQL while that listening connection is down or cannot be made
+//!   (such as a server that insists on TLS, which the listener does not
+//!   speak), the newest response id is read once a second while a live page
+//!   is open ([`Source::Poll`]). After the listener connects again it reads
+//!   the newest id once, so nothing stored while it was away is missed.
+//!
+//! How many updates came each way is in `/metrics`
+//! (`civic_live_updates_received{source}`), and whether the listener is
+//! connected (`civic_live_listening`).
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use actix_web::web;
+use futures_util::StreamExt;
+use tokio::sync::watch;
+use tokio_postgres::AsyncMessage;
+
+use super::{AppState, on_pool};
+use crate::config::DatabaseUrl;
+use crate::db;
+
+/// How a live update reached this instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A response this instance stored.
+    Own,
+    /// PostgreSQL's `NOTIFY` of a response any instance stored.
+    Notify,
+    /// A look at the newest response id.
+    Poll,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Source::Own, Source::Notify, Source::Poll];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Own => "own",
+            Source::Notify => "notify",
+            Source::Poll => "poll",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Source::Own => 0,
+            Source::Notify => 1,
+            Source::Poll => 2,
+        }
+    }
+}
+
+/// Tells live streams that responses arrived: holds the newest response id
+/// seen, and counts the updates by how they came.
+#[derive(Debug)]
+pub struct LiveHub {
+    latest: watch::Sender<i64>,
+    received: [AtomicU64; 3],
+    /// Whether the PostgreSQL listener is connected and listening.
+    listening: AtomicBool,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub {
+            latest: watch::Sender::new(0),
+            received: Default::default(),
+            listening: AtomicBool::new(false),
+        }
+    }
+}
+
+impl LiveHub {
+    /// Records that response `id` is stored; wakes the streams and counts
+    /// the update if it is newer than any seen.
+    pub fn notify(&self, id: i64, source: Source) {
+        if self.advance(id) {
+            self.received[source.index()].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Moves to `id` if it is newer; true if it was.
+    fn advance(&self, id: i64) -> bool {
+        self.latest.send_if_modified(|latest| {
+            let newer = id > *latest;
+            if newer {
+                *latest = id;
+            }
+            newer
+        })
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<i64> {
+        self.latest.subscribe()
+    }
+
+    /// Whether any page is listening (the poll is skipped when none is).
+    pub fn has_listeners(&self) -> bool {
+        self.latest.receiver_count() > 0
+    }
+
+    /// Whether this instance hears other instances' responses as they are
+    /// stored (PostgreSQL's `LISTEN` is connected).
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
+    }
+
+    /// Updates received so far, by source.
+    pub fn received(&self, source: Source) -> u64 {
+        self.received[source.index()].load(Ordering::Relaxed)
+    }
+}
+
+/// How often the newest response id is read while polling.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// How long to poll before trying to listen again after the listening
+/// connection failed.
+const LISTEN_RETRY: Duration = Duration::from_secs(5);
+
+/// Keeps the hub up to date with responses stored by any instance, for as
+/// long as the service runs.
+pub async fn keep_up(state: web::Data<AppState>, database: DatabaseUrl) {
+    match database {
+        DatabaseUrl::Sqlite(_) => poll(&state).await,
+        DatabaseUrl::Postgres(url) => {
+            let url = url.expose().to_owned();
+            let mut failing = false;
+            loop {
+                if let Err(e) = listen(&state, &url, &mut failing).await
+                    && !failing
+                {
+                    failing = true;
+                    tracing::warn!(
+                        "live updates: cannot listen for other instances' responses ({e}); \
+                         reading the newest response once a second until it can"
+                    );
+                }
+                // Not `poll`'s first tick alone: a lost connection is retried
+                // after a pause, polling meanwhile.
+                let _ = tokio::time::timeout(LISTEN_RETRY, poll(&state)).await;
+            }
+        }
+    }
+}
+
+/// Reads the newest response id every second while a page is listening.
+async fn poll(state: &AppState) {
+    let mut every = tokio::time::interval(POLL_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+        if !state.live.has_listeners() {
+            continue;
+        }
+        if let Ok(Some(id)) = latest(state).await {
+            state.live.notify(id, Source::Poll);
+        }
+    }
+}
+
+async fn latest(state: &AppState) -> anyhow::Result<Option<i64>> {
+    on_pool(&state.pool, |c| Ok(db::responses::latest_id(c)?)).await
+}
+
+/// Listens until the connection fails. Returns only with why.
+async fn listen(state: &AppState, url: &str, failing: &mut bool) -> anyhow::Result<()> {
+    let mut config: tokio_postgres::Config = url.parse()?;
+    // A connection that silently died (a firewall's idle timeout) is noticed
+    // within a minute or so rather than two hours.
+    config
+        .application_name("civic-survey live updates")
+        .keepalives_idle(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10));
+    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+    let (sender, mut notifications) = tokio::sync::mpsc::unbounded_channel::<String>();
+    // The connection must be driven for the client's queries to be answered
+    // and notifications to arrive; it ends when the client is dropped.
+    let driver = tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = messages.next().await {
+            match message? {
+                AsyncMessage::Notification(n) => {
+                    if sender.send(n.payload().to_owned()).is_err() {
+                        break;
+                    }
+                }
+                _ => continue,
+            }
+        }
+        Ok::<(), tokio_postgres::Error>(())
+    });
+    client
+        .batch_execute(&format!("LISTEN {}", db::responses::NOTIFY_CHANNEL))
+        .await?;
+    // Anything stored before listening began, or while it was down.
+    if let Some(id) = latest(state).await? {
+        state.live.advance(id);
+    }
+    state.live.listening.store(true, Ordering::Relaxed);
+    if std::mem::take(failing) {
+        tracing::info!("live updates: listening for other instances' responses again");
+    }
+    while let Some(payload) = notifications.recv().await {
+        if let Ok(id) = payload.parse::<i64>() {
+            state.live.notify(id, Source::Notify);
+        }
+    }
+    state.live.listening.store(false, Ordering::Relaxed);
+    drop(client);
+    match driver.await {
+        Ok(Ok(())) => anyhow::bail!("the server closed the connection"),
+        Ok(Err(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_newer_response_wakes_the_streams_and_is_counted() {
+        let hub = LiveHub::default();
+        let mut stream = hub.subscribe();
+        stream.mark_unchanged();
+        hub.notify(5, Source::Notify);
+        assert!(stream.has_changed().expect("open"));
+        assert_eq!(*stream.borrow_and_update(), 5);
+        hub.notify(5, Source::Poll);
+        hub.notify(3, Source::Own);
+        assert!(!stream.has_changed().expect("open"), "not newer");
+        hub.notify(6, Source::Own);
+        assert_eq!(
+            Source::ALL.map(|s| hub.received(s)),
+            [1, 1, 0],
+            "own, notify, poll"
+        );
+        assert!(hub.has_listeners());
+        drop(stream);
+        assert!(!hub.has_listeners());
+    }
+}
