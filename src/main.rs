@@ -41,6 +41,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Copy the whole database into a new FILE while the service runs:
+    /// SQLite's VACUUM INTO, or pg_dump's custom format on PostgreSQL.
+    Backup {
+        /// The backup to write; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Replace the database with a backup. Stop every instance first.
+    Restore {
+        /// A file written by `civic-survey backup`.
+        file: std::path::PathBuf,
+        /// Replace a database that already holds tables.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -83,6 +97,8 @@ fn main() -> ExitCode {
             seed: number,
             force,
         } => seed(&settings, &survey, number, force),
+        Command::Backup { file } => backup(&settings, &file),
+        Command::Restore { file, force } => restore(&settings, &file, force),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -188,6 +204,36 @@ fn seed(settings: &Settings, slug: &str, seed: u64, force: bool) -> anyhow::Resu
     })?;
     bar.finish();
     println!("Stored {stored} responses in {slug} (seed {seed}).");
+    Ok(())
+}
+
+/// A spinner on standard error while `work` runs, so a long copy is seen
+/// to be working.
+fn with_spinner<T>(message: String, work: impl FnOnce() -> T) -> T {
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_message(message);
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let outcome = work();
+    spinner.finish_and_clear();
+    outcome
+}
+
+fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let database = settings.database_url.describe();
+    let contents = with_spinner(format!("Backing up {database}"), || {
+        civic_survey::backup::backup(&settings.database_url, file)
+    })?;
+    println!("Backed up {database} to {}: {contents}.", file.display());
+    Ok(())
+}
+
+fn restore(settings: &Settings, file: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let database = settings.database_url.describe();
+    let contents = with_spinner(
+        format!("Restoring {} into {database}", file.display()),
+        || civic_survey::backup::restore(&settings.database_url, file, force),
+    )?;
+    println!("Restored {} into {database}: {contents}.", file.display());
     Ok(())
 }
 

@@ -260,6 +260,21 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// The versions of the migrations this build carries for one backend, as
+/// diesel records them in `__diesel_schema_migrations`.
+pub fn known_migrations(sqlite: bool) -> Vec<String> {
+    use diesel::migration::MigrationSource;
+    if sqlite {
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+            .map(|all| all.iter().map(|m| m.name().version().to_string()).collect())
+            .unwrap_or_default()
+    } else {
+        MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS)
+            .map(|all| all.iter().map(|m| m.name().version().to_string()).collect())
+            .unwrap_or_default()
+    }
+}
+
 fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<()> {
     let applied = match conn {
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),

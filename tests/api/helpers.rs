@@ -68,6 +68,40 @@ impl Drop for DbGuard {
     }
 }
 
+/// A new empty database of the test's own, deleted when the test ends.
+pub struct Scratch {
+    pub url: DatabaseUrl,
+    guard: DbGuard,
+}
+
+impl Scratch {
+    /// None (the test is skipped) for PostgreSQL when no server is configured.
+    pub fn new(backend: Backend) -> Option<Scratch> {
+        let (url, guard) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = DatabaseUrl::Sqlite(dir.path().join("test.db"));
+                (url, DbGuard::Sqlite(dir))
+            }
+            Backend::Postgres => {
+                let server = postgres_server()?;
+                let name = format!(
+                    "civic_test_{}",
+                    civic_survey::domain::DraftToken::generate().expose()[..16].to_owned()
+                );
+                let mut conn = diesel::PgConnection::establish(&format!("{server}/postgres"))
+                    .expect("connect to the PostgreSQL test server");
+                diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .expect("create a test database");
+                let url = DatabaseUrl::Postgres(Redacted::new(format!("{server}/{name}")));
+                (url, DbGuard::Postgres { server, name })
+            }
+        };
+        Some(Scratch { url, guard })
+    }
+}
+
 /// A running application and a way to look inside its database.
 pub struct TestApp {
     pub address: String,
@@ -160,27 +194,12 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, options: Options) -> Option<TestApp> {
-        let (url, guard) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = DatabaseUrl::Sqlite(dir.path().join("test.db"));
-                (url, DbGuard::Sqlite(dir))
-            }
-            Backend::Postgres => {
-                let server = postgres_server()?;
-                let name = format!(
-                    "civic_test_{}",
-                    civic_survey::domain::DraftToken::generate().expose()[..16].to_owned()
-                );
-                let mut conn = diesel::PgConnection::establish(&format!("{server}/postgres"))
-                    .expect("connect to the PostgreSQL test server");
-                diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-                    .execute(&mut conn)
-                    .expect("create a test database");
-                let url = DatabaseUrl::Postgres(Redacted::new(format!("{server}/{name}")));
-                (url, DbGuard::Postgres { server, name })
-            }
-        };
+        Some(Self::spawn_on(Scratch::new(backend)?, options).await)
+    }
+
+    /// The service on a database of the test's own (perhaps restored).
+    pub async fn spawn_on(scratch: Scratch, options: Options) -> TestApp {
+        let Scratch { url, guard } = scratch;
         let settings = test_settings(url.clone(), &options);
         let app = Application::build(settings)
             .await
@@ -193,14 +212,14 @@ impl TestApp {
             .await
             .expect("join")
             .expect("a pool for checks");
-        Some(TestApp {
+        TestApp {
             address,
             setup_url,
             pool,
             surveys_dir: options.surveys_dir,
             database_url: url_for_more,
             _db: guard,
-        })
+        }
     }
 
     /// Starts another instance of the service on the same database, as a
@@ -226,6 +245,19 @@ impl TestApp {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self.database_url, DatabaseUrl::Postgres(_))
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.is_postgres() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The database this instance uses.
+    pub fn database_url(&self) -> &DatabaseUrl {
+        &self.database_url
     }
 
     /// A new browser talking to the instance at `address`.

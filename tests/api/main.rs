@@ -5,6 +5,7 @@
 mod helpers;
 
 mod architecture;
+mod backup;
 mod bad_input;
 mod builder;
 mod channels;
