@@ -30,6 +30,9 @@ use futures_util::StreamExt;
 #[path = "perf.rs"]
 mod perf;
 
+#[path = "instances.rs"]
+mod instances;
+
 struct Args {
     perf: bool,
     trivial_server: Option<u16>,
@@ -39,6 +42,13 @@ struct Args {
     postgres: bool,
     url: Option<String>,
     database_url: Option<String>,
+    /// Each resident from its own loopback address (127.1.0.0/16), as
+    /// distinct people reach a proxy.
+    spread_clients: bool,
+    /// `--instances A B`: the checks of several instances behind a proxy
+    /// (bench/instances.sh), with the proxy at `--url`.
+    instances: Option<(String, String)>,
+    officer: Option<(String, String)>,
 }
 
 fn args() -> Args {
@@ -51,6 +61,9 @@ fn args() -> Args {
         postgres: false,
         url: None,
         database_url: None,
+        spread_clients: false,
+        instances: None,
+        officer: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -64,6 +77,15 @@ fn args() -> Args {
             "--trivial-server" => a.trivial_server = value().parse().ok(),
             "--url" => a.url = Some(value().trim_end_matches('/').to_owned()),
             "--database-url" => a.database_url = Some(value()),
+            "--spread-clients" => a.spread_clients = true,
+            "--instances" => {
+                let first = value().trim_end_matches('/').to_owned();
+                a.instances = Some((first, value().trim_end_matches('/').to_owned()));
+            }
+            "--officer" => {
+                let email = value();
+                a.officer = Some((email, value()));
+            }
             _ => {} // cargo bench passes --bench
         }
     }
@@ -77,7 +99,8 @@ enum Failure {
     Unexpected(String),
 }
 
-/// Requests that had to be tried again (connection refused or reset, 503).
+/// Requests that had to be tried again (connection refused or reset; 503,
+/// or 502 and 504 from a proxy whose instance went away).
 static RETRIED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Requests sent, answered or not.
@@ -93,7 +116,7 @@ fn csrf(page: &str) -> Option<String> {
 }
 
 /// One GET (no form) or POST (a form), tried again after a refused
-/// connection or a 503: (status, Location, body).
+/// connection, a 503, or a proxy's 502 or 504: (status, Location, body).
 async fn send(
     client: &reqwest::Client,
     path: String,
@@ -107,7 +130,7 @@ async fn send(
             None => client.get(&path),
         };
         match request.send().await {
-            Ok(r) if r.status().as_u16() != 503 => {
+            Ok(r) if ![502, 503, 504].contains(&r.status().as_u16()) => {
                 let status = r.status();
                 let location = r
                     .headers()
@@ -129,14 +152,38 @@ async fn send(
     Err(Failure::Http(last))
 }
 
-/// One resident, start to confirmation. `Ok(true)` when the confirmation
-/// page was shown (the response is acknowledged).
-async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failure> {
-    let client = reqwest::Client::builder()
+/// The loopback address of the `i`th distinct client: 127.1.0.1 onwards.
+fn client_address(i: usize) -> std::net::IpAddr {
+    let n = (i % 65_000) + 1;
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+        127,
+        1,
+        (n / 256) as u8,
+        (n % 256) as u8,
+    ))
+}
+
+/// A browser: its own cookies, redirects not followed, connecting from
+/// `from` if given.
+fn browser(from: Option<std::net::IpAddr>) -> Result<reqwest::Client, Failure> {
+    reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .local_address(from)
         .build()
-        .map_err(|e| Failure::Unexpected(e.to_string()))?;
+        .map_err(|e| Failure::Unexpected(e.to_string()))
+}
+
+/// One resident, start to confirmation. `Ok(Some(t))` when the confirmation
+/// page was shown (the response is acknowledged), `t` when the submission
+/// was answered.
+async fn resident(
+    base: &str,
+    marker: &str,
+    borough: &str,
+    from: Option<std::net::IpAddr>,
+) -> Result<Option<Instant>, Failure> {
+    let client = browser(from)?;
     // A request that cannot connect, or meets a 503 (the server restarting,
     // the database away), is tried again with the same cookie, as a person
     // would press refresh: the draft is resumed where it was.
@@ -196,11 +243,12 @@ async fn resident(base: &str, marker: &str, borough: &str) -> Result<bool, Failu
         vec![("csrf", token)],
     )
     .await?;
+    let answered = Instant::now();
     if status.as_u16() != 303 || location.as_deref() != Some("/surveys/csp-2019/done") {
         return Err(Failure::Unexpected(format!("submit gave {status}")));
     }
     let (status, _, done) = get(format!("{base}/surveys/csp-2019/done")).await?;
-    Ok(status.as_u16() == 200 && done.contains("Response submitted"))
+    Ok((status.as_u16() == 200 && done.contains("Response submitted")).then_some(answered))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -231,7 +279,13 @@ impl Drive {
 
 /// Runs `residents` residents against `base`, `concurrency` at a time, none
 /// starting after `seconds`.
-async fn drive(base: &str, residents: usize, concurrency: usize, seconds: u64) -> Drive {
+async fn drive(
+    base: &str,
+    residents: usize,
+    concurrency: usize,
+    seconds: u64,
+    spread: bool,
+) -> Drive {
     let run = format!(
         "load-{}-{}-{}",
         std::process::id(),
@@ -242,7 +296,7 @@ async fn drive(base: &str, residents: usize, concurrency: usize, seconds: u64) -
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let base = Arc::new(base.to_owned());
-    let outcomes: Vec<(String, Duration, Result<bool, Failure>)> =
+    let outcomes: Vec<(String, Duration, Result<Option<Instant>, Failure>)> =
         futures_util::stream::iter(0..residents)
             .map(|i| {
                 let base = Arc::clone(&base);
@@ -257,7 +311,8 @@ async fn drive(base: &str, residents: usize, concurrency: usize, seconds: u64) -
                     }
                     let t = Instant::now();
                     let borough = if i % 10 < 7 { "gravesham" } else { "dartford" };
-                    let outcome = resident(&base, &marker, borough).await;
+                    let from = spread.then(|| client_address(i));
+                    let outcome = resident(&base, &marker, borough, from).await;
                     (marker, t.elapsed(), outcome)
                 }
             })
@@ -271,13 +326,13 @@ async fn drive(base: &str, residents: usize, concurrency: usize, seconds: u64) -
             Err(Failure::Http(e)) | Err(Failure::Unexpected(e)) => {
                 *failures.entry(e.chars().take(80).collect()).or_default() += 1
             }
-            Ok(false) => *failures.entry("no confirmation page".into()).or_default() += 1,
-            Ok(true) => {}
+            Ok(None) => *failures.entry("no confirmation page".into()).or_default() += 1,
+            Ok(Some(_)) => {}
         }
     }
     let mut latencies: Vec<Duration> = outcomes
         .iter()
-        .filter(|(_, _, o)| matches!(o, Ok(true)))
+        .filter(|(_, _, o)| matches!(o, Ok(Some(_))))
         .map(|(_, d, _)| *d)
         .collect();
     latencies.sort();
@@ -285,7 +340,7 @@ async fn drive(base: &str, residents: usize, concurrency: usize, seconds: u64) -
         run,
         acknowledged: outcomes
             .into_iter()
-            .filter(|(_, _, o)| matches!(o, Ok(true)))
+            .filter(|(_, _, o)| matches!(o, Ok(Some(_))))
             .map(|(m, _, _)| m)
             .collect(),
         latencies,
@@ -385,6 +440,9 @@ async fn main() {
     if a.perf {
         return perf::run(&a).await;
     }
+    if a.instances.is_some() {
+        return instances::run(&a).await;
+    }
     let _dir = tempfile::tempdir().expect("temp dir");
     let mut _pg: Option<PgScratch> = None;
     let (base, database) = match &a.url {
@@ -426,7 +484,14 @@ async fn main() {
         a.seconds,
         database.describe()
     );
-    let d = drive(&base, a.residents, a.concurrency, a.seconds).await;
+    let d = drive(
+        &base,
+        a.residents,
+        a.concurrency,
+        a.seconds,
+        a.spread_clients,
+    )
+    .await;
     let c = check(&database, &d);
     println!(
         "load: {} acknowledged in {:.1} s: {:.1} completed responses/s",
@@ -441,7 +506,7 @@ async fn main() {
         percentile(&d.latencies, 0.99).as_secs_f64() * 1000.0
     );
     println!(
-        "load: {} requests were tried again after a refused connection or a 503",
+        "load: {} requests were tried again after a refused connection, a 503, or a proxy's 502 or 504",
         RETRIED.load(std::sync::atomic::Ordering::Relaxed)
     );
     for (why, n) in &d.failures {

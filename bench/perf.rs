@@ -322,7 +322,7 @@ pub async fn run(a: &Args) {
     let requests_per = {
         let scratch = Scratch::new(false, "probe");
         let app = start_app(&scratch.url());
-        let d = drive(&app.base, 20, 1, 60).await;
+        let d = drive(&app.base, 20, 1, 60, false).await;
         d.requests as f64 / d.acknowledged.len().max(1) as f64
     };
     println!("perf: one resident makes {requests_per:.1} requests");
@@ -376,7 +376,7 @@ pub async fn run(a: &Args) {
             let database = scratch.url();
             let app = start_app(&database);
             let idle = app.memory_kib("VmRSS:");
-            let d = drive(&app.base, level.residents, level.concurrency, 120).await;
+            let d = drive(&app.base, level.residents, level.concurrency, 120, false).await;
             let peak = app.memory_kib("VmHWM:");
             drop(app);
             let c = check(&database, &d);
