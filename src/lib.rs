@@ -1,7 +1,6 @@
 //! civic-survey: accessible public-opinion surveys for Community Safety
 //! Partnerships, with live results and exports.
 
-pub mod backup;
 pub mod catalogue;
 pub mod charts;
 pub mod config;

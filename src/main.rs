@@ -221,7 +221,7 @@ fn with_spinner<T>(message: String, work: impl FnOnce() -> T) -> T {
 fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
     let database = settings.database_url.describe();
     let contents = with_spinner(format!("Backing up {database}"), || {
-        civic_survey::backup::backup(&settings.database_url, file)
+        civic_survey::db::backup::backup(&settings.database_url, file)
     })?;
     println!("Backed up {database} to {}: {contents}.", file.display());
     Ok(())
@@ -231,7 +231,7 @@ fn restore(settings: &Settings, file: &std::path::Path, force: bool) -> anyhow::
     let database = settings.database_url.describe();
     let contents = with_spinner(
         format!("Restoring {} into {database}", file.display()),
-        || civic_survey::backup::restore(&settings.database_url, file, force),
+        || civic_survey::db::backup::restore(&settings.database_url, file, force),
     )?;
     println!("Restored {} into {database}: {contents}.", file.display());
     Ok(())

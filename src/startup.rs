@@ -39,7 +39,8 @@ pub struct Application {
     pool: db::Pool,
     draft_lifetime: DraftLifetime,
     state: web::Data<AppState>,
-    database_url: crate::config::DatabaseUrl,
+    /// Where to hear other instances' responses (PostgreSQL).
+    listen: Option<db::notify::ListenTarget>,
 }
 
 /// How often abandoned drafts are cleared.
@@ -180,7 +181,7 @@ impl Application {
             pool,
             draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             state: poller_state,
-            database_url: settings.database_url.clone(),
+            listen: db::notify::ListenTarget::of(&settings.database_url),
         })
     }
 
@@ -240,7 +241,7 @@ impl Application {
             }
         });
         let controls = tokio::spawn(watch_catalogue(self.state.clone()));
-        let live = tokio::spawn(crate::web::live::keep_up(self.state, self.database_url));
+        let live = tokio::spawn(crate::web::live::keep_up(self.state, self.listen));
         let outcome = self.server.await;
         controls.abort();
         purge.abort();

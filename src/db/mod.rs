@@ -16,10 +16,12 @@
 //! [`DbError`] says what went wrong without a diesel type. No module outside
 //! `db` names diesel (`tests/api/architecture.rs` checks).
 
+pub mod backup;
 pub mod builder;
 pub mod bulk;
 pub mod drafts;
 pub mod exports;
+pub mod notify;
 pub mod officers;
 pub mod responses;
 pub mod results;
@@ -258,6 +260,17 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
         .build(manager)
         .map_err(|e| anyhow::anyhow!("cannot open a connection pool on {}: {e}", url.describe()))?;
     Ok(pool)
+}
+
+/// One connection outside any pool, migrated: for a command that runs once
+/// and must leave nothing open behind it (a pool tops itself up in the
+/// background).
+pub fn connect_once(url: &DatabaseUrl) -> anyhow::Result<AnyConnection> {
+    let manager = Manager { url: url.clone() };
+    let mut first = r2d2::ManageConnection::connect(&manager)
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", url.describe()))?;
+    run_migrations(&mut first)?;
+    Ok(first.conn)
 }
 
 /// The versions of the migrations this build carries for one backend, as

@@ -3,12 +3,10 @@
 //!
 //! - This instance's own submissions wake its streams at once
 //!   ([`Source::Own`]).
-//! - On PostgreSQL every stored response sends `NOTIFY civic_responses`
-//!   with its id, inside the transaction that stores it, so the server
-//!   delivers it at commit and never for a response rolled back. Each
-//!   instance `LISTEN`s on a connection of its own (tokio-postgres, driven
-//!   by the runtime: the server pushes, nothing is asked on a timer)
-//!   ([`Source::Notify`]).
+//! - On PostgreSQL every stored response sends `NOTIFY` with its id, inside
+//!   the transaction that stores it, so the server delivers it at commit and
+//!   never for a response rolled back; each instance listens on a connection
+//!   of its own (`db::notify`) ([`Source::Notify`]).
 //! - On SQLite (one process, or several sharing one file), and on
 //!   PostgreSQL while that listening connection is down or cannot be made
 //!   (such as a server that insists on TLS, which the listener does not
@@ -24,13 +22,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use actix_web::web;
-use futures_util::StreamExt;
 use tokio::sync::watch;
-use tokio_postgres::AsyncMessage;
 
 use super::{AppState, on_pool};
-use crate::config::DatabaseUrl;
 use crate::db;
+use crate::db::notify::{ListenTarget, Listener};
 
 /// How a live update reached this instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,14 +128,13 @@ const LISTEN_RETRY: Duration = Duration::from_secs(5);
 
 /// Keeps the hub up to date with responses stored by any instance, for as
 /// long as the service runs.
-pub async fn keep_up(state: web::Data<AppState>, database: DatabaseUrl) {
-    match database {
-        DatabaseUrl::Sqlite(_) => poll(&state).await,
-        DatabaseUrl::Postgres(url) => {
-            let url = url.expose().to_owned();
+pub async fn keep_up(state: web::Data<AppState>, postgres: Option<ListenTarget>) {
+    match postgres {
+        None => poll(&state).await,
+        Some(target) => {
             let mut failing = false;
             loop {
-                if let Err(e) = listen(&state, &url, &mut failing).await
+                if let Err(e) = listen(&state, &target, &mut failing).await
                     && !failing
                 {
                     failing = true;
@@ -176,35 +171,8 @@ async fn latest(state: &AppState) -> anyhow::Result<Option<i64>> {
 }
 
 /// Listens until the connection fails. Returns only with why.
-async fn listen(state: &AppState, url: &str, failing: &mut bool) -> anyhow::Result<()> {
-    let mut config: tokio_postgres::Config = url.parse()?;
-    // A connection that silently died (a firewall's idle timeout) is noticed
-    // within a minute or so rather than two hours.
-    config
-        .application_name("civic-survey live updates")
-        .keepalives_idle(Duration::from_secs(30))
-        .connect_timeout(Duration::from_secs(10));
-    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
-    let (sender, mut notifications) = tokio::sync::mpsc::unbounded_channel::<String>();
-    // The connection must be driven for the client's queries to be answered
-    // and notifications to arrive; it ends when the client is dropped.
-    let driver = tokio::spawn(async move {
-        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-        while let Some(message) = messages.next().await {
-            match message? {
-                AsyncMessage::Notification(n) => {
-                    if sender.send(n.payload().to_owned()).is_err() {
-                        break;
-                    }
-                }
-                _ => continue,
-            }
-        }
-        Ok::<(), tokio_postgres::Error>(())
-    });
-    client
-        .batch_execute(&format!("LISTEN {}", db::responses::NOTIFY_CHANNEL))
-        .await?;
+async fn listen(state: &AppState, target: &ListenTarget, failing: &mut bool) -> anyhow::Result<()> {
+    let mut listener = Listener::connect(target).await?;
     // Anything stored before listening began, or while it was down.
     if let Some(id) = latest(state).await? {
         state.live.advance(id);
@@ -213,18 +181,14 @@ async fn listen(state: &AppState, url: &str, failing: &mut bool) -> anyhow::Resu
     if std::mem::take(failing) {
         tracing::info!("live updates: listening for other instances' responses again");
     }
-    while let Some(payload) = notifications.recv().await {
-        if let Ok(id) = payload.parse::<i64>() {
-            state.live.notify(id, Source::Notify);
+    let lost = loop {
+        match listener.next().await {
+            Ok(id) => state.live.notify(id, Source::Notify),
+            Err(e) => break e,
         }
-    }
+    };
     state.live.listening.store(false, Ordering::Relaxed);
-    drop(client);
-    match driver.await {
-        Ok(Ok(())) => anyhow::bail!("the server closed the connection"),
-        Ok(Err(e)) => Err(e.into()),
-        Err(e) => Err(e.into()),
-    }
+    Err(lost)
 }
 
 #[cfg(test)]

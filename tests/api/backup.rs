@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use civic_survey::backup::{self, Contents};
 use civic_survey::config::DatabaseUrl;
+use civic_survey::db::backup::{self, Contents};
 
 use crate::helpers::{Options, Scratch, TestApp, choose, on_both_backends};
 

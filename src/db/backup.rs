@@ -156,8 +156,7 @@ pub fn restore(url: &DatabaseUrl, file: &Path, force: bool) -> anyhow::Result<Co
         DatabaseUrl::Postgres(secret) => restore_postgres(secret.expose(), file)?,
     }
     // The service's migrations bring an older backup up to date.
-    let pool = db::connect(url, 1)?;
-    let mut conn = db::get(&pool)?;
+    let mut conn = db::connect_once(url)?;
     let bytes = std::fs::metadata(file)?.len();
     Ok(Contents {
         bytes,
@@ -227,9 +226,8 @@ where
 }
 
 fn backup_sqlite(url: &DatabaseUrl, partial: &Path) -> anyhow::Result<Contents> {
-    let pool = db::connect(url, 1)?;
-    let mut conn = db::get(&pool)?;
-    let db::AnyConnection::Sqlite(c) = &mut **conn else {
+    let mut conn = db::connect_once(url)?;
+    let db::AnyConnection::Sqlite(c) = &mut conn else {
         unreachable!("a SQLite URL gives a SQLite connection")
     };
     let target = partial
@@ -254,8 +252,11 @@ fn open_sqlite_read_only(file: &Path) -> anyhow::Result<diesel::SqliteConnection
         "file:{}?mode=ro",
         percent_encoding::utf8_percent_encode(&path.to_string_lossy(), PATH)
     );
-    diesel::SqliteConnection::establish(&uri)
-        .with_context(|| format!("cannot open {}", file.display()))
+    let mut conn = diesel::SqliteConnection::establish(&uri)
+        .with_context(|| format!("cannot open {}", file.display()))?;
+    // Another connection may be closing the file (and checkpointing it).
+    conn.batch_execute("PRAGMA busy_timeout = 5000")?;
+    Ok(conn)
 }
 
 #[derive(QueryableByName)]
