@@ -12,8 +12,9 @@
 //!   address sends 90 survey starts at once through the proxy; how many are
 //!   accepted (303) and refused (429).
 //!
-//! It exits non-zero if an update takes more than 2 s, or one client gets
-//! more than its minute's allowance (60, plus what refills meanwhile).
+//! It exits non-zero if an update takes more than 2 s or comes by polling,
+//! or one client gets more than its minute's allowance (60, plus what
+//! refills, one a second, while the 90 go through).
 
 use super::*;
 
@@ -100,7 +101,9 @@ async fn live(first: &str, second: &str, email: &str, password: &str) {
         most.as_secs_f64() * 1000.0,
         LIVE_BOUND.as_secs()
     );
-    if let Ok(token) = std::env::var("METRICS_TOKEN") {
+    {
+        let token = std::env::var("METRICS_TOKEN")
+            .unwrap_or_else(|_| fail("METRICS_TOKEN: B's metrics say how the updates came".into()));
         let metrics = reqwest::Client::new()
             .get(format!("{second}/metrics"))
             .bearer_auth(token)
@@ -117,7 +120,7 @@ async fn live(first: &str, second: &str, email: &str, password: &str) {
             .collect();
         println!("live: instance B's metrics: {}", lines.join("; "));
         if !text.contains("civic_live_listening 1")
-            || !text.contains("civic_live_updates_received{source=\"poll\"} 0")
+            || !text.contains("civic_live_updates_received_total{source=\"poll\"} 0")
         {
             fail("instance B should hear the updates by NOTIFY, not by polling".into());
         }
@@ -151,7 +154,7 @@ async fn rate(proxy: &str) {
         sent - accepted - refused
     );
     // The proxy's bucket refills one a second while the starts go through.
-    if !(ALLOWANCE..=ALLOWANCE + 3).contains(&accepted) || accepted + refused != sent {
+    if !(ALLOWANCE..=ALLOWANCE + 5).contains(&accepted) || accepted + refused != sent {
         fail(format!(
             "expected about {ALLOWANCE} accepted and the rest refused, got {statuses:?}"
         ));

@@ -52,6 +52,9 @@ password="an instances test password"
 echo "$password" | ./target/release/civic-survey officer add "$officer" --role analyst >/dev/null
 
 start() { # name port
+    if curl -s -o /dev/null "http://127.0.0.1:$2/health"; then
+        echo "port $2 is taken: set PROXY_PORT to another" >&2; exit 1
+    fi
     BIND_ADDRESS="127.0.0.1:$2" ./target/release/civic-survey serve > "$work/$1.log" 2>&1 &
     pids+=($!)
     echo $! > "$work/$1.pid"
@@ -82,8 +85,8 @@ http {
     scgi_temp_path $work/tmp/scgi;
     include $deploy/civic-limits.conf;
     upstream civic_app {
-        server 127.0.0.1:$a_port max_fails=1 fail_timeout=5s;
-        server 127.0.0.1:$b_port max_fails=1 fail_timeout=5s;
+        server 127.0.0.1:$a_port max_fails=3 fail_timeout=5s;
+        server 127.0.0.1:$b_port max_fails=3 fail_timeout=5s;
         keepalive 16;
     }
     server {
@@ -94,8 +97,9 @@ http {
 EOF
 "$nginx_bin" -t -q -c "$work/nginx.conf" -p "$work"
 "$nginx_bin" -c "$work/nginx.conf" -p "$work"
-for _ in $(seq 1 50); do
+for i in $(seq 1 50); do
     curl -sf "http://127.0.0.1:$proxy_port/health" > /dev/null && break
+    [ "$i" = 50 ] && { echo "the proxy did not answer" >&2; cat "$work/nginx-error.log" >&2; exit 1; }
     sleep 0.1
 done
 proxy="http://127.0.0.1:$proxy_port"
@@ -104,16 +108,17 @@ echo "instances: nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') at $proxy, 
 cargo bench --quiet --bench load -- --url "$proxy" \
     --instances "http://127.0.0.1:$a_port" "http://127.0.0.1:$b_port" \
     --officer "$officer" "$password"
-starts() { grep -c "POST /surveys/csp-2019/start" "$work/access.log" | tr -d '\n'; }
 echo "rate: the accepted starts by instance: A $(grep -c "127.0.0.1:$a_port 303 \"POST /surveys/csp-2019/start" "$work/access.log" || true), B $(grep -c "127.0.0.1:$b_port 303 \"POST /surveys/csp-2019/start" "$work/access.log" || true) (each instance alone allows 60)"
 
 # Throughput: one instance reached directly, then both through the proxy,
 # in this run (all on this machine's cores, with PostgreSQL and the load).
 rate_of() { grep -oE '[0-9.]+ completed responses/s' "$1" | grep -oE '^[0-9.]+'; }
 cargo bench --quiet --bench load -- --url "http://127.0.0.1:$b_port" --database-url "$url" \
-    --residents 1500 --concurrency 16 --seconds 120 --spread-clients > "$work/direct.log" 2>&1
+    --residents 1500 --concurrency 16 --seconds 120 --spread-clients > "$work/direct.log" 2>&1 \
+    || { cat "$work/direct.log"; exit 1; }
 cargo bench --quiet --bench load -- --url "$proxy" --database-url "$url" \
-    --residents 1500 --concurrency 16 --seconds 120 --spread-clients > "$work/proxied.log" 2>&1
+    --residents 1500 --concurrency 16 --seconds 120 --spread-clients > "$work/proxied.log" 2>&1 \
+    || { cat "$work/proxied.log"; exit 1; }
 direct=$(rate_of "$work/direct.log"); proxied=$(rate_of "$work/proxied.log")
 echo "throughput: one instance reached directly $direct completed responses/s; two behind the proxy $proxied/s ($(awk -v a="$proxied" -v b="$direct" 'BEGIN { printf "%.2f", a / b }')x, same run, 16 residents at a time)"
 grep -h "^check:" "$work/direct.log" "$work/proxied.log" | sed 's/^/throughput /'
@@ -123,6 +128,7 @@ kill -USR1 "$(cat "$work/nginx.pid")"
 cargo bench --quiet --bench load -- --url "$proxy" --database-url "$url" \
     --residents "$residents" --concurrency 16 --seconds 240 --spread-clients > "$work/load.log" 2>&1 &
 load=$!
+pids+=("$load")
 sleep "${KILL_AFTER:-4}"
 before_a=$(grep -c "^127.0.0.1:$a_port " "$work/access.log" || true)
 before_b=$(grep -c "^127.0.0.1:$b_port " "$work/access.log" || true)
@@ -134,7 +140,6 @@ sleep 1
 status=0
 wait "$load" || status=$?
 cat "$work/load.log"
-after_a=$(grep -c "^127.0.0.1:$a_port" "$work/access.log" || true)
 after_b=$(grep -c "^127.0.0.1:$b_port " "$work/access.log" || true)
 failed_over=$(grep -cE "^127.0.0.1:$a_port, 127.0.0.1:$b_port " "$work/access.log" || true)
 errors=$(awk '$2 ~ /^5/' "$work/access.log" | wc -l)

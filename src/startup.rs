@@ -41,6 +41,8 @@ pub struct Application {
     state: web::Data<AppState>,
     /// Where to hear other instances' responses (PostgreSQL).
     listen: Option<db::notify::ListenTarget>,
+    /// The SQLite file's "in use" lock, held while serving.
+    claim: Option<std::fs::File>,
 }
 
 /// How often abandoned drafts are cleared.
@@ -101,21 +103,23 @@ impl Application {
             }
         }
         let prepared = settings.clone();
-        let (pool, catalogue, secret, setup_path) = web::block(move || -> anyhow::Result<_> {
-            let settings = prepared;
-            let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
-            let mut conn = db::get(&pool)?;
-            let catalogue =
-                Catalogue::publish(&mut conn, definitions, settings.default_survey.clone())?;
-            let secret = match &settings.secret_key {
-                Some(key) => key.expose().to_owned(),
-                None => secrets::get_or_create(&mut conn, "secret_key", generate_secret)
-                    .context("cannot read or store the generated secret key")?,
-            };
-            let setup_path = first_admin_setup(&mut conn)?;
-            Ok((pool, catalogue, secret, setup_path))
-        })
-        .await??;
+        let (pool, catalogue, secret, setup_path, claim) =
+            web::block(move || -> anyhow::Result<_> {
+                let settings = prepared;
+                let pool = db::connect(&settings.database_url, settings.db_pool_size)?;
+                let mut conn = db::get(&pool)?;
+                let catalogue =
+                    Catalogue::publish(&mut conn, definitions, settings.default_survey.clone())?;
+                let secret = match &settings.secret_key {
+                    Some(key) => key.expose().to_owned(),
+                    None => secrets::get_or_create(&mut conn, "secret_key", generate_secret)
+                        .context("cannot read or store the generated secret key")?,
+                };
+                let setup_path = first_admin_setup(&mut conn)?;
+                let claim = db::claim_sqlite(&settings.database_url)?;
+                Ok((pool, catalogue, secret, setup_path, claim))
+            })
+            .await??;
 
         let state = web::Data::new(AppState {
             pool: pool.clone(),
@@ -182,6 +186,7 @@ impl Application {
             draft_lifetime: DraftLifetime::new(settings.draft_lifetime),
             state: poller_state,
             listen: db::notify::ListenTarget::of(&settings.database_url),
+            claim,
         })
     }
 
@@ -242,7 +247,9 @@ impl Application {
         });
         let controls = tokio::spawn(watch_catalogue(self.state.clone()));
         let live = tokio::spawn(crate::web::live::keep_up(self.state, self.listen));
+        let claim = self.claim;
         let outcome = self.server.await;
+        drop(claim);
         controls.abort();
         purge.abort();
         live.abort();

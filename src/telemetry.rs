@@ -21,10 +21,6 @@ pub struct Metrics {
     pub latency: HistogramVec,
     pub pool_wait: Histogram,
     pub writer_wait: Histogram,
-    pub started: IntGaugeVec,
-    pub completed: IntGaugeVec,
-    pub live_updates: IntGaugeVec,
-    pub live_listening: IntGauge,
 }
 
 /// Buckets for waits and latencies, in seconds: 1 ms to 10 s.
@@ -60,6 +56,34 @@ fn build() -> Result<Metrics, prometheus::Error> {
         )
         .buckets(BUCKETS.to_vec()),
     )?;
+    registry.register(Box::new(requests.clone()))?;
+    registry.register(Box::new(latency.clone()))?;
+    registry.register(Box::new(pool_wait.clone()))?;
+    registry.register(Box::new(writer_wait.clone()))?;
+    Ok(Metrics {
+        registry,
+        requests,
+        latency,
+        pool_wait,
+        writer_wait,
+    })
+}
+
+/// What one instance reports of itself at a scrape, read from its state
+/// and database then: a registry of its own per scrape, so two instances
+/// in one process (the tests) never show each other's figures.
+#[derive(Debug, Default)]
+pub struct InstanceFigures<'a> {
+    /// Per survey: (slug, drafts started, responses completed).
+    pub surveys: Vec<(&'a str, i64, i64)>,
+    /// New responses this instance learnt of for its live pages, by how.
+    pub live_updates: Vec<(&'static str, u64)>,
+    /// Whether it listens for other instances' responses (PostgreSQL).
+    pub live_listening: bool,
+}
+
+fn instance_registry(figures: &InstanceFigures) -> Result<Registry, prometheus::Error> {
+    let registry = Registry::new();
     let started = IntGaugeVec::new(
         Opts::new("civic_responses_started", "Drafts started, per survey"),
         &["survey"],
@@ -71,36 +95,30 @@ fn build() -> Result<Metrics, prometheus::Error> {
         ),
         &["survey"],
     )?;
-    registry.register(Box::new(requests.clone()))?;
-    registry.register(Box::new(latency.clone()))?;
-    registry.register(Box::new(pool_wait.clone()))?;
-    registry.register(Box::new(writer_wait.clone()))?;
-    let live_updates = IntGaugeVec::new(
+    for (slug, s, c) in &figures.surveys {
+        started.with_label_values(&[slug]).set(*s);
+        completed.with_label_values(&[slug]).set(*c);
+    }
+    let live_updates = IntCounterVec::new(
         Opts::new(
-            "civic_live_updates_received",
+            "civic_live_updates_received_total",
             "New responses this instance learnt of for its live pages, by how: own (stored here), notify (PostgreSQL NOTIFY), poll (read once a second)",
         ),
         &["source"],
     )?;
+    for (source, n) in &figures.live_updates {
+        live_updates.with_label_values(&[source]).inc_by(*n);
+    }
     let live_listening = IntGauge::new(
         "civic_live_listening",
         "1 while this instance listens for other instances' responses (PostgreSQL LISTEN), else 0",
     )?;
-    registry.register(Box::new(live_updates.clone()))?;
-    registry.register(Box::new(live_listening.clone()))?;
-    registry.register(Box::new(started.clone()))?;
-    registry.register(Box::new(completed.clone()))?;
-    Ok(Metrics {
-        registry,
-        requests,
-        latency,
-        pool_wait,
-        writer_wait,
-        started,
-        completed,
-        live_updates,
-        live_listening,
-    })
+    live_listening.set(i64::from(figures.live_listening));
+    registry.register(Box::new(started))?;
+    registry.register(Box::new(completed))?;
+    registry.register(Box::new(live_updates))?;
+    registry.register(Box::new(live_listening))?;
+    Ok(registry)
 }
 
 /// The process's metrics.
@@ -108,13 +126,15 @@ pub static METRICS: LazyLock<Metrics> =
     LazyLock::new(|| build().expect("the metrics' names and labels are valid"));
 
 impl Metrics {
-    /// Everything, in the Prometheus text format.
-    pub fn render(&self) -> String {
+    /// Everything, in the Prometheus text format: the process's counters
+    /// and one instance's own figures.
+    pub fn render(&self, instance: &InstanceFigures) -> String {
+        let mut families = self.registry.gather();
+        if let Ok(own) = instance_registry(instance) {
+            families.extend(own.gather());
+        }
         let mut out = Vec::new();
-        if TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .is_err()
-        {
+        if TextEncoder::new().encode(&families, &mut out).is_err() {
             return String::new();
         }
         String::from_utf8(out).unwrap_or_default()
@@ -132,7 +152,11 @@ mod tests {
             .with_label_values(&["/surveys/{slug}", "GET", "200"])
             .inc();
         METRICS.pool_wait.observe(0.002);
-        let text = METRICS.render();
+        let text = METRICS.render(&InstanceFigures {
+            surveys: vec![("csp-2019", 3, 2)],
+            live_updates: vec![("notify", 4)],
+            live_listening: true,
+        });
         assert!(
             text.contains("# TYPE civic_http_requests_total counter"),
             "{text}"
@@ -147,5 +171,18 @@ mod tests {
             text.contains("civic_db_pool_wait_seconds_bucket{le=\"0.0025\"}"),
             "{text}"
         );
+        assert!(
+            text.contains("civic_responses_completed{survey=\"csp-2019\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# TYPE civic_live_updates_received_total counter"),
+            "{text}"
+        );
+        assert!(
+            text.contains("civic_live_updates_received_total{source=\"notify\"} 4"),
+            "{text}"
+        );
+        assert!(text.contains("civic_live_listening 1"), "{text}");
     }
 }

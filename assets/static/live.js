@@ -5,10 +5,13 @@
   var root = document.getElementById("results");
   var status = document.getElementById("live-status");
   if (!root || !window.EventSource || !window.fetch) { return; }
+  // One fetch at a time; an update that comes meanwhile fetches again after.
   var pending = false;
+  var again = false;
   function refresh() {
-    if (pending) { return; }
+    if (pending) { again = true; return; }
     pending = true;
+    again = false;
     fetch(root.getAttribute("data-partial"), { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
@@ -21,7 +24,10 @@
       .catch(function () {
         status.textContent = "The figures could not be updated. Reload the page to see the latest.";
       })
-      .then(function () { pending = false; });
+      .then(function () {
+        pending = false;
+        if (again) { refresh(); }
+      });
   }
   var source = new EventSource(root.getAttribute("data-live"));
   source.addEventListener("update", refresh);

@@ -105,7 +105,7 @@ pub fn backup(url: &DatabaseUrl, file: &Path) -> anyhow::Result<Contents> {
     let partial = partial_name(file);
     let _ = std::fs::remove_file(&partial);
     let result = match url {
-        DatabaseUrl::Sqlite(_) => backup_sqlite(url, &partial),
+        DatabaseUrl::Sqlite(path) => backup_sqlite(path, &partial),
         DatabaseUrl::Postgres(secret) => backup_postgres(secret.expose(), &partial),
     };
     let counts = match result {
@@ -151,6 +151,7 @@ pub fn restore(url: &DatabaseUrl, file: &Path, force: bool) -> anyhow::Result<Co
             url.describe()
         );
     }
+    refuse_if_in_use(url)?;
     match url {
         DatabaseUrl::Sqlite(target) => restore_sqlite(file, target)?,
         DatabaseUrl::Postgres(secret) => restore_postgres(secret.expose(), file)?,
@@ -225,20 +226,27 @@ where
     })
 }
 
-fn backup_sqlite(url: &DatabaseUrl, partial: &Path) -> anyhow::Result<Contents> {
-    let mut conn = db::connect_once(url)?;
-    let db::AnyConnection::Sqlite(c) = &mut conn else {
-        unreachable!("a SQLite URL gives a SQLite connection")
-    };
+fn backup_sqlite(database: &Path, partial: &Path) -> anyhow::Result<Contents> {
+    // The database as it is: never created, never migrated by a backup.
+    if !database.is_file() {
+        bail!(
+            "there is no SQLite database at {}: check DATABASE_URL",
+            database.display()
+        );
+    }
+    let mut c = diesel::SqliteConnection::establish(&database.to_string_lossy())
+        .with_context(|| format!("cannot open {}", database.display()))?;
+    c.batch_execute("PRAGMA busy_timeout = 5000")?;
     let target = partial
         .to_str()
         .context("the backup's path must be valid UTF-8")?;
     diesel::sql_query("VACUUM INTO ?")
         .bind::<diesel::sql_types::Text, _>(target)
-        .execute(c)
+        .execute(&mut c)
         .with_context(|| format!("cannot write the backup {}", partial.display()))?;
     let mut copy = open_sqlite_read_only(partial)?;
     counts(&mut copy)
+        .with_context(|| format!("{} is not a civic-survey database", database.display()))
 }
 
 fn open_sqlite_read_only(file: &Path) -> anyhow::Result<diesel::SqliteConnection> {
@@ -324,11 +332,14 @@ fn restore_sqlite(file: &Path, target: &Path) -> anyhow::Result<()> {
     {
         std::fs::create_dir_all(folder)?;
     }
+    if target.is_file() {
+        settle(target)?;
+    }
     let incoming = partial_name(target);
     std::fs::copy(file, &incoming)
         .with_context(|| format!("cannot copy {} beside the database", file.display()))?;
     File::open(&incoming)?.sync_all()?;
-    // The old database's journal must not be replayed onto the new one.
+    // The old database's journal (empty now) must not be read with the new one.
     for suffix in ["-wal", "-shm"] {
         let mut side = target.as_os_str().to_owned();
         side.push(suffix);
@@ -341,6 +352,83 @@ fn restore_sqlite(file: &Path, target: &Path) -> anyhow::Result<()> {
     std::fs::rename(&incoming, target)
         .with_context(|| format!("cannot put the backup in place at {}", target.display()))?;
     sync_folder(target);
+    Ok(())
+}
+
+/// A restore under a running instance would pull the database from under
+/// it: acknowledged responses would go to a file nobody reads, or meet
+/// tables being dropped. SQLite: a service holds a shared lock on the file
+/// while it runs (`db::claim_sqlite`). PostgreSQL: any other connection to
+/// the database.
+fn refuse_if_in_use(url: &DatabaseUrl) -> anyhow::Result<()> {
+    let in_use = match url {
+        DatabaseUrl::Sqlite(path) => match File::open(path) {
+            Ok(f) => match f.try_lock() {
+                Ok(()) => None,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    Some("a civic-survey service is running on it".to_owned())
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+        },
+        DatabaseUrl::Postgres(secret) => {
+            let mut conn = diesel::PgConnection::establish(secret.expose())
+                .with_context(|| format!("cannot connect to {}", url.describe()))?;
+            // A connection just closed takes a moment to leave the list.
+            let mut others = 0;
+            for _ in 0..20 {
+                others = count_of(
+                    &mut conn,
+                    "pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                )?;
+                if others == 0 {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            (others > 0).then(|| {
+                format!(
+                    "{others} other connection{} to it {} open",
+                    if others == 1 { "" } else { "s" },
+                    if others == 1 { "is" } else { "are" }
+                )
+            })
+        }
+    };
+    match in_use {
+        Some(why) => bail!(
+            "{} is in use ({why}): stop every instance of the service, then restore",
+            url.describe()
+        ),
+        None => Ok(()),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Checkpoint {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    busy: i32,
+}
+
+/// Folds the old database's journal into it and empties the journal, so
+/// nothing is lost if putting the backup in place fails; refuses if another
+/// connection is reading or writing it (an instance still running).
+fn settle(target: &Path) -> anyhow::Result<()> {
+    let mut c = diesel::SqliteConnection::establish(&target.to_string_lossy())
+        .with_context(|| format!("cannot open {}", target.display()))?;
+    c.batch_execute("PRAGMA busy_timeout = 2000")?;
+    let done: Vec<Checkpoint> =
+        diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").load(&mut c)?;
+    if done.first().is_some_and(|d| d.busy != 0) {
+        bail!(
+            "{} is in use: stop every instance of the service, then restore",
+            target.display()
+        );
+    }
     Ok(())
 }
 
@@ -382,59 +470,43 @@ fn holds_tables(url: &DatabaseUrl) -> anyhow::Result<Option<String>> {
     }))
 }
 
-/// The `PG*` variables that point libpq's tools at the database in `url`.
-fn pg_environment(url: &str) -> anyhow::Result<Vec<(&'static str, String)>> {
-    let config: tokio_postgres::Config = url
-        .parse()
-        .context("DATABASE_URL cannot be read as a PostgreSQL URL")?;
-    let mut env = Vec::new();
-    if let Some(host) = config.get_hosts().first() {
-        env.push((
-            "PGHOST",
-            match host {
-                tokio_postgres::config::Host::Tcp(name) => name.clone(),
-                tokio_postgres::config::Host::Unix(path) => path.to_string_lossy().into_owned(),
-            },
-        ));
-    }
-    if let Some(port) = config.get_ports().first() {
-        env.push(("PGPORT", port.to_string()));
-    }
-    if let Some(user) = config.get_user() {
-        env.push(("PGUSER", user.to_owned()));
-    }
-    if let Some(password) = config.get_password() {
-        env.push(("PGPASSWORD", String::from_utf8_lossy(password).into_owned()));
-    }
-    if let Some(name) = config.get_dbname() {
-        env.push(("PGDATABASE", name.to_owned()));
-    }
-    // sslmode is the one query option councils set; the listener's parse
-    // already refuses the others.
-    if let Some(mode) = url
-        .split_once('?')
-        .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("sslmode=")))
-    {
-        env.push(("PGSSLMODE", mode.to_owned()));
-    }
-    Ok(env)
+/// What libpq's tools need to reach the database in `url`: the URL without
+/// its password, for `--dbname` (every other setting, `sslmode` and
+/// `sslrootcert` included, goes as it is), and the password, for
+/// `PGPASSWORD`.
+fn pg_target(url: &str) -> anyhow::Result<(String, Option<String>)> {
+    let mut parsed =
+        url::Url::parse(url).context("DATABASE_URL cannot be read as a PostgreSQL URL")?;
+    let password = parsed.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    parsed
+        .set_password(None)
+        .map_err(|()| anyhow::anyhow!("DATABASE_URL cannot be read as a PostgreSQL URL"))?;
+    Ok((parsed.to_string(), password))
 }
 
-/// Runs a libpq tool with the database's settings in its environment.
+/// Runs a libpq tool on the database in `url`; its password goes in the
+/// tool's environment, never on its command line.
 fn run_pg_tool(tool: &str, url: &str, args: &[&str]) -> anyhow::Result<()> {
+    let (database, password) = pg_target(url)?;
     let mut command = Command::new(tool);
-    command.args(args);
+    command.args(args).arg(format!("--dbname={database}"));
     for var in [
         "PGHOST",
         "PGPORT",
         "PGUSER",
         "PGPASSWORD",
         "PGDATABASE",
-        "PGSSLMODE",
+        "PGSERVICE",
     ] {
         command.env_remove(var);
     }
-    command.envs(pg_environment(url)?);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
     let output = command.output().map_err(|e| {
         anyhow::anyhow!(
             "cannot run {tool} ({e}): install PostgreSQL's client tools (Debian: postgresql-client) \
@@ -486,14 +558,6 @@ fn restore_postgres(url: &str, file: &Path) -> anyhow::Result<()> {
     let source = file
         .to_str()
         .context("the backup's path must be valid UTF-8")?;
-    // pg_restore only writes to a database named on its command line: the
-    // name alone, the rest is in the environment.
-    let config: tokio_postgres::Config = url.parse()?;
-    let name = config
-        .get_dbname()
-        .or(config.get_user())
-        .context("DATABASE_URL names no database")?
-        .to_owned();
     run_pg_tool(
         "pg_restore",
         url,
@@ -504,11 +568,15 @@ fn restore_postgres(url: &str, file: &Path) -> anyhow::Result<()> {
             "--no-privileges",
             "--single-transaction",
             "--exit-on-error",
-            &format!("--dbname={name}"),
             source,
         ],
     )
-    .map_err(|e| e.context(format!("the restore of {} was undone", file.display())))
+    .map_err(|e| {
+        e.context(format!(
+            "{} was not restored; the database is as it was",
+            file.display()
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -516,17 +584,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_connection_reaches_the_tools_in_their_environment() {
-        let env =
-            pg_environment("postgres://civic:s%40cret@db.internal:6432/civic?sslmode=require")
-                .expect("parses");
-        let get = |k: &str| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
-        assert_eq!(get("PGHOST"), Some("db.internal"));
-        assert_eq!(get("PGPORT"), Some("6432"));
-        assert_eq!(get("PGUSER"), Some("civic"));
-        assert_eq!(get("PGPASSWORD"), Some("s@cret"));
-        assert_eq!(get("PGDATABASE"), Some("civic"));
-        assert_eq!(get("PGSSLMODE"), Some("require"));
+    fn the_password_reaches_the_tools_apart_from_the_rest() {
+        let (database, password) = pg_target(
+            "postgres://civic:s%40cret@db.internal:6432/civic?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+        )
+        .expect("parses");
+        assert_eq!(
+            database,
+            "postgres://civic@db.internal:6432/civic?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+        );
+        assert_eq!(password.as_deref(), Some("s@cret"));
+        let (_, none) = pg_target("postgres://postgres@127.0.0.1:5432/civic").expect("parses");
+        assert_eq!(none, None);
     }
 
     #[test]

@@ -232,6 +232,22 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
+/// While a service runs on a SQLite file it holds a shared advisory lock on
+/// it (`flock`, apart from SQLite's own locks), so `restore` can tell the
+/// file is in use by taking the lock exclusively. Several instances on one
+/// file each hold a share. `None` for PostgreSQL, where restore asks the
+/// server who is connected.
+pub fn claim_sqlite(url: &DatabaseUrl) -> anyhow::Result<Option<std::fs::File>> {
+    let DatabaseUrl::Sqlite(path) = url else {
+        return Ok(None);
+    };
+    let file = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    file.lock_shared()
+        .map_err(|e| anyhow::anyhow!("cannot lock {}: {e}", path.display()))?;
+    Ok(Some(file))
+}
+
 /// Opens a pool on `url`, creating the SQLite file (and its folder) if
 /// missing, and runs pending migrations.
 pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {

@@ -46,10 +46,13 @@ impl Listener {
     pub async fn connect(target: &ListenTarget) -> anyhow::Result<Listener> {
         let mut config: tokio_postgres::Config = target.0.expose().parse()?;
         // A connection that silently died (a firewall's idle timeout) is
-        // noticed within a minute or so rather than two hours.
+        // noticed within a minute (30 s idle, then 3 probes 10 s apart)
+        // rather than the system's two hours and more.
         config
             .application_name("civic-survey live updates")
             .keepalives_idle(Duration::from_secs(30))
+            .keepalives_interval(Duration::from_secs(10))
+            .keepalives_retries(3)
             .connect_timeout(Duration::from_secs(10));
         let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
         let (sender, ids) = tokio::sync::mpsc::unbounded_channel::<String>();

@@ -59,11 +59,18 @@ impl Source {
     }
 }
 
-/// Tells live streams that responses arrived: holds the newest response id
-/// seen, and counts the updates by how they came.
+/// Tells live streams that responses arrived, and counts the updates by
+/// how they came.
+///
+/// A stream wakes on every response this instance stores or hears of by
+/// `NOTIFY`, whatever its id: on PostgreSQL ids come from a sequence when
+/// the row is inserted, so they may commit out of order (id 11 before 10),
+/// and "newer than the newest seen" would miss 10. The poll can only compare
+/// the newest id, so it wakes the streams when that grows.
 #[derive(Debug)]
 pub struct LiveHub {
-    latest: watch::Sender<i64>,
+    /// (updates so far, the newest response id seen).
+    latest: watch::Sender<(u64, i64)>,
     received: [AtomicU64; 3],
     /// Whether the PostgreSQL listener is connected and listening.
     listening: AtomicBool,
@@ -72,7 +79,7 @@ pub struct LiveHub {
 impl Default for LiveHub {
     fn default() -> Self {
         LiveHub {
-            latest: watch::Sender::new(0),
+            latest: watch::Sender::new((0, 0)),
             received: Default::default(),
             listening: AtomicBool::new(false),
         }
@@ -80,26 +87,37 @@ impl Default for LiveHub {
 }
 
 impl LiveHub {
-    /// Records that response `id` is stored; wakes the streams and counts
-    /// the update if it is newer than any seen.
+    /// Records that response `id` is stored and wakes the streams: always
+    /// for a response stored here or announced by `NOTIFY`, and for a poll
+    /// when the newest id grew.
     pub fn notify(&self, id: i64, source: Source) {
-        if self.advance(id) {
+        let woken = self.latest.send_if_modified(|(updates, newest)| {
+            if source == Source::Poll && id <= *newest {
+                return false;
+            }
+            *updates += 1;
+            *newest = (*newest).max(id);
+            true
+        });
+        if woken {
             self.received[source.index()].fetch_add(1, Ordering::Relaxed);
         }
     }
 
-    /// Moves to `id` if it is newer; true if it was.
-    fn advance(&self, id: i64) -> bool {
-        self.latest.send_if_modified(|latest| {
-            let newer = id > *latest;
-            if newer {
-                *latest = id;
+    /// Catches up with the newest id after (re)connecting the listener:
+    /// wakes the streams if it grew while nobody was listening, uncounted.
+    fn advance(&self, id: i64) {
+        self.latest.send_if_modified(|(updates, newest)| {
+            if id <= *newest {
+                return false;
             }
-            newer
-        })
+            *updates += 1;
+            *newest = id;
+            true
+        });
     }
 
-    pub fn subscribe(&self) -> watch::Receiver<i64> {
+    pub fn subscribe(&self) -> watch::Receiver<(u64, i64)> {
         self.latest.subscribe()
     }
 
@@ -196,20 +214,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_newer_response_wakes_the_streams_and_is_counted() {
+    fn every_announced_response_wakes_the_streams_even_out_of_order() {
         let hub = LiveHub::default();
         let mut stream = hub.subscribe();
         stream.mark_unchanged();
-        hub.notify(5, Source::Notify);
+        hub.notify(11, Source::Notify);
         assert!(stream.has_changed().expect("open"));
-        assert_eq!(*stream.borrow_and_update(), 5);
-        hub.notify(5, Source::Poll);
-        hub.notify(3, Source::Own);
-        assert!(!stream.has_changed().expect("open"), "not newer");
-        hub.notify(6, Source::Own);
+        assert_eq!(stream.borrow_and_update().1, 11);
+        // 10 committed after 11: still news to the pages.
+        hub.notify(10, Source::Notify);
+        assert!(
+            stream.has_changed().expect("open"),
+            "an earlier id, later commit"
+        );
+        assert_eq!(
+            stream.borrow_and_update().1,
+            11,
+            "the newest stays the newest"
+        );
+        // The poll sees only the newest id: nothing new there.
+        hub.notify(11, Source::Poll);
+        assert!(!stream.has_changed().expect("open"));
+        hub.notify(12, Source::Poll);
+        assert!(stream.has_changed().expect("open"));
+        hub.notify(13, Source::Own);
         assert_eq!(
             Source::ALL.map(|s| hub.received(s)),
-            [1, 1, 0],
+            [1, 2, 1],
             "own, notify, poll"
         );
         assert!(hub.has_listeners());

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::{AppState, with_db};
 use crate::error::AppError;
-use crate::telemetry::METRICS;
+use crate::telemetry::{InstanceFigures, METRICS};
 
 /// Counts and times every request, by the route pattern it matched
 /// (`unmatched` for none): never the path itself, which may hold tokens.
@@ -68,23 +68,22 @@ pub async fn metrics(
     let surveys = state.catalogue.all();
     let ids: Vec<_> = surveys.iter().map(|s| s.id).collect();
     let progress = with_db(&state, move |c| crate::db::results::count_progress(c, &ids)).await?;
-    for (survey, (started, completed)) in surveys.iter().zip(progress) {
-        let slug = survey.definition.slug().as_str();
-        METRICS.started.with_label_values(&[slug]).set(started);
-        METRICS.completed.with_label_values(&[slug]).set(completed);
-    }
-    for source in super::live::Source::ALL {
-        let received = i64::try_from(state.live.received(source)).unwrap_or(i64::MAX);
-        METRICS
-            .live_updates
-            .with_label_values(&[source.label()])
-            .set(received);
-    }
-    METRICS
-        .live_listening
-        .set(i64::from(state.live.listening()));
+    let figures = InstanceFigures {
+        surveys: surveys
+            .iter()
+            .zip(progress)
+            .map(|(survey, (started, completed))| {
+                (survey.definition.slug().as_str(), started, completed)
+            })
+            .collect(),
+        live_updates: super::live::Source::ALL
+            .iter()
+            .map(|s| (s.label(), state.live.received(*s)))
+            .collect(),
+        live_listening: state.live.listening(),
+    };
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(METRICS.render()))
+        .body(METRICS.render(&figures)))
 }

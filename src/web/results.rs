@@ -534,7 +534,7 @@ pub async fn live(
         }
         let event = match tokio::time::timeout(KEEP_ALIVE, receiver.changed()).await {
             Ok(Ok(())) => {
-                let latest = *receiver.borrow_and_update();
+                let (_, latest) = *receiver.borrow_and_update();
                 format!("event: update\ndata: {{\"latest\":{latest}}}\n\n")
             }
             Ok(Err(_)) => return None,

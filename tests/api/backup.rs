@@ -176,6 +176,10 @@ on_both_backends! {
         let message = refused.to_string();
         assert!(message.contains("already holds") && message.contains("420 responses"), "{message}");
         assert!(message.contains("--force"), "{message}");
+        // Forced, but the service is running on it: refused all the same.
+        let running = restore(app.database_url(), &file, true).await.expect_err("in use");
+        let message = running.to_string();
+        assert!(message.contains("is in use") && message.contains("stop every instance"), "{message}");
         assert_eq!(app.completed("csp-2019"), 420);
 
         // Into an empty database, then not again without --force, then forced.

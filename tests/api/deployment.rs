@@ -145,7 +145,7 @@ mod live_across_instances {
 
             let metrics = scrape_at(&b).await;
             let received = |source: &str| -> i64 {
-                let line = format!("civic_live_updates_received{{source=\"{source}\"}} ");
+                let line = format!("civic_live_updates_received_total{{source=\"{source}\"}} ");
                 metrics
                     .lines()
                     .find_map(|l| l.strip_prefix(&line))
