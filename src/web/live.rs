@@ -15,7 +15,7 @@
 //!   the newest id once, so nothing stored while it was away is missed.
 //!
 //! How many updates came each way is in `/metrics`
-//! (`civic_live_updates_received{source}`), and whether the listener is
+//! (`civic_live_updates_received_total{source}`), and whether the listener is
 //! connected (`civic_live_listening`).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
