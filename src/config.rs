@@ -115,6 +115,11 @@ pub struct Settings {
     /// A question answered by fewer respondents than this is marked as a
     /// small base, its percentages too unsure to lean on.
     pub small_base: u64,
+    /// The smallest count a public results page shows (`PUBLIC_MIN_COUNT`).
+    pub public_min_count: u64,
+    /// How often published figures are brought up to date
+    /// (`PUBLIC_REFRESH_SECONDS`).
+    pub public_refresh: Duration,
     /// Failed sign-ins for one address before it is locked out.
     pub sign_in_max_failures: u32,
     /// How long a lock-out lasts.
@@ -182,6 +187,14 @@ impl Settings {
                 .ok_or("DB_POOL_SIZE must be between 1 and 4294967295")?,
             public_url: get("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             small_base: number("SMALL_BASE", DEFAULT_SMALL_BASE)?,
+            public_min_count: match number("PUBLIC_MIN_COUNT", 5)? {
+                k if (2..=1000).contains(&k) => k,
+                _ => return Err("PUBLIC_MIN_COUNT must be from 2 to 1000".to_owned()),
+            },
+            public_refresh: Duration::from_secs(match number("PUBLIC_REFRESH_SECONDS", 60)? {
+                n if (1..=86_400).contains(&n) => n,
+                _ => return Err("PUBLIC_REFRESH_SECONDS must be from 1 to 86400".to_owned()),
+            }),
             sign_in_max_failures: u32::try_from(number("SIGN_IN_MAX_FAILURES", 5)?)
                 .ok()
                 .filter(|n| *n > 0)

@@ -97,6 +97,14 @@ pub fn answer_input(index: usize) -> String {
     }
 }
 
+/// The public results form: the questions to publish (repeated), the
+/// question to break them down by, "You said, we did", and
+/// which button was pressed (publish, save, unpublish).
+pub const PUBLIC_QUESTIONS: &str = "question";
+pub const PUBLIC_BREAKDOWN: &str = "breakdown";
+pub const YOU_SAID: &str = "you-said";
+pub const PUBLIC_ACTION: &str = "action";
+
 #[cfg(test)]
 mod tests {
     use super::*;

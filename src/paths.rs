@@ -56,6 +56,9 @@ pub mod route {
     pub const ADMIN_DRAFT_OPTION_REMOVE: &str =
         "/admin/drafts/{slug}/questions/{question}/options/{option}/remove";
     pub const ADMIN_AUDIT: &str = "/admin/audit";
+    pub const PUBLIC_RESULTS: &str = "/surveys/{slug}/public-results";
+    pub const PUBLIC_RESULTS_CSV: &str = "/surveys/{slug}/public-results.csv";
+    pub const ADMIN_PUBLIC: &str = "/admin/surveys/{slug}/public";
 
     pub const API_RESULTS: &str = "/api/surveys/{slug}/results";
 
@@ -182,6 +185,18 @@ pub fn done(slug: &Slug) -> String {
 /// the forms that change it.
 pub fn weighting(slug: &str) -> String {
     format!("/surveys/{slug}/weighting")
+}
+/// A survey's public results page (no sign-in).
+pub fn public_results(slug: &str) -> String {
+    format!("/surveys/{slug}/public-results")
+}
+/// The public results' open-data CSV.
+pub fn public_results_csv(slug: &str) -> String {
+    format!("/surveys/{slug}/public-results.csv")
+}
+/// The admin page that chooses and publishes a survey's public results.
+pub fn public_admin(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/public")
 }
 /// The form that uploads a survey's population targets.
 pub fn weighting_upload(slug: &str) -> String {
@@ -465,6 +480,9 @@ mod tests {
             (route::ADMIN_DRAFT_UPLOAD, draft_upload(s)),
             (route::ADMIN_DRAFT_SETTINGS, draft_settings(s)),
             (route::ADMIN_AUDIT, audit().to_owned()),
+            (route::PUBLIC_RESULTS, public_results(s)),
+            (route::PUBLIC_RESULTS_CSV, public_results_csv(s)),
+            (route::ADMIN_PUBLIC, public_admin(s)),
             (route::ADMIN_DRAFT_ADD_QUESTION, draft_add_question(s)),
             (route::ADMIN_DRAFT_QUESTION, draft_question(s, "q")),
             (

@@ -43,6 +43,8 @@ pub struct Application {
     listen: Option<db::notify::ListenTarget>,
     /// The SQLite file's "in use" lock, held while serving.
     claim: Option<std::fs::File>,
+    /// How often published public figures are brought up to date.
+    public_refresh: Duration,
 }
 
 /// How often abandoned drafts are cleared.
@@ -133,6 +135,7 @@ impl Application {
                 sha2::Sha256::digest(t.expose().as_bytes()).to_vec()
             }),
             small_base: settings.small_base,
+            public_min_count: settings.public_min_count,
             live: LiveHub::default(),
             limits: Limits {
                 submissions: Limit::per_minute(settings.submissions_per_minute),
@@ -187,6 +190,7 @@ impl Application {
             state: poller_state,
             listen: db::notify::ListenTarget::of(&settings.database_url),
             claim,
+            public_refresh: settings.public_refresh,
         })
     }
 
@@ -246,11 +250,16 @@ impl Application {
             }
         });
         let controls = tokio::spawn(watch_catalogue(self.state.clone()));
+        let public = tokio::spawn(crate::web::public::keep_fresh(
+            self.state.clone(),
+            self.public_refresh,
+        ));
         let live = tokio::spawn(crate::web::live::keep_up(self.state, self.listen));
         let claim = self.claim;
         let outcome = self.server.await;
         drop(claim);
         controls.abort();
+        public.abort();
         purge.abort();
         live.abort();
         forget.abort();

@@ -11,6 +11,7 @@
 //!   answered it, not those who chose its parent option.
 
 pub mod difference;
+pub mod public;
 pub mod suppression;
 pub mod waves;
 pub mod weighting;

@@ -168,3 +168,70 @@ pub fn per_day(days: &[(NaiveDate, u64)], title: &str, id: &str) -> Result<Svg, 
     };
     Ok(accessible(svg, id, title, &description))
 }
+
+/// A published table's shown rows as horizontal bars, in the table's order,
+/// each labelled with its count and whole percent of `base`; suppressed rows
+/// are not drawn (the table beside it says so).
+pub fn published_bars(
+    rows: &[(String, u64, u64)],
+    base: u64,
+    title: &str,
+    id: &str,
+) -> Result<Svg, ChartError> {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
+    let height = (70 + rows.len() as i32 * ROW + 20) as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let title_style = ("sans-serif", 22)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
+        root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
+        root.draw(&Text::new(
+            format!("Of {base} respondents to this question"),
+            (20, 44),
+            ("sans-serif", 15).into_font().color(&RGBColor(72, 73, 73)),
+        ))?;
+        let bar_space = f64::from(WIDTH as i32 - LABEL_WIDTH - 120);
+        for (row, (label, count, percent)) in rows.iter().enumerate() {
+            let y = 70 + row as i32 * ROW;
+            root.draw(&Text::new(
+                label.clone(),
+                (LABEL_WIDTH - 10, y + ROW / 2 - 2),
+                ("sans-serif", 15)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+            let length = (*count as f64 / max * bar_space).round() as i32;
+            if length > 0 {
+                root.draw(&Rectangle::new(
+                    [(LABEL_WIDTH, y + 3), (LABEL_WIDTH + length, y + ROW - 7)],
+                    colour(0).filled(),
+                ))?;
+            }
+            root.draw(&Text::new(
+                format!("{count} ({percent}%)"),
+                (LABEL_WIDTH + length + 8, y + ROW / 2 - 2),
+                ("sans-serif", 15)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+        root.present()?;
+    }
+    let description = rows
+        .iter()
+        .map(|(label, count, percent)| format!("{label}: {count} ({percent}%)"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Ok(accessible(
+        svg,
+        id,
+        title,
+        &format!("Of {base} respondents: {description}."),
+    ))
+}

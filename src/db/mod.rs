@@ -23,6 +23,7 @@ pub mod drafts;
 pub mod exports;
 pub mod notify;
 pub mod officers;
+pub mod public;
 pub mod responses;
 pub mod results;
 pub(crate) mod schema;

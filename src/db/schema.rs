@@ -203,5 +203,22 @@ diesel::table! {
 diesel::joinable!(answers -> response_weights (response_id));
 diesel::allow_tables_to_appear_in_same_query!(response_weights, answers);
 diesel::allow_tables_to_appear_in_same_query!(response_weights, responses);
+diesel::table! {
+    public_pages (survey_id) {
+        survey_id -> BigInt,
+        questions -> Text,
+        breakdown -> Nullable<Text>,
+        you_said -> Text,
+        published -> Bool,
+        snapshot -> Nullable<Text>,
+        snapshot_responses -> BigInt,
+        snapshot_at -> Nullable<Timestamp>,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(public_pages -> officers (updated_by));
+diesel::allow_tables_to_appear_in_same_query!(public_pages, officers);
 diesel::joinable!(weighting_schemes -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(weighting_schemes, officers);

@@ -8,6 +8,7 @@ pub mod editor;
 pub mod errors;
 pub mod layout;
 pub mod officer;
+pub mod public;
 pub mod report;
 pub mod resident;
 pub mod results;

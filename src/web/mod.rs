@@ -25,6 +25,7 @@ pub mod live;
 pub mod metrics;
 pub mod officer;
 pub mod preview;
+pub mod public;
 pub mod resident;
 pub mod results;
 pub mod upload;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub metrics_token: Option<Vec<u8>>,
     /// Fewer respondents than this to a question: a small base.
     pub small_base: u64,
+    /// The smallest count a public results page shows.
+    pub public_min_count: u64,
 }
 
 impl AppState {
@@ -117,6 +120,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             route::ADMIN_WEIGHTING_REMOVE,
             web::post().to(weighting::remove),
         )
+        .route(route::PUBLIC_RESULTS, web::get().to(public::show))
+        .route(route::PUBLIC_RESULTS_CSV, web::get().to(public::csv))
+        .route(route::ADMIN_PUBLIC, web::get().to(public::show_admin))
+        .route(route::ADMIN_PUBLIC, web::post().to(public::save))
         .route(route::CHANNEL_QR, web::get().to(channels::qr_code))
         .route(
             route::ADMIN_UPLOAD_SURVEY,

@@ -128,6 +128,8 @@ fn test_settings(url: DatabaseUrl, options: &Options) -> Settings {
         db_pool_size: 4,
         public_url: None,
         small_base: civic_survey::stats::DEFAULT_SMALL_BASE,
+        public_min_count: 5,
+        public_refresh: options.public_refresh,
         sign_in_max_failures: 5,
         sign_in_lockout: Duration::from_secs(900),
         submissions_per_minute: options.submissions_per_minute,
@@ -145,6 +147,8 @@ pub struct Options {
     pub submissions_per_minute: std::num::NonZeroU32,
     pub trusted_proxies: civic_survey::proxies::TrustedProxies,
     pub metrics_token: Option<String>,
+    /// How often published public figures are brought up to date.
+    pub public_refresh: Duration,
 }
 
 impl Default for Options {
@@ -155,6 +159,7 @@ impl Default for Options {
             submissions_per_minute: std::num::NonZeroU32::new(100_000).expect("non-zero"),
             trusted_proxies: civic_survey::proxies::TrustedProxies::default(),
             metrics_token: None,
+            public_refresh: Duration::from_secs(60),
         }
     }
 }

@@ -18,6 +18,7 @@ mod hostile;
 mod next_wave;
 mod officers;
 mod preview;
+mod public;
 mod question_kinds;
 mod resident_flow;
 mod results;
