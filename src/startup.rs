@@ -136,6 +136,7 @@ impl Application {
             }),
             small_base: settings.small_base,
             public_min_count: settings.public_min_count,
+            public_pages: Default::default(),
             live: LiveHub::default(),
             limits: Limits {
                 submissions: Limit::per_minute(settings.submissions_per_minute),

@@ -290,6 +290,42 @@ test('officer pages pass axe', async () => {
   }
 });
 
+test('public results: the admin page, then the public page with JavaScript off at 375 px', async () => {
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  let page = await admin.newPage();
+  await signIn(page, app.url);
+  let response = await page.goto(`${app.url}/admin/surveys/csp-2019/public`);
+  await check(page, 'admin-public', response);
+  response = await submit(page, 'button[value=publish]');
+  assert.equal(response.status(), 422, 'no question chosen');
+  await check(page, 'admin-public-error', response);
+  for (const q of ['borough', 'most-important', 'asb-concerns', 'age', 'ethnicity', 'gender']) {
+    await page.check(`input[name=question][value="${q}"]`);
+  }
+  await page.selectOption('#breakdown', 'borough');
+  await page.fill('#you-said', 'You said anti-social behaviour mattered most.\n\nWe did: more patrols in the town centres.');
+  response = await submit(page, 'button[value=publish]');
+  assert.match(page.url(), /\/admin\/surveys\/csp-2019\/public$/);
+  await check(page, 'admin-public-published', response);
+  await admin.close();
+
+  const resident = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  await resident.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') { await route.continue(); return; }
+    const fetched = await route.fetch();
+    await route.fulfill({ response: fetched, headers: { ...fetched.headers(), 'content-security-policy': "script-src 'none'" } });
+  });
+  page = await resident.newPage();
+  response = await page.goto(`${app.url}/surveys/csp-2019/public-results`);
+  assert.equal(response.status(), 200);
+  await check(page, 'public-results', response);
+  const total = await weigh(page, 'public results', response);
+  assert.ok(total < 50 * 1024, `the public page weighs ${total} bytes`);
+  console.log(`page weight: public results: ${total} bytes with CSS, no JavaScript`);
+  await screenshot(page, 'public-results-375');
+  await resident.close();
+});
+
 test('every checked page is valid HTML', () => {
   assert.ok(kept.length >= 15, `only ${kept.length} pages were kept`);
   const errors = vnu(kept);

@@ -159,3 +159,18 @@ pub fn published(conn: &mut AnyConnection) -> Result<Vec<(SurveyId, i64)>, DbErr
         .load(conn)?;
     Ok(rows.into_iter().map(|(id, n)| (SurveyId(id), n)).collect())
 }
+
+/// Which version of the published page is current: (when its figures were
+/// taken, when its choice was last changed), if it is published. A cheap
+/// read that tells whether a page rendered earlier is still the one to serve.
+pub fn published_version(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+) -> Result<Option<(Option<NaiveDateTime>, NaiveDateTime)>, DbError> {
+    Ok(public_pages::table
+        .filter(public_pages::survey_id.eq(survey.0))
+        .filter(public_pages::published.eq(true))
+        .select((public_pages::snapshot_at, public_pages::updated_at))
+        .first(conn)
+        .optional()?)
+}

@@ -235,6 +235,12 @@ pub fn dashboard_page(
                             a.secondary-link href=(paths::weighting(&s.slug)) {
                                 "Weighting to the population" span.visually-hidden { " of " (s.title) }
                             }
+                            @if who.is_admin {
+                                br;
+                                a.secondary-link href=(paths::public_admin(&s.slug)) {
+                                    "Public results" span.visually-hidden { " of " (s.title) }
+                                }
+                            }
                             @let drafting = drafts.iter().find(|d| d.slug == s.slug);
                             @if who.can_build {
                                 @if drafting.is_some_and(|d| d.revises.is_some()) {

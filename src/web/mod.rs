@@ -66,6 +66,8 @@ pub struct AppState {
     pub small_base: u64,
     /// The smallest count a public results page shows.
     pub public_min_count: u64,
+    /// Public results pages as last rendered.
+    pub public_pages: public::PageCache,
 }
 
 impl AppState {

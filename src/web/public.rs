@@ -108,6 +108,19 @@ fn cacheable(req: &HttpRequest, content_type: &str, body: String) -> HttpRespons
         .body(body)
 }
 
+/// Public pages as last rendered, per survey, with the version they show:
+/// a page is rendered (its charts drawn) once per version, not per reader.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pages: parking_lot::Mutex<std::collections::HashMap<i64, Rendered>>,
+}
+
+#[derive(Debug, Clone)]
+struct Rendered {
+    version: (Option<chrono::NaiveDateTime>, chrono::NaiveDateTime),
+    html: std::sync::Arc<String>,
+}
+
 /// GET `/surveys/{slug}/public-results`: no sign-in.
 pub async fn show(
     state: web::Data<AppState>,
@@ -115,21 +128,46 @@ pub async fn show(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
-    let (page, results) = published(&state, &survey).await?;
-    let as_at = page
-        .snapshot_at
-        .map(|t| t.format("%-d %B %Y, %H:%M UTC").to_string())
-        .unwrap_or_default();
-    let body = public_page(&PublicPageView {
-        survey: &survey.definition,
-        results: &results,
-        you_said: &page.you_said,
-        as_at,
-    });
+    let id = survey.id;
+    let version = with_db(&state, move |c| db::public::published_version(c, id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cached = state
+        .public_pages
+        .pages
+        .lock()
+        .get(&id.0)
+        .filter(|r| r.version == version)
+        .map(|r| r.html.clone());
+    let html = match cached {
+        Some(html) => html,
+        None => {
+            let (page, results) = published(&state, &survey).await?;
+            let as_at = page
+                .snapshot_at
+                .map(|t| t.format("%-d %B %Y, %H:%M UTC").to_string())
+                .unwrap_or_default();
+            let body = public_page(&PublicPageView {
+                survey: &survey.definition,
+                results: &results,
+                you_said: &page.you_said,
+                as_at,
+            });
+            let html = std::sync::Arc::new(body.into_string());
+            state.public_pages.pages.lock().insert(
+                id.0,
+                Rendered {
+                    version: (page.snapshot_at, page.updated_at),
+                    html: html.clone(),
+                },
+            );
+            html
+        }
+    };
     Ok(cacheable(
         &req,
         "text/html; charset=utf-8",
-        body.into_string(),
+        html.as_str().to_owned(),
     ))
 }
 

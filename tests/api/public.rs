@@ -50,6 +50,7 @@ on_both_backends! {
 
         let page = anonymous.get(PAGE).await;
         assert_eq!(page.status, StatusCode::OK);
+        println!("public page: {} bytes of HTML", page.body.len());
         assert!(page.body.len() < 50 * 1024, "{} bytes", page.body.len());
         assert!(!page.body.contains("<script"), "no JavaScript needed");
         assert_eq!(page.text("h1"), "What you told us");
