@@ -289,6 +289,50 @@ fn breakdown(
     out
 }
 
+/// What publishing may show, given the figures published before (kept
+/// while unpublished too): two versions of the page must never differ by
+/// fewer than `k` responses, or comparing them would reveal the answers of
+/// the few who responded in between.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Republish {
+    /// New figures from every response now.
+    Fresh,
+    /// The earlier figures, for the questions still chosen (no new data).
+    Keep(PublicResults),
+    /// The choice needs new figures, and too few responses have arrived.
+    Refuse { counted: u64, arrived: u64 },
+}
+
+/// Decides [`Republish`] for publishing `questions` broken down by
+/// `breakdown` when `now` responses are stored.
+pub fn republish(
+    previous: Option<(&PublicResults, Option<&str>)>,
+    questions: &[String],
+    breakdown: Option<&str>,
+    now: u64,
+    k: u64,
+) -> Republish {
+    let Some((before, before_breakdown)) = previous else {
+        return Republish::Fresh;
+    };
+    if now >= before.responses + k.max(1) {
+        return Republish::Fresh;
+    }
+    let known = |id: &String| before.questions.iter().any(|q| &q.id == id);
+    if before_breakdown == breakdown && questions.iter().all(known) {
+        let mut kept = before.clone();
+        kept.questions = questions
+            .iter()
+            .filter_map(|id| before.questions.iter().find(|q| &q.id == id).cloned())
+            .collect();
+        return Republish::Keep(kept);
+    }
+    Republish::Refuse {
+        counted: before.responses,
+        arrived: now.saturating_sub(before.responses),
+    }
+}
+
 impl PublicResults {
     /// Questions of `wanted` that would show no figure at all.
     pub fn empty_questions(&self) -> Vec<&PublicQuestion> {
@@ -312,5 +356,84 @@ impl PublicResults {
             }
         }
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(id: &str) -> PublicQuestion {
+        PublicQuestion {
+            id: id.to_owned(),
+            label: id.to_owned(),
+            one_whole: true,
+            withheld: None,
+            base: Some(100),
+            rows: Vec::new(),
+            not_shown: None,
+            breakdown: None,
+        }
+    }
+
+    #[test]
+    fn publishing_again_never_shows_two_versions_fewer_than_k_apart() {
+        let before = PublicResults {
+            k: 5,
+            responses: 420,
+            questions: vec![question("borough"), question("age"), question("gender")],
+        };
+        let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            republish(None, &ids(&["age"]), None, 3, 5),
+            Republish::Fresh
+        );
+        // Five more: anything goes.
+        assert_eq!(
+            republish(
+                Some((&before, None)),
+                &ids(&["ethnicity"]),
+                Some("borough"),
+                425,
+                5
+            ),
+            Republish::Fresh
+        );
+        // Four more: the same figures, fewer questions or another order.
+        match republish(
+            Some((&before, None)),
+            &ids(&["gender", "borough"]),
+            None,
+            424,
+            5,
+        ) {
+            Republish::Keep(kept) => {
+                assert_eq!(kept.responses, 420);
+                let order: Vec<&str> = kept.questions.iter().map(|q| q.id.as_str()).collect();
+                assert_eq!(order, ["gender", "borough"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Four more and a new question or breakdown: refused.
+        assert_eq!(
+            republish(Some((&before, None)), &ids(&["ethnicity"]), None, 424, 5),
+            Republish::Refuse {
+                counted: 420,
+                arrived: 4
+            }
+        );
+        assert_eq!(
+            republish(
+                Some((&before, None)),
+                &ids(&["age"]),
+                Some("borough"),
+                421,
+                5
+            ),
+            Republish::Refuse {
+                counted: 420,
+                arrived: 1
+            }
+        );
     }
 }

@@ -25,7 +25,7 @@ use crate::db::public::{Choice, PublicPage};
 use crate::db::{self, AnyConnection, DbError};
 use crate::domain::Filter;
 use crate::error::AppError;
-use crate::stats::public::{Inputs, PublicResults, build, publishable_kind};
+use crate::stats::public::{Inputs, PublicResults, Republish, build, publishable_kind, republish};
 use crate::views::SummaryItem;
 use crate::views::public::{PublicAdminPage, PublicPageView, public_admin_page, public_page};
 use crate::{fields, paths};
@@ -446,13 +446,50 @@ pub async fn save(
     }
     let (shared, current) = (state.clone(), survey.clone());
     let (chosen, by) = (questions.clone(), breakdown.clone());
-    let (figures, responses) = with_db(&state, move |c| {
+    let (mut figures, mut responses, before) = with_db(&state, move |c| {
         let figures = compute(c, &shared, &current, &chosen, by.as_deref())?;
         let responses = db::responses::count_completed(c, current.id)?;
-        Ok((figures, responses))
+        let before = db::public::page(c, current.id)?;
+        Ok((figures, responses, before))
     })
     .await?;
     if action == "publish" {
+        // Never two versions of the page fewer than k responses apart.
+        let previous: Option<(PublicResults, Option<String>)> = before.as_ref().and_then(|p| {
+            let results = serde_json::from_str(p.snapshot.as_deref()?).ok()?;
+            Some((results, p.breakdown.clone()))
+        });
+        match republish(
+            previous.as_ref().map(|(r, b)| (r, b.as_deref())),
+            &questions,
+            breakdown.as_deref(),
+            u64::try_from(responses).unwrap_or(0),
+            state.public_min_count,
+        ) {
+            Republish::Fresh => {}
+            Republish::Keep(kept) => {
+                responses = i64::try_from(kept.responses).unwrap_or(responses);
+                figures = kept;
+            }
+            Republish::Refuse { counted, arrived } => {
+                let k = state.public_min_count;
+                let errors = [SummaryItem::at(
+                    fields::PUBLIC_QUESTIONS,
+                    format!(
+                        "The figures last published count {counted} responses and only {arrived} more have arrived since. New questions or a new breakdown need {k} more, or comparing the two versions could reveal the answers of the few in between. Publish the same questions, or fewer, until then; nothing was changed"
+                    ),
+                )];
+                return render(
+                    &state,
+                    &who,
+                    &survey,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &errors,
+                    Some(entered),
+                )
+                .await;
+            }
+        }
         let empty: Vec<String> = figures
             .empty_questions()
             .iter()

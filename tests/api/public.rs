@@ -136,6 +136,20 @@ on_both_backends! {
         assert_eq!(admin.post(ADMIN, &publish_form(&["borough"], "")).await.status, StatusCode::SEE_OTHER);
         let first = app.resident().get(PAGE).await.body;
         assert!(first.contains("420 people completed"));
+        // Publishing again before 5 more have arrived: the same figures, or
+        // refused when the choice needs new ones (unpublishing in between
+        // changes nothing).
+        assert_eq!(admin.post(ADMIN, &[("action", "unpublish"), ("question", "borough")]).await.status, StatusCode::SEE_OTHER);
+        let more = admin.post(ADMIN, &publish_form(&["borough", "age"], "")).await;
+        assert_eq!(more.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            more.error_summary().iter().any(|(m, _)| m.contains("count 420 responses and only 0 more")),
+            "{:?}", more.error_summary()
+        );
+        assert_eq!(app.resident().get(PAGE).await.status, StatusCode::NOT_FOUND, "still unpublished");
+        assert_eq!(admin.post(ADMIN, &publish_form(&["borough"], "")).await.status, StatusCode::SEE_OTHER);
+        let first = app.resident().get(PAGE).await.body;
+        assert!(first.contains("420 people completed"));
 
         let respond = || async {
             let mut resident = app.resident();
