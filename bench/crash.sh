@@ -18,26 +18,20 @@ work=$(mktemp -d)
 cargo build --release --quiet --bin civic-survey
 cargo bench --quiet --bench load --no-run 2>/dev/null
 
+source bench/lib.sh
 if [ "$backend" = postgres ] || [ "$backend" = pg-restart ]; then
-    server="${CIVIC_TEST_POSTGRES_URL:?set CIVIC_TEST_POSTGRES_URL}"
-    name="civic_crash_$$"
-    psql "$server/postgres" -qc "CREATE DATABASE $name"
-    url="$server/$name"
-    trap 'psql "$server/postgres" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+    new_database postgres crash "$work"
 else
-    url="sqlite://$work/crash.db"
+    new_database sqlite crash "$work"
 fi
+trap drop_database EXIT
 export DATABASE_URL="$url" BIND_ADDRESS="127.0.0.1:$port" RUST_LOG=warn \
     SECRET_KEY="a crash test secret key that is long enough" RATE_LIMIT_SUBMISSIONS_PER_MINUTE=1000000
 
 start() {
     ./target/release/civic-survey serve > "$work/server-$1.log" 2>&1 &
     echo $! > "$work/pid"
-    for _ in $(seq 1 100); do
-        curl -sf "http://127.0.0.1:$port/health" > /dev/null && return 0
-        sleep 0.1
-    done
-    echo "the server did not start" >&2; cat "$work/server-$1.log" >&2; exit 1
+    wait_healthy "$port" "$work/server-$1.log"
 }
 
 start 1

@@ -21,8 +21,7 @@ proxy_port="${PROXY_PORT:-18480}"
 a_port=$((proxy_port + 1))
 b_port=$((proxy_port + 2))
 work=$(mktemp -d)
-server="${CIVIC_TEST_POSTGRES_URL:?set CIVIC_TEST_POSTGRES_URL}"
-server="${server%/}"
+source bench/lib.sh
 
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null
@@ -31,15 +30,13 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 cargo build --release --quiet --bin civic-survey
 cargo bench --quiet --bench load --no-run 2>/dev/null
 
-name="civic_instances_$$"
-psql "$server/postgres" -qc "CREATE DATABASE $name"
-url="$server/$name"
+new_database postgres instances "$work"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
     sleep 0.5
-    psql "$server/postgres" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+    drop_database
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -58,11 +55,7 @@ start() { # name port
     BIND_ADDRESS="127.0.0.1:$2" ./target/release/civic-survey serve > "$work/$1.log" 2>&1 &
     pids+=($!)
     echo $! > "$work/$1.pid"
-    for _ in $(seq 1 100); do
-        curl -sf "http://127.0.0.1:$2/health" > /dev/null && return 0
-        sleep 0.1
-    done
-    echo "instance $1 did not start" >&2; cat "$work/$1.log" >&2; exit 1
+    wait_healthy "$2" "$work/$1.log"
 }
 start a "$a_port"
 start b "$b_port"

@@ -16,17 +16,11 @@ work=$(mktemp -d)
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
 cargo build --release --quiet --bin civic-survey
 
-if [ "$backend" = postgres ]; then
-    server="${CIVIC_TEST_POSTGRES_URL:?set CIVIC_TEST_POSTGRES_URL}"
-    name="civic_public_$$"
-    psql "$server/postgres" -qc "CREATE DATABASE $name"
-    url="$server/$name"
-else
-    url="sqlite://$work/public.db"
-fi
+source bench/lib.sh
+new_database "$backend" public "$work"
 cleanup() {
     [ -f "$work/pid" ] && kill "$(cat "$work/pid")" 2>/dev/null || true
-    [ "$backend" = postgres ] && psql "$server/postgres" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1
+    drop_database
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -37,7 +31,7 @@ echo "a public bench password" | ./target/release/civic-survey officer add bench
 ./target/release/civic-survey serve > "$work/server.log" 2>&1 &
 echo $! > "$work/pid"
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -sf "$base/health" > /dev/null && break; sleep 0.1; done
+wait_healthy "$port" "$work/server.log"
 
 jar="$work/cookies"
 token() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | sed 's/.*value="//; s/"//'; }

@@ -12,24 +12,30 @@ const WIDTH: u32 = 720;
 const ROW: i32 = 30;
 const LABEL_WIDTH: i32 = 260;
 
-/// One bar per option, longest first (a scale keeps its own order, from its
-/// positive end), each labelled with its count and percentage of the
-/// question's respondents, with its 95% interval drawn as an error bar.
-pub fn bars(
-    result: &QuestionResult,
+/// One horizontal bar: its label, its length and the reach of its interval
+/// (in the chart's units), and the text written after it.
+struct Bar {
+    label: String,
+    length: f64,
+    /// The 95% interval's ends, if drawn.
+    interval: Option<(f64, f64)>,
+    text: String,
+}
+
+/// Draws `rows` as horizontal bars under a title and "Of {base}
+/// respondents to this question", scaled to the longest bar or interval.
+fn horizontal(
+    rows: &[Bar],
+    base: u64,
     title: &str,
     id: &str,
-    tenths: bool,
+    description: &str,
 ) -> Result<Svg, ChartError> {
-    let ranked = result.in_chart_order();
-    // The scale fits the longest bar and the furthest interval, in counts.
-    let answered = result.answered as f64;
-    // A bar's length is its share of the base (its count, unweighted).
-    let amount = |o: &crate::stats::OptionResult| o.percent / 100.0 * answered;
-    let reach =
-        |o: &crate::stats::OptionResult| amount(o).max(o.ci_high.unwrap_or(0.0) / 100.0 * answered);
-    let max = ranked.iter().map(|o| reach(o)).fold(1.0, f64::max);
-    let height = (70 + ranked.len() as i32 * ROW + 20) as u32;
+    let max = rows
+        .iter()
+        .map(|r| r.interval.map_or(r.length, |(_, high)| r.length.max(high)))
+        .fold(1.0, f64::max);
+    let height = (70 + rows.len() as i32 * ROW + 20) as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -40,34 +46,32 @@ pub fn bars(
             .color(&BLACK);
         root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
         root.draw(&Text::new(
-            format!("Of {} respondents to this question", result.answered),
+            format!("Of {base} respondents to this question"),
             (20, 44),
             ("sans-serif", 15).into_font().color(&RGBColor(72, 73, 73)),
         ))?;
         let bar_space = f64::from(WIDTH as i32 - LABEL_WIDTH - 120);
-        for (row, option) in ranked.iter().enumerate() {
+        let x = |amount: f64| LABEL_WIDTH + (amount / max * bar_space).round() as i32;
+        for (row, bar) in rows.iter().enumerate() {
             let y = 70 + row as i32 * ROW;
             root.draw(&Text::new(
-                option.label.clone(),
+                bar.label.clone(),
                 (LABEL_WIDTH - 10, y + ROW / 2 - 2),
                 ("sans-serif", 15)
                     .into_font()
                     .color(&BLACK)
                     .pos(Pos::new(HPos::Right, VPos::Center)),
             ))?;
-            let length = (amount(option) / max * bar_space).round() as i32;
-            if length > 0 {
+            let end = x(bar.length);
+            if end > LABEL_WIDTH {
                 root.draw(&Rectangle::new(
-                    [(LABEL_WIDTH, y + 3), (LABEL_WIDTH + length, y + ROW - 7)],
+                    [(LABEL_WIDTH, y + 3), (end, y + ROW - 7)],
                     colour(0).filled(),
                 ))?;
             }
             // The 95% interval: a line with end caps across the bar's end.
-            let mut label_at = LABEL_WIDTH + length;
-            if let (Some(low), Some(high)) = (option.ci_low, option.ci_high) {
-                let x = |percent: f64| {
-                    LABEL_WIDTH + (percent / 100.0 * answered / max * bar_space).round() as i32
-                };
+            let mut label_at = end;
+            if let Some((low, high)) = bar.interval {
                 let (from, to, middle) = (x(low), x(high), y + (ROW - 4) / 2);
                 let ink = ShapeStyle::from(&BLACK).stroke_width(2);
                 root.draw(&PathElement::new(vec![(from, middle), (to, middle)], ink))?;
@@ -79,13 +83,8 @@ pub fn bars(
                 }
                 label_at = label_at.max(to);
             }
-            let shown = if tenths {
-                Shown::Tenths(option.rounded_tenths)
-            } else {
-                Shown::Whole(option.rounded)
-            };
             root.draw(&Text::new(
-                format!("{} ({shown})", option.count),
+                bar.text.clone(),
                 (label_at + 8, y + ROW / 2 - 2),
                 ("sans-serif", 15)
                     .into_font()
@@ -95,8 +94,75 @@ pub fn bars(
         }
         root.present()?;
     }
+    Ok(accessible(svg, id, title, description))
+}
+
+/// One bar per option, longest first (a scale keeps its own order, from its
+/// positive end), each labelled with its count and percentage of the
+/// question's respondents, with its 95% interval drawn as an error bar.
+pub fn bars(
+    result: &QuestionResult,
+    title: &str,
+    id: &str,
+    tenths: bool,
+) -> Result<Svg, ChartError> {
+    // Lengths are in respondents: a bar is its share of the base (its
+    // count, unweighted).
+    let answered = result.answered as f64;
+    let rows: Vec<Bar> = result
+        .in_chart_order()
+        .iter()
+        .map(|option| {
+            let shown = if tenths {
+                Shown::Tenths(option.rounded_tenths)
+            } else {
+                Shown::Whole(option.rounded)
+            };
+            Bar {
+                label: option.label.clone(),
+                length: option.percent / 100.0 * answered,
+                interval: option
+                    .ci_low
+                    .zip(option.ci_high)
+                    .map(|(low, high)| (low / 100.0 * answered, high / 100.0 * answered)),
+                text: format!("{} ({shown})", option.count),
+            }
+        })
+        .collect();
     let description = super::pie::describe(result);
-    Ok(accessible(svg, id, title, &description))
+    horizontal(&rows, result.answered, title, id, &description)
+}
+
+/// A published table's shown rows as horizontal bars, in the table's order,
+/// each labelled with its count and whole percent of `base`; suppressed rows
+/// are not drawn (the table beside it says so).
+pub fn published_bars(
+    rows: &[(String, u64, u64)],
+    base: u64,
+    title: &str,
+    id: &str,
+) -> Result<Svg, ChartError> {
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|(label, count, percent)| Bar {
+            label: label.clone(),
+            length: *count as f64,
+            interval: None,
+            text: format!("{count} ({percent}%)"),
+        })
+        .collect();
+    let description = rows
+        .iter()
+        .map(|(label, count, percent)| format!("{label}: {count} ({percent}%)"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    horizontal(
+        &bars,
+        base,
+        title,
+        id,
+        &format!("Of {base} respondents: {description}."),
+    )
 }
 
 /// Complete responses per day, as vertical bars with the count above each.
@@ -167,71 +233,4 @@ pub fn per_day(days: &[(NaiveDate, u64)], title: &str, id: &str) -> Result<Svg, 
         _ => "No responses yet.".to_owned(),
     };
     Ok(accessible(svg, id, title, &description))
-}
-
-/// A published table's shown rows as horizontal bars, in the table's order,
-/// each labelled with its count and whole percent of `base`; suppressed rows
-/// are not drawn (the table beside it says so).
-pub fn published_bars(
-    rows: &[(String, u64, u64)],
-    base: u64,
-    title: &str,
-    id: &str,
-) -> Result<Svg, ChartError> {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
-    let height = (70 + rows.len() as i32 * ROW + 20) as u32;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        root.fill(&WHITE)?;
-        let title_style = ("sans-serif", 22)
-            .into_font()
-            .style(FontStyle::Bold)
-            .color(&BLACK);
-        root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
-        root.draw(&Text::new(
-            format!("Of {base} respondents to this question"),
-            (20, 44),
-            ("sans-serif", 15).into_font().color(&RGBColor(72, 73, 73)),
-        ))?;
-        let bar_space = f64::from(WIDTH as i32 - LABEL_WIDTH - 120);
-        for (row, (label, count, percent)) in rows.iter().enumerate() {
-            let y = 70 + row as i32 * ROW;
-            root.draw(&Text::new(
-                label.clone(),
-                (LABEL_WIDTH - 10, y + ROW / 2 - 2),
-                ("sans-serif", 15)
-                    .into_font()
-                    .color(&BLACK)
-                    .pos(Pos::new(HPos::Right, VPos::Center)),
-            ))?;
-            let length = (*count as f64 / max * bar_space).round() as i32;
-            if length > 0 {
-                root.draw(&Rectangle::new(
-                    [(LABEL_WIDTH, y + 3), (LABEL_WIDTH + length, y + ROW - 7)],
-                    colour(0).filled(),
-                ))?;
-            }
-            root.draw(&Text::new(
-                format!("{count} ({percent}%)"),
-                (LABEL_WIDTH + length + 8, y + ROW / 2 - 2),
-                ("sans-serif", 15)
-                    .into_font()
-                    .color(&BLACK)
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
-            ))?;
-        }
-        root.present()?;
-    }
-    let description = rows
-        .iter()
-        .map(|(label, count, percent)| format!("{label}: {count} ({percent}%)"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    Ok(accessible(
-        svg,
-        id,
-        title,
-        &format!("Of {base} respondents: {description}."),
-    ))
 }

@@ -125,6 +125,27 @@ impl FormError {
     }
 }
 
+/// An officer's posted form, read within the service's size limit and
+/// carrying the session's CSRF token; otherwise the status and the message
+/// for the page's error summary ("nothing was changed").
+pub async fn read_officer_form(
+    state: &super::AppState,
+    req: &HttpRequest,
+    who: &super::auth::SignedIn,
+    payload: web::Payload,
+) -> Result<Form, (StatusCode, String)> {
+    let form = read_form(req, payload, state.max_form_bytes)
+        .await
+        .map_err(|e| (e.status(), e.message()))?;
+    if !who.form_has_session_token(&state.csrf, &form) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "This page had expired, so nothing was changed. Try again".to_owned(),
+        ));
+    }
+    Ok(form)
+}
+
 /// Reads and decodes a urlencoded form of at most `limit` bytes.
 pub async fn read_form(
     req: &HttpRequest,

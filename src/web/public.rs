@@ -17,7 +17,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 
 use super::auth::{AdminPage, SignedIn};
-use super::form::read_form;
+use super::form::read_officer_form;
 use super::results::load_results;
 use super::{AppState, html, on_pool, redirect, with_db};
 use crate::catalogue::CurrentSurvey;
@@ -340,20 +340,13 @@ pub async fn save(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
-    let form = match read_form(&req, payload, state.max_form_bytes).await {
+    let form = match read_officer_form(&state, &req, &who, payload).await {
         Ok(form) => form,
-        Err(e) => {
-            let errors = [SummaryItem::at("main-content", e.message())];
-            return render(&state, &who, &survey, e.status(), &errors, None).await;
+        Err((status, message)) => {
+            let errors = [SummaryItem::at("main-content", message)];
+            return render(&state, &who, &survey, status, &errors, None).await;
         }
     };
-    if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so nothing was changed. Try again",
-        )];
-        return render(&state, &who, &survey, StatusCode::FORBIDDEN, &errors, None).await;
-    }
     let definition = &survey.definition;
     let mut errors = Vec::new();
     let mut questions = Vec::new();
@@ -444,17 +437,18 @@ pub async fn save(
         )
         .await;
     }
-    let (shared, current) = (state.clone(), survey.clone());
-    let (chosen, by) = (questions.clone(), breakdown.clone());
-    let (mut figures, mut responses, before) = with_db(&state, move |c| {
-        let figures = compute(c, &shared, &current, &chosen, by.as_deref())?;
-        let responses = db::responses::count_completed(c, current.id)?;
-        let before = db::public::page(c, current.id)?;
-        Ok((figures, responses, before))
+    let id = survey.id;
+    let (mut responses, before) = with_db(&state, move |c| {
+        Ok((
+            db::responses::count_completed(c, id)?,
+            db::public::page(c, id)?,
+        ))
     })
     .await?;
+    // The figures to publish: computed only for a publish that may show new
+    // ones, never two versions of the page fewer than k responses apart.
+    let mut figures: Option<PublicResults> = None;
     if action == "publish" {
-        // Never two versions of the page fewer than k responses apart.
         let previous: Option<(PublicResults, Option<String>)> = before.as_ref().and_then(|p| {
             let results = serde_json::from_str(p.snapshot.as_deref()?).ok()?;
             Some((results, p.breakdown.clone()))
@@ -466,62 +460,59 @@ pub async fn save(
             u64::try_from(responses).unwrap_or(0),
             state.public_min_count,
         ) {
-            Republish::Fresh => {}
+            Republish::Fresh => {
+                let (shared, current) = (state.clone(), survey.clone());
+                let (chosen, by) = (questions.clone(), breakdown.clone());
+                let fresh = with_db(&state, move |c| {
+                    compute(c, &shared, &current, &chosen, by.as_deref())
+                })
+                .await?;
+                errors = fresh
+                    .empty_questions()
+                    .iter()
+                    .map(|q| {
+                        SummaryItem::at(
+                            fields::PUBLIC_QUESTIONS,
+                            format!(
+                                "\u{201c}{}\u{201d} would show no figure: {} Untick it to publish the rest, so nothing was published",
+                                q.label,
+                                q.withheld.as_deref().unwrap_or_default().trim_end_matches('.').to_owned() + "."
+                            ),
+                        )
+                    })
+                    .collect();
+                figures = Some(fresh);
+            }
             Republish::Keep(kept) => {
                 responses = i64::try_from(kept.responses).unwrap_or(responses);
-                figures = kept;
+                figures = Some(kept);
             }
             Republish::Refuse { counted, arrived } => {
                 let k = state.public_min_count;
-                let errors = [SummaryItem::at(
+                errors = vec![SummaryItem::at(
                     fields::PUBLIC_QUESTIONS,
                     format!(
                         "The figures last published count {counted} responses and only {arrived} more have arrived since. New questions or a new breakdown need {k} more, or comparing the two versions could reveal the answers of the few in between. Publish the same questions, or fewer, until then; nothing was changed"
                     ),
                 )];
-                return render(
-                    &state,
-                    &who,
-                    &survey,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &errors,
-                    Some(entered),
-                )
-                .await;
             }
         }
-        let empty: Vec<String> = figures
-            .empty_questions()
-            .iter()
-            .map(|q| q.label.clone())
-            .collect();
-        if !empty.is_empty() {
-            let errors: Vec<SummaryItem> = figures
-                .empty_questions()
-                .iter()
-                .map(|q| {
-                    SummaryItem::at(
-                        fields::PUBLIC_QUESTIONS,
-                        format!(
-                            "\u{201c}{}\u{201d} would show no figure: {} Untick it to publish the rest, so nothing was published",
-                            q.label,
-                            q.withheld.as_deref().unwrap_or_default().trim_end_matches('.').to_owned() + "."
-                        ),
-                    )
-                })
-                .collect();
-            return render(
-                &state,
-                &who,
-                &survey,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &errors,
-                Some(entered),
-            )
-            .await;
-        }
     }
-    let json = serde_json::to_string(&figures)
+    if !errors.is_empty() {
+        return render(
+            &state,
+            &who,
+            &survey,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &errors,
+            Some(entered),
+        )
+        .await;
+    }
+    let json = figures
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?;
     let published = action == "publish";
     let audit = match action.as_str() {
@@ -545,7 +536,7 @@ pub async fn save(
                 breakdown: breakdown.as_deref(),
                 you_said: &you_said,
                 published,
-                snapshot: published.then_some((json.as_str(), responses)),
+                snapshot: json.as_deref().map(|j| (j, responses)),
             },
             &audit,
         )

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::{AdminPage, OfficerPage, SignedIn};
-use super::form::{read_form, read_upload};
+use super::form::{read_officer_form, read_upload};
 use super::results::load_results;
 use super::{AppState, html, redirect, with_db};
 use crate::catalogue::CurrentSurvey;
@@ -296,8 +296,7 @@ pub async fn remove(
     Ok(redirect(&paths::weighting(&slug)))
 }
 
-/// Reads a button's form: none when it may go ahead, else the page saying
-/// why not.
+/// The form of a weighting button, or the page again with why not.
 async fn checked_form(
     state: &web::Data<AppState>,
     req: &HttpRequest,
@@ -305,23 +304,13 @@ async fn checked_form(
     survey: &CurrentSurvey,
     payload: web::Payload,
 ) -> Result<Option<HttpResponse>, AppError> {
-    let form = match read_form(req, payload, state.max_form_bytes).await {
-        Ok(form) => form,
-        Err(e) => {
-            let errors = [SummaryItem::at("main-content", e.message())];
-            return render(state, who, survey, e.status(), &errors, None)
+    match read_officer_form(state, req, who, payload).await {
+        Ok(_) => Ok(None),
+        Err((status, message)) => {
+            let errors = [SummaryItem::at("main-content", message)];
+            render(state, who, survey, status, &errors, None)
                 .await
-                .map(Some);
+                .map(Some)
         }
-    };
-    if !who.form_has_session_token(&state.csrf, &form) {
-        let errors = [SummaryItem::at(
-            "main-content",
-            "This page had expired, so nothing was changed. Try again",
-        )];
-        return render(state, who, survey, StatusCode::FORBIDDEN, &errors, None)
-            .await
-            .map(Some);
     }
-    Ok(None)
 }
