@@ -107,6 +107,7 @@ fn weighting_rows(
         &civic_survey::domain::officer::Email::parse("bench@example.org").expect("email"),
         "not a hash: never signs in",
         civic_survey::domain::officer::Role::Admin,
+        None,
     )
     .expect("officer")
     {

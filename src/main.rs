@@ -152,7 +152,8 @@ fn add_officer(settings: &Settings, email: &str, role: &str) -> anyhow::Result<(
     let hash = password.hash().map_err(anyhow::Error::msg)?;
     let pool = db::connect(&settings.database_url, 1)?;
     let mut conn = db::get(&pool)?;
-    if officers::insert_officer(&mut conn, &email, &hash, role)? == officers::NewOfficer::EmailTaken
+    if officers::insert_officer(&mut conn, &email, &hash, role, None)?
+        == officers::NewOfficer::EmailTaken
     {
         anyhow::bail!(
             "an officer with the email address {} already exists",

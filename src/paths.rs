@@ -56,6 +56,7 @@ pub mod route {
     pub const ADMIN_DRAFT_OPTION_REMOVE: &str =
         "/admin/drafts/{slug}/questions/{question}/options/{option}/remove";
     pub const ADMIN_AUDIT: &str = "/admin/audit";
+    pub const ADMIN_AUDIT_CSV: &str = "/admin/audit.csv";
     pub const PUBLIC_RESULTS: &str = "/surveys/{slug}/public-results";
     pub const PUBLIC_RESULTS_CSV: &str = "/surveys/{slug}/public-results.csv";
     pub const ADMIN_PUBLIC: &str = "/admin/surveys/{slug}/public";
@@ -356,9 +357,17 @@ pub fn draft_option_move(slug: &str, question: &str, option: &str) -> String {
 pub fn draft_option_remove(slug: &str, question: &str, option: &str) -> String {
     format!("/admin/drafts/{slug}/questions/{question}/options/{option}/remove")
 }
-/// Who did what to which survey.
+/// The audit log: who did what, when, to which survey.
 pub fn audit() -> &'static str {
     route::ADMIN_AUDIT
+}
+/// The audit log narrowed by a filter's query string.
+pub fn audit_with(query: &str) -> String {
+    with_query(route::ADMIN_AUDIT.to_owned(), query)
+}
+/// The audit log's entries matching a filter's query string, as CSV.
+pub fn audit_csv(query: &str) -> String {
+    with_query(route::ADMIN_AUDIT_CSV.to_owned(), query)
 }
 
 // Results and exports of one view (the query's filters go with them).
@@ -480,6 +489,8 @@ mod tests {
             (route::ADMIN_DRAFT_UPLOAD, draft_upload(s)),
             (route::ADMIN_DRAFT_SETTINGS, draft_settings(s)),
             (route::ADMIN_AUDIT, audit().to_owned()),
+            (route::ADMIN_AUDIT, audit_with("action=export")),
+            (route::ADMIN_AUDIT_CSV, audit_csv("survey=csp-2019")),
             (route::PUBLIC_RESULTS, public_results(s)),
             (route::PUBLIC_RESULTS_CSV, public_results_csv(s)),
             (route::ADMIN_PUBLIC, public_admin(s)),

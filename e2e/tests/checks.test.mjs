@@ -158,8 +158,8 @@ test('officer pages pass axe', async () => {
       await check(page, 'officer-surveys', response);
       response = await page.goto(`${app.url}/admin/officers`);
       await check(page, 'admin-officers', response);
-      response = await page.goto(`${app.url}/admin/exports`);
-      await check(page, 'admin-exports', response);
+      response = await page.goto(`${app.url}/admin/audit?action=export`);
+      await check(page, 'admin-audit-exports', response);
       response = await page.goto(`${app.url}/surveys/safety-2020/results`);
       await check(page, 'officer-results-kinds', response);
       response = await page.goto(`${app.url}/surveys/safety-2020/results/text/comments?q=lights`);
@@ -281,7 +281,7 @@ test('officer pages pass axe', async () => {
     await page.goto(`${app.url}/surveys/csp-2019/weighting`);
     await screenshot(page, `weighting-${width}`);
     assert.ok(await fitsWidth(page), `the weighting page scrolls sideways at ${width} px`);
-    for (const path of ['/officers', '/admin/officers', '/admin/exports']) {
+    for (const path of ['/officers', '/admin/officers', '/admin/audit', '/admin/audit?action=sign-in']) {
       await page.goto(`${app.url}${path}`);
       if (path === '/officers') await screenshot(page, `surveys-${width}`);
       assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);

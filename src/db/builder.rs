@@ -6,9 +6,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{officers, survey_audit, survey_drafts, surveys};
+use super::schema::{officers, survey_drafts, surveys};
 use super::{AnyConnection, DbError, now, write_transaction};
-use crate::domain::audit::SurveyChange;
+use crate::domain::audit::AuditAction;
 use crate::domain::{OfficerId, SurveyDefinition};
 
 /// A draft as stored.
@@ -67,7 +67,7 @@ pub fn create_draft(
             Some(from) => format!("created as the next wave of {from}"),
             None => "created".to_owned(),
         };
-        insert_audit(conn, by, slug, "create", &detail, at)?;
+        super::audit::survey_change(conn, by, slug, AuditAction::Create, &detail, at)?;
         Ok(NewDraft::Created)
     });
     match outcome {
@@ -120,7 +120,7 @@ pub fn create_next_version(
             ))
             .execute(conn)?;
         let detail = format!("started version {} from version {number}", number + 1);
-        insert_audit(conn, by, slug, "create", &detail, at)?;
+        super::audit::survey_change(conn, by, slug, AuditAction::Create, &detail, at)?;
         Ok(NewVersion::Created(number))
     });
     match outcome {
@@ -145,7 +145,14 @@ pub fn discard_draft(
         )
         .execute(conn)?;
         if removed == 1 {
-            insert_audit(conn, by, slug, "discard", "discarded the draft", now())?;
+            super::audit::survey_change(
+                conn,
+                by,
+                slug,
+                AuditAction::Discard,
+                "discarded the draft",
+                now(),
+            )?;
         }
         Ok(removed == 1)
     })
@@ -157,10 +164,7 @@ pub fn discard_draft(
 /// a draft is audited, one row each, so one more than the slug's audit rows
 /// is always higher (1 for a slug never used).
 fn first_revision(conn: &mut AnyConnection, slug: &str) -> Result<i32, DbError> {
-    let changes: i64 = survey_audit::table
-        .filter(survey_audit::survey_slug.eq(slug))
-        .count()
-        .get_result(conn)?;
+    let changes = super::audit::count_for_survey(conn, slug)?;
     Ok(i32::try_from(changes)
         .unwrap_or(i32::MAX - 1)
         .saturating_add(1))
@@ -273,7 +277,7 @@ pub fn save_draft(
         ))
         .execute(conn)?;
         if updated == 1 {
-            insert_audit(conn, by, slug, "edit", change, at)?;
+            super::audit::survey_change(conn, by, slug, AuditAction::Edit, change, at)?;
         }
         Ok::<_, DbError>(updated == 1)
     })?;
@@ -361,55 +365,7 @@ pub fn publish_draft(
                 ),
             )
         };
-        insert_audit(conn, by, slug, "publish", &detail, now())?;
+        super::audit::survey_change(conn, by, slug, AuditAction::Publish, &detail, now())?;
         Ok(outcome)
     })
-}
-
-pub(super) fn insert_audit(
-    conn: &mut AnyConnection,
-    by: OfficerId,
-    slug: &str,
-    action: &str,
-    detail: &str,
-    at: NaiveDateTime,
-) -> Result<(), DbError> {
-    diesel::insert_into(survey_audit::table)
-        .values((
-            survey_audit::officer_id.eq(by.0),
-            survey_audit::survey_slug.eq(slug),
-            survey_audit::action.eq(action),
-            survey_audit::detail.eq(detail),
-            survey_audit::at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// The newest `limit` changes to surveys, newest first.
-pub fn list_audit(conn: &mut AnyConnection, limit: i64) -> Result<Vec<SurveyChange>, DbError> {
-    let rows: Vec<(NaiveDateTime, String, String, String, String)> = survey_audit::table
-        .inner_join(officers::table)
-        .order_by(survey_audit::id.desc())
-        .limit(limit)
-        .select((
-            survey_audit::at,
-            officers::email,
-            survey_audit::survey_slug,
-            survey_audit::action,
-            survey_audit::detail,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(at, officer_email, survey_slug, action, detail)| SurveyChange {
-                at,
-                officer_email,
-                survey_slug,
-                action,
-                detail,
-            },
-        )
-        .collect())
 }

@@ -1,14 +1,14 @@
 //! Reading complete responses page by page for exports (so memory stays flat
-//! whatever their number), and the log of exports.
+//! whatever their number), and recording each export in the audit log.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{answers, export_log, officers, response_weights, responses};
-use super::{AnyConnection, DbError, now, responses_choosing, write};
-use crate::domain::audit::ExportEntry;
+use super::schema::{answers, response_weights, responses};
+use super::{AnyConnection, DbError, responses_choosing};
+use crate::domain::audit::{AuditAction, export_detail};
 use crate::domain::{Filter, OfficerId, ResponseRow, SurveyId};
 
 /// Up to `limit` complete responses with ids above `after`, oldest first,
@@ -73,7 +73,8 @@ pub fn page_of_responses(
         .collect())
 }
 
-/// Records that `officer` exported `kind` of a survey with these filters.
+/// Records in the audit log that `officer` exported `kind` of a survey
+/// with these filters.
 pub fn log_export(
     conn: &mut AnyConnection,
     officer: OfficerId,
@@ -81,44 +82,11 @@ pub fn log_export(
     kind: &str,
     filters: &str,
 ) -> Result<(), DbError> {
-    write(conn, |conn| {
-        diesel::insert_into(export_log::table)
-            .values((
-                export_log::officer_id.eq(officer.0),
-                export_log::survey_slug.eq(survey_slug),
-                export_log::kind.eq(kind),
-                export_log::filters.eq(filters),
-                export_log::created_at.eq(now()),
-            ))
-            .execute(conn)
-    })?;
-    Ok(())
-}
-
-/// The newest `limit` exports, newest first.
-pub fn list_exports(conn: &mut AnyConnection, limit: i64) -> Result<Vec<ExportEntry>, DbError> {
-    let rows: Vec<(String, String, String, String, NaiveDateTime)> = export_log::table
-        .inner_join(officers::table)
-        .order_by(export_log::id.desc())
-        .limit(limit)
-        .select((
-            officers::email,
-            export_log::survey_slug,
-            export_log::kind,
-            export_log::filters,
-            export_log::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(officer_email, survey_slug, kind, filters, created_at)| ExportEntry {
-                officer_email,
-                survey_slug,
-                kind,
-                filters,
-                created_at,
-            },
-        )
-        .collect())
+    super::audit::append(
+        conn,
+        Some(officer),
+        AuditAction::Export,
+        Some(survey_slug),
+        &export_detail(kind, filters),
+    )
 }

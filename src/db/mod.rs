@@ -16,6 +16,7 @@
 //! [`DbError`] says what went wrong without a diesel type. No module outside
 //! `db` names diesel (`tests/api/architecture.rs` checks).
 
+pub mod audit;
 pub mod backup;
 pub mod builder;
 pub mod bulk;

@@ -4,8 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{api_tokens, officer_sessions, officers};
-use super::{AnyConnection, DbError, is_unique_violation, now, secrets, write, write_transaction};
+use super::{
+    AnyConnection, DbError, audit, is_unique_violation, now, secrets, write, write_transaction,
+};
 use crate::domain::OfficerId;
+use crate::domain::audit::{AuditAction, NewAuditEntry};
 use crate::domain::officer::{Email, Officer, Role};
 
 type OfficerRow = (i64, String, String, NaiveDateTime, Option<NaiveDateTime>);
@@ -45,23 +48,54 @@ pub enum NewOfficer {
 /// Where the first-admin setup token's hash is kept, while there is no admin.
 const SETUP_TOKEN: &str = "admin_setup_token";
 
-/// Adds an officer with an already hashed password.
+fn insert_row(
+    conn: &mut AnyConnection,
+    email: &Email,
+    password_hash: &str,
+    role: Role,
+) -> QueryResult<i64> {
+    diesel::insert_into(officers::table)
+        .values((
+            officers::email.eq(email.as_str()),
+            officers::password_hash.eq(password_hash),
+            officers::role.eq(role.as_str()),
+            officers::created_at.eq(now()),
+        ))
+        .returning(officers::id)
+        .get_result(conn)
+}
+
+/// Adds an officer with an already hashed password, and records in the
+/// audit log who added them (none: the command line), in one transaction.
 pub fn insert_officer(
     conn: &mut AnyConnection,
     email: &Email,
     password_hash: &str,
     role: Role,
+    by: Option<OfficerId>,
 ) -> Result<NewOfficer, DbError> {
-    let inserted = write(conn, |conn| {
-        diesel::insert_into(officers::table)
-            .values((
-                officers::email.eq(email.as_str()),
-                officers::password_hash.eq(password_hash),
-                officers::role.eq(role.as_str()),
-                officers::created_at.eq(now()),
-            ))
-            .returning(officers::id)
-            .get_result(conn)
+    let inserted = write_transaction(conn, |conn| {
+        let id = insert_row(conn, email, password_hash, role)?;
+        audit::insert(
+            conn,
+            &NewAuditEntry {
+                at: now(),
+                officer: by,
+                action: AuditAction::OfficerAdded,
+                survey_slug: None,
+                detail: format!(
+                    "added {} as {}{}",
+                    email.as_str(),
+                    role.as_str(),
+                    if by.is_none() {
+                        " from the command line"
+                    } else {
+                        ""
+                    }
+                ),
+            },
+        )?;
+        Ok::<_, diesel::result::Error>(id)
     });
     match inserted {
         Ok(id) => Ok(NewOfficer::Added(OfficerId(id))),
@@ -100,12 +134,25 @@ pub fn create_first_admin(
         if !secrets::delete_if(conn, SETUP_TOKEN, token_hash)? {
             return Ok(None);
         }
-        Ok(
-            match insert_officer(conn, email, password_hash, Role::Admin)? {
-                NewOfficer::Added(id) => Some(id),
-                NewOfficer::EmailTaken => None,
+        let id = match insert_row(conn, email, password_hash, Role::Admin) {
+            Ok(id) => OfficerId(id),
+            Err(e) if is_unique_violation(&e) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        audit::insert(
+            conn,
+            &NewAuditEntry {
+                at: now(),
+                officer: Some(id),
+                action: AuditAction::Setup,
+                survey_slug: None,
+                detail: format!(
+                    "created the first administrator, {}, with the setup link",
+                    email.as_str()
+                ),
             },
-        )
+        )?;
+        Ok::<_, DbError>(Some(id))
     })
 }
 
@@ -152,14 +199,15 @@ pub fn count_admins(conn: &mut AnyConnection) -> Result<i64, DbError> {
         .get_result(conn)?)
 }
 
-/// Stores an API token (its hash) for an officer.
+/// Stores an API token (its hash) for an officer, and records it in the
+/// audit log, in one transaction.
 pub fn insert_api_token(
     conn: &mut AnyConnection,
     officer: OfficerId,
     token_hash: &str,
     label: &str,
 ) -> Result<(), DbError> {
-    write(conn, |conn| {
+    write_transaction(conn, |conn| {
         diesel::insert_into(api_tokens::table)
             .values((
                 api_tokens::officer_id.eq(officer.0),
@@ -167,9 +215,19 @@ pub fn insert_api_token(
                 api_tokens::label.eq(label),
                 api_tokens::created_at.eq(now()),
             ))
-            .execute(conn)
-    })?;
-    Ok(())
+            .execute(conn)?;
+        audit::insert(
+            conn,
+            &NewAuditEntry {
+                at: now(),
+                officer: Some(officer),
+                action: AuditAction::TokenIssued,
+                survey_slug: None,
+                detail: format!("issued an API token for \u{201c}{label}\u{201d}"),
+            },
+        )?;
+        Ok::<_, DbError>(())
+    })
 }
 
 /// The active officer an unrevoked API token belongs to.

@@ -120,7 +120,14 @@ pub fn save(
                 ))
                 .execute(conn)?;
         }
-        super::builder::insert_audit(conn, by, slug, "public results", audit, at)
+        super::audit::survey_change(
+            conn,
+            by,
+            slug,
+            crate::domain::audit::AuditAction::PublicResults,
+            audit,
+            at,
+        )
     })
 }
 

@@ -112,18 +112,18 @@ diesel::joinable!(api_tokens -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(officers, api_tokens, officer_sessions);
 
 diesel::table! {
-    export_log (id) {
+    audit_log (id) {
         id -> BigInt,
-        officer_id -> BigInt,
-        survey_slug -> Text,
-        kind -> Text,
-        filters -> Text,
-        created_at -> Timestamp,
+        at -> Timestamp,
+        officer_id -> Nullable<BigInt>,
+        action -> Text,
+        survey_slug -> Nullable<Text>,
+        detail -> Text,
     }
 }
 
-diesel::joinable!(export_log -> officers (officer_id));
-diesel::allow_tables_to_appear_in_same_query!(export_log, officers);
+diesel::joinable!(audit_log -> officers (officer_id));
+diesel::allow_tables_to_appear_in_same_query!(audit_log, officers);
 
 diesel::table! {
     survey_controls (survey_id) {
@@ -157,21 +157,8 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    survey_audit (id) {
-        id -> BigInt,
-        officer_id -> BigInt,
-        survey_slug -> Text,
-        action -> Text,
-        detail -> Text,
-        at -> Timestamp,
-    }
-}
-
 diesel::joinable!(survey_drafts -> officers (updated_by));
-diesel::joinable!(survey_audit -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(survey_drafts, officers);
-diesel::allow_tables_to_appear_in_same_query!(survey_audit, officers);
 
 diesel::table! {
     weighting_schemes (survey_id) {

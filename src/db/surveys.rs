@@ -291,11 +291,11 @@ pub fn set_control(
                     .execute(conn)?;
             }
             let state = control.map_or("dates", Control::as_str);
-            super::builder::insert_audit(
+            super::audit::survey_change(
                 conn,
                 officer,
                 slug,
-                "state",
+                crate::domain::audit::AuditAction::State,
                 &format!("set to {state}"),
                 at,
             )?;

@@ -191,11 +191,11 @@ pub fn save(
                 weighting_schemes::max_weight.eq(max),
             ))
             .execute(conn)?;
-        super::builder::insert_audit(
+        super::audit::survey_change(
             conn,
             by,
             slug,
-            "weights",
+            crate::domain::audit::AuditAction::Weights,
             &format!(
                 "weighted {} responses ({} passes, {}; cap {cap}, {} at the cap)",
                 ids.len(),
@@ -227,11 +227,11 @@ pub fn remove(
         )
         .execute(conn)?;
         if removed > 0 {
-            super::builder::insert_audit(
+            super::audit::survey_change(
                 conn,
                 by,
                 slug,
-                "weights",
+                crate::domain::audit::AuditAction::Weights,
                 "removed the weighting",
                 now(),
             )?;

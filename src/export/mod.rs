@@ -7,6 +7,7 @@
 //! formats, no Excel needed), `docx-rs` (Word tables and images), `resvg`
 //! (SVG to PNG with the system's fonts).
 
+pub mod audit;
 pub mod columns;
 pub mod docx;
 pub mod png;

@@ -9,7 +9,6 @@ use super::layout::{SummaryItem, Viewer, csrf_field, error_summary};
 use super::officer::{error_for, hinted_input, officer_layout, text_area};
 use super::page;
 use crate::domain::SurveyDefinition;
-use crate::domain::audit::SurveyChange;
 use crate::{fields, paths};
 
 /// What the new-survey form holds: as typed, so an error loses nothing.
@@ -283,40 +282,6 @@ pub fn drafts_section(who: &Viewer, drafts: &[DraftRow]) -> Markup {
             }
         }
     }
-}
-
-/// Who created, edited, published or changed the state of which survey, and when.
-pub fn audit_page(who: &Viewer, rows: &[SurveyChange]) -> Markup {
-    let body = html! {
-        h1.heading-l { "Survey changes" }
-        p.body { "Who created, edited, published, or opened or closed which survey, and when." }
-        div.table-scroll tabindex="0" role="region" aria-label="Survey changes: table, scrolls sideways on narrow screens" {
-            table.table {
-                caption.visually-hidden { "Survey changes, newest first" }
-                thead {
-                    tr {
-                        th scope="col" { "When (UTC)" }
-                        th scope="col" { "Officer" }
-                        th scope="col" { "Survey" }
-                        th scope="col" { "Change" }
-                    }
-                }
-                tbody {
-                    @for c in rows {
-                        tr {
-                            td { (c.at.format("%Y-%m-%d %H:%M:%S")) }
-                            td { (c.officer_email) }
-                            td { (c.survey_slug) }
-                            td data-action=(c.action) { (c.detail) }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    let mut layout = officer_layout("Survey changes", who);
-    layout.wide = true;
-    page(&layout, body)
 }
 
 /// The settings form as typed, so an error or a conflict loses nothing.

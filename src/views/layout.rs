@@ -78,8 +78,7 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
                                 a.header__nav-link href=(paths::officers()) { "Surveys" }
                                 @if nav.is_admin {
                                     a.header__nav-link href=(paths::admin_officers()) { "Officers" }
-                                    a.header__nav-link href=(paths::admin_exports()) { "Exports" }
-                                    a.header__nav-link href=(paths::audit()) { "Changes" }
+                                    a.header__nav-link href=(paths::audit()) { "Audit log" }
                                 }
                                 form.header__sign-out method="post" action=(paths::sign_out()) {
                                     (csrf_field(&nav.csrf))

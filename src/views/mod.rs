@@ -2,6 +2,7 @@
 //! page family. Text from definitions and residents is always escaped by
 //! maud; only our own generated markup would ever go through `PreEscaped`.
 
+pub mod audit;
 pub mod builder;
 pub mod channels;
 pub mod editor;

@@ -6,7 +6,6 @@ use maud::{Markup, html};
 use super::layout::{SummaryItem, Viewer, csrf_field, error_summary};
 use super::resident::long_date;
 use super::{Layout, page};
-use crate::domain::audit::ExportEntry;
 use crate::domain::officer::Officer;
 use crate::domain::{Availability, Control, ControlRecord};
 use crate::{fields, paths};
@@ -362,43 +361,5 @@ pub fn officers_page(
     };
     let mut layout = officer_layout("Officers", who);
     layout.has_errors = !errors.is_empty();
-    page(&layout, body)
-}
-
-/// The export log, newest first.
-pub fn export_log_page(who: &Viewer, entries: &[ExportEntry]) -> Markup {
-    let body = html! {
-        h1.heading-l { "Exports" }
-        p.body { "Every export of survey data: who made it, when, and with which filters." }
-        // A log may be wider than a phone: it scrolls inside its own region
-        // (tables are the exception WCAG 1.4.10 allows), not the page.
-        div.table-scroll tabindex="0" role="region" aria-label="Exports: table, scrolls sideways on narrow screens" {
-            table.table {
-                caption.visually-hidden { "Exports, newest first" }
-                thead {
-                    tr {
-                        th scope="col" { "When (UTC)" }
-                        th scope="col" { "Officer" }
-                        th scope="col" { "Survey" }
-                        th scope="col" { "Export" }
-                        th scope="col" { "Filters" }
-                    }
-                }
-                tbody {
-                    @for e in entries {
-                        tr {
-                            td { (e.created_at.format("%Y-%m-%d %H:%M:%S")) }
-                            td { (e.officer_email) }
-                            td { (e.survey_slug) }
-                            td { (e.kind) }
-                            td { @if e.filters.is_empty() { "none" } @else { (e.filters) } }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    let mut layout = officer_layout("Exports", who);
-    layout.wide = true;
     page(&layout, body)
 }

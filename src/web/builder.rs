@@ -1,5 +1,5 @@
 //! Survey builder handlers: create a survey as the next wave of another (a
-//! draft), read and download the draft, publish it, and read the audit.
+//! draft), read and download the draft, and publish it.
 //! Every definition change takes the one validation path the files take
 //! ([`crate::domain::SurveyDefinition::from_raw`]); its problems are shown
 //! at the fields they name, and nothing typed is lost.
@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 
-use super::auth::{AdminPage, BuilderPage, SignedIn};
+use super::auth::{BuilderPage, SignedIn};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
 use crate::db::builder::{self as storage, NewDraft, NewVersion, Publishing, Saving};
@@ -531,15 +531,6 @@ pub async fn discard(
         )];
         Ok(render_draft(&who, &draft, StatusCode::CONFLICT, &errors))
     }
-}
-
-/// GET `/admin/audit`: who did what to which survey.
-pub async fn audit_log(
-    state: web::Data<AppState>,
-    AdminPage(who): AdminPage,
-) -> Result<HttpResponse, AppError> {
-    let rows = with_db(&state, |c| storage::list_audit(c, 500)).await?;
-    Ok(html(StatusCode::OK, view::audit_page(&who.viewer(), &rows)))
 }
 
 /// The settings of a stored draft, as the form shows them.

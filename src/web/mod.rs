@@ -14,6 +14,7 @@
 //! is itself the security rule.
 
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod builder;
 pub mod channels;
@@ -212,7 +213,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             route::ADMIN_DRAFT_OPTION_REMOVE,
             web::post().to(editor::remove_option),
         )
-        .route(route::ADMIN_AUDIT, web::get().to(builder::audit_log))
+        .route(route::ADMIN_AUDIT, web::get().to(audit::show))
+        .route(route::ADMIN_AUDIT_CSV, web::get().to(audit::csv))
         .route(
             route::ADMIN_API_TOKENS,
             web::post().to(officer::create_api_token),

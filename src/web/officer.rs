@@ -10,7 +10,8 @@ use super::auth::{AdminPage, OfficerPage, SignedIn, Throttle, sign_in};
 use super::form::{Form, read_form};
 use super::{AppState, html, redirect, with_db};
 use crate::db::officers::{self, NewOfficer};
-use crate::db::{self, results};
+use crate::db::{self, audit, results};
+use crate::domain::audit::AuditAction;
 use crate::domain::officer::{Email, NewPassword, Role, decoy_hash, verify_password};
 use crate::domain::{ApiToken, Control, SetupToken};
 use crate::error::AppError;
@@ -137,6 +138,9 @@ pub async fn submit_sign_in(
     }
     let lookup = email.clone();
     let found = with_db(&state, move |c| officers::find_credentials(c, &lookup)).await?;
+    let account = found
+        .as_ref()
+        .map(|(officer, _)| (officer.id, officer.disabled));
     let (officer, hash) = match found {
         Some((officer, hash)) if !officer.disabled => (Some(officer), hash),
         _ => (None, decoy_hash().to_owned()),
@@ -145,12 +149,28 @@ pub async fn submit_sign_in(
     match officer.filter(|_| matches) {
         Some(officer) => {
             state.throttle.record_success(email.as_str());
+            let id = officer.id;
+            with_db(&state, move |c| {
+                audit::append(c, Some(id), AuditAction::SignIn, None, "signed in")
+            })
+            .await?;
             sign_in(&session, officer.id)?;
             tracing::info!(officer = officer.id.0, "officer signed in");
             Ok(redirect(&next))
         }
         None => {
-            // The attempt was counted as a failure when it began.
+            // The attempt was counted as a failure when it began. The log
+            // names the account tried, never what was typed for an address
+            // with no account (it could be a password in the wrong box).
+            let (officer, detail) = match account {
+                Some((id, true)) => (Some(id), "the account is disabled"),
+                Some((id, false)) => (Some(id), "wrong password"),
+                None => (None, "no account has that email address"),
+            };
+            with_db(&state, move |c| {
+                audit::append(c, officer, AuditAction::SignInFailed, None, detail)
+            })
+            .await?;
             Ok(again(
                 StatusCode::UNAUTHORIZED,
                 &[error_at(
@@ -183,6 +203,11 @@ pub async fn sign_out(
             ),
         ));
     }
+    let id = who.officer.id;
+    with_db(&state, move |c| {
+        audit::append(c, Some(id), AuditAction::SignOut, None, "signed out")
+    })
+    .await?;
     session.purge();
     Ok(redirect(&paths::signed_out()))
 }
@@ -479,8 +504,9 @@ pub async fn add_officer(
     let hash = web::block(move || password.hash())
         .await?
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!(e)))?;
+    let by = who.officer.id;
     let added = with_db(&state, move |c| {
-        officers::insert_officer(c, &email, &hash, role)
+        officers::insert_officer(c, &email, &hash, role, Some(by))
     })
     .await?;
     match added {

@@ -88,9 +88,9 @@ on_both_backends! {
         assert_eq!(app.completed("csp-2019"), 0);
 
         // The audit says who did what.
-        let audit = admin.get("/admin/audit").await;
+        let audit = admin.get("/admin/audit?survey=csp-2020").await;
         assert_eq!(audit.status, StatusCode::OK);
-        let changes = audit.texts("tbody td[data-action]");
+        let changes = audit.texts("tbody td[data-detail]");
         assert_eq!(changes, ["published version 1", "created as the next wave of csp-2019"]);
         assert!(audit.text("tbody").contains("admin@example.gov.uk"));
 
@@ -138,7 +138,7 @@ on_both_backends! {
         let published = admin.post("/admin/drafts/town-centre-2020/publish", &[("revision", "3")]).await;
         assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.text(".error-summary"));
         assert_eq!(app.resident().get("/surveys/town-centre-2020").await.status, StatusCode::OK);
-        let audit = admin.get("/admin/audit").await.texts("tbody td[data-action]");
+        let audit = admin.get("/admin/audit?survey=town-centre-2020").await.texts("tbody td[data-detail]");
         assert_eq!(audit.last().map(String::as_str), Some("created"));
     }
 
@@ -235,8 +235,8 @@ on_both_backends! {
         assert_eq!(drafts_listed(&admin).await, 1, "the draft is kept");
         let (_, _, toml) = admin.get_bytes("/surveys/csp-2020/definition.toml").await;
         assert!(String::from_utf8(toml).expect("UTF-8").contains("From a file"), "the live survey is untouched");
-        let audit = admin.get("/admin/audit").await;
-        assert_eq!(audit.texts("tbody td[data-action]"), ["created as the next wave of csp-2019"], "nothing published");
+        let audit = admin.get("/admin/audit?survey=csp-2020").await;
+        assert_eq!(audit.texts("tbody td[data-detail]"), ["created as the next wave of csp-2019"], "nothing published");
     }
 
     async fn a_draft_that_no_longer_reads_is_left_off_the_list_not_fatal(app) {
@@ -319,9 +319,9 @@ on_both_backends! {
         assert_eq!(settings_of(&page)[2].1, "Tell us what worries you so we can act on it.");
         assert_eq!(page.attrs("input[name=revision]", "value"), ["3"]);
 
-        let audit = first.get("/admin/audit").await;
+        let audit = first.get("/admin/audit?survey=csp-2020").await;
         assert_eq!(
-            audit.texts("tbody td[data-action]"),
+            audit.texts("tbody td[data-detail]"),
             ["changed the settings", "changed the settings", "created as the next wave of csp-2019"]
         );
     }

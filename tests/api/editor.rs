@@ -151,7 +151,7 @@ on_both_backends! {
         assert_eq!(def.questions().last().expect("last").id().as_str(), "anything-else");
 
         // The audit names each change.
-        let audit = admin.get("/admin/audit").await.texts("tbody td[data-action]");
+        let audit = admin.get("/admin/audit").await.texts("tbody td[data-detail]");
         for change in ["added question feel-safe", "added option don-t-know to question feel-safe", "added question anything-else", "changed question borough", "moved question anything-else up"] {
             assert!(audit.iter().any(|a| a == change), "{change} in {audit:?}");
         }
@@ -355,7 +355,7 @@ on_both_backends! {
         assert_eq!(stale.attrs("input#label", "value"), ["Gravesham borough"], "nothing typed is lost");
         assert!(stale.text("[role=alert] h2").contains("Someone else saved this draft first"));
         assert_eq!(stale.attrs("input[name=revision]", "value"), [revision(&first).await]);
-        let audit = first.get("/admin/audit").await.texts("tbody td[data-action]");
+        let audit = first.get("/admin/audit").await.texts("tbody td[data-detail]");
         assert!(audit.iter().any(|a| a == "changed option dartford of question borough"), "{audit:?}");
         assert!(audit.iter().any(|a| a == "moved option dartford of question borough down"), "{audit:?}");
     }

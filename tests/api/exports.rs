@@ -237,11 +237,14 @@ on_both_backends! {
         analyst.get_bytes("/surveys/csp-2019/report.docx").await;
         assert_eq!(analyst.get("/admin/exports").await.status, StatusCode::FORBIDDEN);
         let admin = app.signed_in("admin").await;
-        let log = admin.get("/admin/exports").await;
+        let moved = admin.get("/admin/exports").await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "the export log is part of the audit log");
+        assert_eq!(moved.location(), "/admin/audit?action=export");
+        let log = admin.get(moved.location()).await;
         assert_eq!(log.status, StatusCode::OK);
         let rows: Vec<String> = log.texts("tbody tr");
-        assert_eq!(rows.len(), 2);
-        assert!(rows[0].contains("analyst@example.gov.uk csp-2019 report.docx none"), "{rows:?}");
-        assert!(rows[1].contains("summary.csv f-borough=dartford&f-gender=female"), "{rows:?}");
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].contains("analyst@example.gov.uk Export csp-2019 report.docx"), "{rows:?}");
+        assert!(rows[1].contains("summary.csv (f-borough=dartford&f-gender=female)"), "{rows:?}");
     }
 }

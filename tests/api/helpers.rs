@@ -375,7 +375,7 @@ impl TestApp {
             .expect("hash");
         let email = Email::parse(email).expect("valid");
         let added = self.with_conn(|c| {
-            db::officers::insert_officer(c, &email, &hash, Role::parse(role).expect("role"))
+            db::officers::insert_officer(c, &email, &hash, Role::parse(role).expect("role"), None)
         });
         assert!(
             matches!(added, Ok(db::officers::NewOfficer::Added(_))),

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod architecture;
+mod audit;
 mod backup;
 mod bad_input;
 mod builder;

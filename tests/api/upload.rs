@@ -76,7 +76,7 @@ on_both_backends! {
                 assert_eq!(draft_definition(&admin, &slug).await, file, "{}", path.display());
             }
         }
-        let audit = admin.get("/admin/audit").await.texts("tbody td[data-action]");
+        let audit = admin.get("/admin/audit").await.texts("tbody td[data-detail]");
         assert!(audit.iter().any(|a| a == "replaced the draft with an uploaded definition file"), "{audit:?}");
     }
 

@@ -33,7 +33,7 @@ async fn audit(admin: &Resident) -> Vec<String> {
     admin
         .get("/admin/audit")
         .await
-        .texts("tbody td[data-action]")
+        .texts("tbody td[data-detail]")
 }
 
 on_both_backends! {
