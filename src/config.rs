@@ -120,6 +120,8 @@ pub struct Settings {
     /// How often published figures are brought up to date
     /// (`PUBLIC_REFRESH_SECONDS`).
     pub public_refresh: Duration,
+    /// How often the retention job runs (`RETENTION_INTERVAL_SECONDS`).
+    pub retention_interval: Duration,
     /// Failed sign-ins for one address before it is locked out.
     pub sign_in_max_failures: u32,
     /// How long a lock-out lasts.
@@ -195,6 +197,14 @@ impl Settings {
                 n if (1..=86_400).contains(&n) => n,
                 _ => return Err("PUBLIC_REFRESH_SECONDS must be from 1 to 86400".to_owned()),
             }),
+            retention_interval: Duration::from_secs(
+                match number("RETENTION_INTERVAL_SECONDS", 3600)? {
+                    n if (1..=86_400).contains(&n) => n,
+                    _ => {
+                        return Err("RETENTION_INTERVAL_SECONDS must be from 1 to 86400".to_owned());
+                    }
+                },
+            ),
             sign_in_max_failures: u32::try_from(number("SIGN_IN_MAX_FAILURES", 5)?)
                 .ok()
                 .filter(|n| *n > 0)

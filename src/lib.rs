@@ -13,6 +13,7 @@ pub mod fields;
 pub mod paths;
 pub mod proxies;
 pub mod report;
+pub mod retention;
 pub mod seed;
 pub mod startup;
 pub mod stats;

@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 use std::process::ExitCode;
 
-use civic_survey::catalogue::load_definitions;
+use civic_survey::catalogue::{Catalogue, load_definitions};
 use civic_survey::config::Settings;
 use civic_survey::startup::Application;
 use clap::{Parser, Subcommand};
@@ -46,6 +46,14 @@ enum Command {
     Backup {
         /// The backup to write; it must not exist yet.
         file: std::path::PathBuf,
+    },
+    /// Delete what each survey's retention periods say is due, as the
+    /// service's scheduled job does; with --dry-run, only say what it would
+    /// delete and when.
+    Purge {
+        /// Say what is held and when it falls due; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Replace the database with a backup. Stop every instance first.
     Restore {
@@ -98,6 +106,7 @@ fn main() -> ExitCode {
             force,
         } => seed(&settings, &survey, number, force),
         Command::Backup { file } => backup(&settings, &file),
+        Command::Purge { dry_run } => purge(&settings, dry_run),
         Command::Restore { file, force } => restore(&settings, &file, force),
     };
     match outcome {
@@ -235,6 +244,31 @@ fn restore(settings: &Settings, file: &std::path::Path, force: bool) -> anyhow::
         || civic_survey::db::backup::restore(&settings.database_url, file, force),
     )?;
     println!("Restored {} into {database}: {contents}.", file.display());
+    Ok(())
+}
+
+fn purge(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
+    use civic_survey::db;
+
+    let pool = db::connect(&settings.database_url, 1)?;
+    let mut conn = db::get(&pool)?;
+    // The surveys as published, with their open or closed state: nothing
+    // is published from the definition files here.
+    let catalogue = Catalogue::publish(&mut conn, Vec::new(), None)?;
+    let now = chrono::Utc::now();
+    let plans = civic_survey::retention::plan(&mut conn, &catalogue, now)?;
+    print!("{}", civic_survey::retention::describe(&plans, now));
+    if dry_run {
+        println!("Dry run: nothing was deleted.");
+        return Ok(());
+    }
+    let purged = with_spinner("Deleting what is due".to_owned(), || {
+        civic_survey::retention::run(&mut conn, &catalogue, now, "the command line")
+    })?;
+    println!(
+        "Deleted {} free-text answers and {} responses.",
+        purged.free_texts, purged.responses
+    );
     Ok(())
 }
 

@@ -57,6 +57,8 @@ pub mod route {
         "/admin/drafts/{slug}/questions/{question}/options/{option}/remove";
     pub const ADMIN_AUDIT: &str = "/admin/audit";
     pub const ADMIN_AUDIT_CSV: &str = "/admin/audit.csv";
+    pub const ADMIN_RETENTION: &str = "/admin/surveys/{slug}/retention";
+    pub const ADMIN_RETENTION_PURGE: &str = "/admin/surveys/{slug}/retention/purge";
     pub const PUBLIC_RESULTS: &str = "/surveys/{slug}/public-results";
     pub const PUBLIC_RESULTS_CSV: &str = "/surveys/{slug}/public-results.csv";
     pub const ADMIN_PUBLIC: &str = "/admin/surveys/{slug}/public";
@@ -361,6 +363,14 @@ pub fn draft_option_remove(slug: &str, question: &str, option: &str) -> String {
 pub fn audit() -> &'static str {
     route::ADMIN_AUDIT
 }
+/// A survey's retention periods and what will be deleted when.
+pub fn retention(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/retention")
+}
+/// Where "Delete what is due now" posts.
+pub fn retention_purge(slug: &str) -> String {
+    format!("/admin/surveys/{slug}/retention/purge")
+}
 /// The audit log narrowed by a filter's query string.
 pub fn audit_with(query: &str) -> String {
     with_query(route::ADMIN_AUDIT.to_owned(), query)
@@ -491,6 +501,8 @@ mod tests {
             (route::ADMIN_AUDIT, audit().to_owned()),
             (route::ADMIN_AUDIT, audit_with("action=export")),
             (route::ADMIN_AUDIT_CSV, audit_csv("survey=csp-2019")),
+            (route::ADMIN_RETENTION, retention(s)),
+            (route::ADMIN_RETENTION_PURGE, retention_purge(s)),
             (route::PUBLIC_RESULTS, public_results(s)),
             (route::PUBLIC_RESULTS_CSV, public_results_csv(s)),
             (route::ADMIN_PUBLIC, public_admin(s)),

@@ -45,6 +45,8 @@ pub struct Application {
     claim: Option<std::fs::File>,
     /// How often published public figures are brought up to date.
     public_refresh: Duration,
+    /// How often the retention job runs.
+    retention_interval: Duration,
 }
 
 /// How often abandoned drafts are cleared.
@@ -192,6 +194,7 @@ impl Application {
             listen: db::notify::ListenTarget::of(&settings.database_url),
             claim,
             public_refresh: settings.public_refresh,
+            retention_interval: settings.retention_interval,
         })
     }
 
@@ -255,12 +258,17 @@ impl Application {
             self.state.clone(),
             self.public_refresh,
         ));
+        let retention = tokio::spawn(crate::web::retention::keep(
+            self.state.clone(),
+            self.retention_interval,
+        ));
         let live = tokio::spawn(crate::web::live::keep_up(self.state, self.listen));
         let claim = self.claim;
         let outcome = self.server.await;
         drop(claim);
         controls.abort();
         public.abort();
+        retention.abort();
         purge.abort();
         live.abort();
         forget.abort();

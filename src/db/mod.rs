@@ -27,6 +27,7 @@ pub mod officers;
 pub mod public;
 pub mod responses;
 pub mod results;
+pub mod retention;
 pub(crate) mod schema;
 pub mod secrets;
 pub mod surveys;

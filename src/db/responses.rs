@@ -269,6 +269,8 @@ pub fn page_of_texts(
             .filter(answers::survey_id.eq(survey.0))
             .filter(answers::question_id.eq(question))
             .filter(answers::option_id.eq(option.as_str()))
+            // Emptied by retention: the answer counts, its text is gone.
+            .filter(answers::detail.is_not_null())
             .into_boxed();
         for filter in filters {
             query = query.filter(responses_choosing!(answers::response_id, survey, filter));

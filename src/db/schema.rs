@@ -209,3 +209,28 @@ diesel::joinable!(public_pages -> officers (updated_by));
 diesel::allow_tables_to_appear_in_same_query!(public_pages, officers);
 diesel::joinable!(weighting_schemes -> officers (officer_id));
 diesel::allow_tables_to_appear_in_same_query!(weighting_schemes, officers);
+
+diesel::table! {
+    survey_retention (survey_id) {
+        survey_id -> BigInt,
+        free_text_months -> Nullable<Integer>,
+        responses_months -> Nullable<Integer>,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+        free_text_deleted_at -> Nullable<Timestamp>,
+        responses_deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    retention_runs (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        started_by -> Text,
+        free_text_deleted -> BigInt,
+        responses_deleted -> BigInt,
+    }
+}
+
+diesel::joinable!(survey_retention -> officers (updated_by));
+diesel::allow_tables_to_appear_in_same_query!(survey_retention, officers);

@@ -24,12 +24,14 @@ pub enum AuditAction {
     State,
     PublicResults,
     Weights,
+    /// A survey's retention periods set or changed.
+    Retention,
     Purge,
 }
 
 impl AuditAction {
     /// Every action, in the order the filter lists them.
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -44,6 +46,7 @@ impl AuditAction {
         AuditAction::State,
         AuditAction::PublicResults,
         AuditAction::Weights,
+        AuditAction::Retention,
         AuditAction::Purge,
     ];
 
@@ -64,6 +67,7 @@ impl AuditAction {
             AuditAction::State => "state",
             AuditAction::PublicResults => "public results",
             AuditAction::Weights => "weights",
+            AuditAction::Retention => "retention",
             AuditAction::Purge => "purge",
         }
     }
@@ -85,6 +89,7 @@ impl AuditAction {
             AuditAction::State => "Survey opened or closed",
             AuditAction::PublicResults => "Public results",
             AuditAction::Weights => "Weighting",
+            AuditAction::Retention => "Retention period set",
             AuditAction::Purge => "Retention purge",
         }
     }

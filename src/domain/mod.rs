@@ -10,6 +10,7 @@ pub mod draft;
 pub mod filters;
 pub mod ids;
 pub mod officer;
+pub mod retention;
 pub mod token;
 
 pub use answers::{

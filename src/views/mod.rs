@@ -13,6 +13,7 @@ pub mod public;
 pub mod report;
 pub mod resident;
 pub mod results;
+pub mod retention;
 pub mod weighting;
 
 pub use layout::{FieldError, Layout, SummaryItem, Viewer, page};

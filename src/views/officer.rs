@@ -239,6 +239,10 @@ pub fn dashboard_page(
                                 a.secondary-link href=(paths::public_admin(&s.slug)) {
                                     "Public results" span.visually-hidden { " of " (s.title) }
                                 }
+                                br;
+                                a.secondary-link href=(paths::retention(&s.slug)) {
+                                    "Retention" span.visually-hidden { " of " (s.title) }
+                                }
                             }
                             @let drafting = drafts.iter().find(|d| d.slug == s.slug);
                             @if who.can_build {

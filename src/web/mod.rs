@@ -29,6 +29,7 @@ pub mod preview;
 pub mod public;
 pub mod resident;
 pub mod results;
+pub mod retention;
 pub mod upload;
 pub mod weighting;
 
@@ -215,6 +216,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(route::ADMIN_AUDIT, web::get().to(audit::show))
         .route(route::ADMIN_AUDIT_CSV, web::get().to(audit::csv))
+        .route(route::ADMIN_RETENTION, web::get().to(retention::show))
+        .route(route::ADMIN_RETENTION, web::post().to(retention::save))
+        .route(
+            route::ADMIN_RETENTION_PURGE,
+            web::post().to(retention::purge_now),
+        )
         .route(
             route::ADMIN_API_TOKENS,
             web::post().to(officer::create_api_token),

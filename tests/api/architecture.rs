@@ -33,6 +33,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("db", &["config", "domain", "stats", "telemetry"]),
     ("catalogue", &["domain", "db"]),
     ("seed", &["domain", "db", "synthetic"]),
+    ("retention", &["domain", "db", "catalogue"]),
     // HTTP.
     ("error", &["db", "views", "paths"]),
     (
@@ -49,6 +50,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "views",
             "db",
             "catalogue",
+            "retention",
             "error",
             "proxies",
             "telemetry",

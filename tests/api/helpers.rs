@@ -130,6 +130,7 @@ fn test_settings(url: DatabaseUrl, options: &Options) -> Settings {
         small_base: civic_survey::stats::DEFAULT_SMALL_BASE,
         public_min_count: 5,
         public_refresh: options.public_refresh,
+        retention_interval: options.retention_interval,
         sign_in_max_failures: 5,
         sign_in_lockout: Duration::from_secs(900),
         submissions_per_minute: options.submissions_per_minute,
@@ -149,6 +150,8 @@ pub struct Options {
     pub metrics_token: Option<String>,
     /// How often published public figures are brought up to date.
     pub public_refresh: Duration,
+    /// How often the retention job runs.
+    pub retention_interval: Duration,
 }
 
 impl Default for Options {
@@ -160,6 +163,7 @@ impl Default for Options {
             trusted_proxies: civic_survey::proxies::TrustedProxies::default(),
             metrics_token: None,
             public_refresh: Duration::from_secs(60),
+            retention_interval: Duration::from_secs(3600),
         }
     }
 }

@@ -23,6 +23,7 @@ mod public;
 mod question_kinds;
 mod resident_flow;
 mod results;
+mod retention;
 mod storage;
 mod survey_state;
 mod upload;

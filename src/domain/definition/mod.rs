@@ -268,6 +268,17 @@ impl SurveyDefinition {
     pub fn fieldwork(&self) -> Option<&Fieldwork> {
         self.fieldwork.as_ref()
     }
+    /// How long the survey runs: from `opens` to `closes` where both are
+    /// set, else the whole days of its `[fieldwork]`, if either is known.
+    pub fn fieldwork_window(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        if let (Some(opens), Some(closes)) = (self.opens, self.closes) {
+            return Some((opens, closes));
+        }
+        let f = self.fieldwork.as_ref()?;
+        let start = f.from.and_hms_opt(0, 0, 0)?.and_utc();
+        let end = f.to.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc();
+        Some((start, end))
+    }
     /// The last day (UTC) the survey is open, if it closes: the day before
     /// a close at midnight, else the day it closes.
     pub fn last_day(&self) -> Option<NaiveDate> {
