@@ -137,7 +137,17 @@ pub struct Settings {
     pub metrics_token: Option<Redacted>,
     /// `LOG_FORMAT=json`: one JSON object per log line.
     pub json_logs: bool,
+    /// Who runs the service, for the privacy notices and the accessibility
+    /// statement (`ORGANISATION_NAME`); none: each survey's organisation.
+    pub organisation: Option<String>,
+    /// Where residents write about their data or accessibility (`CONTACT_EMAIL`).
+    pub contact_email: Option<String>,
+    /// The lawful basis the privacy notices give (`LAWFUL_BASIS`).
+    pub lawful_basis: String,
 }
+
+/// The lawful basis a council's consultation usually rests on.
+pub const DEFAULT_LAWFUL_BASIS: &str = "Public task: the partnership's duty under the Crime and Disorder Act 1998 to assess crime and disorder in the area and to set a strategy to reduce it (UK GDPR Article 6(1)(e)).";
 
 impl Settings {
     /// Whether people reach the service over HTTPS, so cookies are Secure.
@@ -197,6 +207,13 @@ impl Settings {
                 n if (1..=86_400).contains(&n) => n,
                 _ => return Err("PUBLIC_REFRESH_SECONDS must be from 1 to 86400".to_owned()),
             }),
+            organisation: get("ORGANISATION_NAME").map(|o| o.trim().to_owned()),
+            contact_email: match get("CONTACT_EMAIL") {
+                Some(e) if e.contains('@') && !e.chars().any(char::is_whitespace) => Some(e),
+                Some(_) => return Err("CONTACT_EMAIL must be an email address".to_owned()),
+                None => None,
+            },
+            lawful_basis: get("LAWFUL_BASIS").unwrap_or_else(|| DEFAULT_LAWFUL_BASIS.to_owned()),
             retention_interval: Duration::from_secs(
                 match number("RETENTION_INTERVAL_SECONDS", 3600)? {
                     n if (1..=86_400).contains(&n) => n,

@@ -1,5 +1,12 @@
-//! The names of form fields: one place for the views that write forms and
-//! the handlers that read them.
+//! The names of form fields and cookies: one place for the views that
+//! write forms (and the privacy notices that list the cookies) and the
+//! handlers that read them.
+
+/// The cookie that keeps a resident's answers in progress.
+pub const DRAFT_COOKIE: &str = "civic_draft";
+
+/// The cookie that keeps an officer signed in.
+pub const SESSION_COOKIE: &str = "civic_officer";
 
 /// The hidden field that carries a form's CSRF token.
 pub const CSRF: &str = "csrf";

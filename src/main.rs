@@ -121,9 +121,15 @@ fn main() -> ExitCode {
 fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let database = settings.database_url.describe();
+        let no_contact = settings.contact_email.is_none();
         let app = Application::build(settings).await?;
         println!("civic-survey is running at {}", app.url());
         println!("  data: {database}");
+        if no_contact {
+            println!(
+                "  the privacy notices and accessibility statement give no contact address: set CONTACT_EMAIL"
+            );
+        }
         match app.setup_url() {
             Some(link) => {
                 println!("  no administrator yet: create the first one at");

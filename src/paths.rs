@@ -11,6 +11,9 @@ use crate::domain::{QuestionId, Slug};
 /// The route patterns, as `actix-web` reads them.
 pub mod route {
     pub const HOME: &str = "/";
+    pub const PRIVACY: &str = "/privacy";
+    pub const ACCESSIBILITY: &str = "/accessibility";
+    pub const SURVEY_PRIVACY: &str = "/surveys/{slug}/privacy";
     pub const HEALTH: &str = "/health";
     pub const METRICS: &str = "/metrics";
     pub const ASSET: &str = "/assets/{name}";
@@ -166,6 +169,18 @@ impl Walk {
 /// A survey's start page.
 pub fn start(slug: &Slug) -> String {
     Walk::live(slug).start()
+}
+/// A survey's privacy notice.
+pub fn survey_privacy(slug: &Slug) -> String {
+    format!("/surveys/{slug}/privacy")
+}
+/// The service's privacy page, listing every survey's notice.
+pub fn privacy() -> &'static str {
+    route::PRIVACY
+}
+/// The accessibility statement.
+pub fn accessibility() -> &'static str {
+    route::ACCESSIBILITY
 }
 /// Where the start form posts.
 pub fn begin(slug: &Slug) -> String {
@@ -474,6 +489,9 @@ mod tests {
         let s = slug.as_str();
         let cases: Vec<(&str, String)> = vec![
             (route::HOME, home().to_owned()),
+            (route::PRIVACY, privacy().to_owned()),
+            (route::ACCESSIBILITY, accessibility().to_owned()),
+            (route::SURVEY_PRIVACY, survey_privacy(&slug)),
             (route::ASSET, asset("civic.css")),
             (route::OFFICERS, officers().to_owned()),
             (route::SIGN_IN, sign_in().to_owned()),

@@ -139,6 +139,11 @@ impl Application {
             small_base: settings.small_base,
             public_min_count: settings.public_min_count,
             public_pages: Default::default(),
+            statements: crate::web::statements::StatementSettings {
+                organisation: settings.organisation.clone(),
+                contact_email: settings.contact_email.clone(),
+                lawful_basis: settings.lawful_basis.clone(),
+            },
             live: LiveHub::default(),
             limits: Limits {
                 submissions: Limit::per_minute(settings.submissions_per_minute),

@@ -108,6 +108,14 @@ test('resident pages pass axe and are light', async () => {
   await check(page, 'resident-check-kinds', response);
   response = await submit(page);
   assert.match(page.url(), /\/done$/);
+  // The statements every page's footer links to.
+  for (const [path, name] of [['/surveys/csp-2019/privacy', 'privacy notice'], ['/privacy', 'privacy'], ['/accessibility', 'accessibility statement']]) {
+    response = await page.goto(`${app.url}${path}`);
+    assert.equal(response.status(), 200, path);
+    await check(page, `statement-${name.replaceAll(' ', '-')}`, response);
+    await weigh(page, name, response);
+  }
+  await screenshot(page, 'accessibility-statement-375');
   console.log(`page weight: first question page ${first} bytes of HTML and CSS, no JavaScript`);
   for (const [name, html, total] of weights) {
     console.log(`page weight: ${name}: ${html} bytes HTML, ${total} bytes with CSS and JS`);
@@ -259,7 +267,20 @@ test('officer pages pass axe', async () => {
       response = await page.goto(`${app.url}/surveys/csp-2019/results`);
       await check(page, 'officer-results-channels', response);
       response = await page.goto(`${app.url}/admin/audit`);
-      await check(page, 'builder-audit', response);
+      await check(page, 'admin-audit', response);
+      response = await page.goto(`${app.url}/admin/audit?action=sign-in`);
+      await check(page, 'admin-audit-filtered', response);
+      // Retention: the page, a refused period with its error, then set.
+      response = await page.goto(`${app.url}/admin/surveys/csp-2019/retention`);
+      await check(page, 'admin-retention', response);
+      await page.fill('#free-text-months', '-1');
+      response = await submit(page, 'form[action$="/retention"] button');
+      assert.equal(response.status(), 422);
+      await check(page, 'admin-retention-error', response);
+      await page.fill('#free-text-months', '12');
+      response = await submit(page, 'form[action$="/retention"] button');
+      assert.match(page.url(), /\/retention$/);
+      await check(page, 'admin-retention-set', response);
     }
     for (const path of ['/admin/surveys/new', '/admin/drafts/csp-2020', '/admin/drafts/csp-2020/settings', '/admin/audit',
       '/admin/drafts/csp-2020/add-question', '/admin/drafts/csp-2020/questions/most-important', '/admin/drafts/csp-2020/questions/borough/options/dartford',
@@ -281,7 +302,7 @@ test('officer pages pass axe', async () => {
     await page.goto(`${app.url}/surveys/csp-2019/weighting`);
     await screenshot(page, `weighting-${width}`);
     assert.ok(await fitsWidth(page), `the weighting page scrolls sideways at ${width} px`);
-    for (const path of ['/officers', '/admin/officers', '/admin/audit', '/admin/audit?action=sign-in']) {
+    for (const path of ['/officers', '/admin/officers', '/admin/audit', '/admin/audit?action=sign-in', '/admin/surveys/csp-2019/retention']) {
       await page.goto(`${app.url}${path}`);
       if (path === '/officers') await screenshot(page, `surveys-${width}`);
       assert.ok(await fitsWidth(page), `${path} scrolls sideways at ${width} px`);

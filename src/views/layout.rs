@@ -2,6 +2,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::domain::Slug;
 use crate::{fields, paths};
 
 /// The name of the service, in the header and page titles.
@@ -26,6 +27,9 @@ pub struct Layout<'a> {
     /// A preview of a draft: the banner that says so on every page, with
     /// this way back to the draft.
     pub preview_exit: Option<&'a str>,
+    /// A survey's pages: the footer links to its privacy notice (else to
+    /// the service's privacy page).
+    pub privacy_for: Option<&'a Slug>,
 }
 
 /// The signed-in officer an officer page is for: what the navigation and
@@ -107,6 +111,15 @@ pub fn page(layout: &Layout, body: Markup) -> Markup {
                 }
                 footer.footer {
                     div.width-container {
+                        nav.footer__links aria-label="About this service" {
+                            @if let Some(slug) = layout.privacy_for {
+                                a.footer__link href=(paths::survey_privacy(slug)) { "Privacy" }
+                            } @else {
+                                a.footer__link href=(paths::privacy()) { "Privacy" }
+                            }
+                            " "
+                            a.footer__link href=(paths::accessibility()) { "Accessibility statement" }
+                        }
                         p { "Run with " (SERVICE_NAME) ", open-source survey software for community safety partnerships." }
                     }
                 }

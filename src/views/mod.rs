@@ -14,6 +14,7 @@ pub mod report;
 pub mod resident;
 pub mod results;
 pub mod retention;
+pub mod statements;
 pub mod weighting;
 
 pub use layout::{FieldError, Layout, SummaryItem, Viewer, page};

@@ -111,6 +111,7 @@ pub fn public_page(p: &PublicPageView) -> Markup {
         header: Some(p.survey.title()),
         header_href: Some(&p.survey_href()),
         wide: true,
+        privacy_for: Some(p.survey.slug()),
         ..Layout::default()
     };
     let body = html! {

@@ -22,6 +22,8 @@ fn layout<'a>(def: &'a SurveyDefinition, title: &'a str, walk: &'a Walk) -> Layo
         header: Some(def.title()),
         header_href: Some(walk.start_href()),
         preview_exit: walk.exit(),
+        // A preview's draft may have no published notice yet.
+        privacy_for: walk.exit().is_none().then(|| def.slug()),
         ..Layout::default()
     }
 }
@@ -92,6 +94,9 @@ pub fn start_page(
         h2.heading-m #privacy { "How we use your answers" }
         @for paragraph in def.privacy().split("\n\n") {
             p.body { (paragraph) }
+        }
+        @if walk.exit().is_none() {
+            p.body { a href=(paths::survey_privacy(def.slug())) { "Read the full privacy notice" } }
         }
     };
     page(&layout(def, def.title(), walk), body)

@@ -28,7 +28,7 @@ use crate::paths;
 use crate::views::Viewer;
 
 /// The officer session cookie's name.
-pub const SESSION_COOKIE: &str = "civic_officer";
+pub use crate::fields::SESSION_COOKIE;
 /// Session keys: the officer, and the secret that scopes their CSRF tokens.
 const OFFICER_ID: &str = "officer_id";
 const CSRF_SECRET: &str = "csrf";

@@ -30,6 +30,7 @@ pub mod public;
 pub mod resident;
 pub mod results;
 pub mod retention;
+pub mod statements;
 pub mod upload;
 pub mod weighting;
 
@@ -70,6 +71,8 @@ pub struct AppState {
     pub public_min_count: u64,
     /// Public results pages as last rendered.
     pub public_pages: public::PageCache,
+    /// What the privacy notices and the accessibility statement are built from.
+    pub statements: statements::StatementSettings,
 }
 
 impl AppState {
@@ -82,6 +85,15 @@ impl AppState {
 /// The one route table, used by the server and by tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(route::HOME, web::get().to(resident::home))
+        .route(route::PRIVACY, web::get().to(statements::service_privacy))
+        .route(
+            route::ACCESSIBILITY,
+            web::get().to(statements::accessibility),
+        )
+        .route(
+            route::SURVEY_PRIVACY,
+            web::get().to(statements::survey_privacy),
+        )
         .route(route::HEALTH, web::get().to(health))
         .route(route::METRICS, web::get().to(metrics::metrics))
         .route(route::ASSET, web::get().to(assets::serve))

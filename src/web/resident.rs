@@ -35,7 +35,7 @@ use crate::views::resident::{self as view, QuestionPage};
 use crate::views::{FieldError, SummaryItem};
 
 /// The cookie that holds the draft token, and nothing else.
-pub const DRAFT_COOKIE: &str = "civic_draft";
+pub use crate::fields::DRAFT_COOKIE;
 
 /// An active draft: its token, the draft, and the frozen version of the
 /// survey it was started under.

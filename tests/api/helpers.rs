@@ -138,6 +138,9 @@ fn test_settings(url: DatabaseUrl, options: &Options) -> Settings {
         trusted_proxies: options.trusted_proxies.clone(),
         metrics_token: options.metrics_token.clone().map(Redacted::new),
         json_logs: false,
+        organisation: None,
+        contact_email: Some("community.safety@example.gov.uk".to_owned()),
+        lawful_basis: civic_survey::config::DEFAULT_LAWFUL_BASIS.to_owned(),
     }
 }
 

@@ -24,6 +24,7 @@ mod question_kinds;
 mod resident_flow;
 mod results;
 mod retention;
+mod statements;
 mod storage;
 mod survey_state;
 mod upload;
