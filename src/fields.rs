@@ -112,6 +112,14 @@ pub const PUBLIC_BREAKDOWN: &str = "breakdown";
 pub const YOU_SAID: &str = "you-said";
 pub const PUBLIC_ACTION: &str = "action";
 
+/// Coding free text: a new theme's name; the theme to give every answer a
+/// search finds; the responses whose answers a coding form shows; and
+/// `theme-for-{response}`, repeated for each theme one answer has.
+pub const THEME_NAME: &str = "theme-name";
+pub const THEME: &str = "theme";
+pub const SHOWN: &str = "shown";
+pub const THEME_FOR: &str = "theme-for-";
+
 #[cfg(test)]
 mod tests {
     use super::*;

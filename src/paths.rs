@@ -78,6 +78,9 @@ pub mod route {
     pub const RESULTS: &str = "/surveys/{slug}/results";
     pub const RESULTS_LIVE: &str = "/surveys/{slug}/results/live";
     pub const TEXT_ANSWERS: &str = "/surveys/{slug}/results/text/{question}";
+    pub const TEXT_THEMES: &str = "/surveys/{slug}/results/text/{question}/themes";
+    pub const TEXT_CODING: &str = "/surveys/{slug}/results/text/{question}/coding";
+    pub const TEXT_ASSIGN: &str = "/surveys/{slug}/results/text/{question}/assign";
     pub const EXPORT_RESPONSES: &str = "/surveys/{slug}/exports/responses.csv";
     pub const EXPORT_RESPONSES_LONG: &str = "/surveys/{slug}/exports/responses-long.csv";
     pub const EXPORT_SUMMARY_CSV: &str = "/surveys/{slug}/exports/summary.csv";
@@ -415,6 +418,18 @@ pub fn results_live(slug: &str) -> String {
 }
 /// A text question's answers among the view's responses: those containing
 /// `search` (all when empty), page `page` (from 1).
+/// Where "Add the theme" posts.
+pub fn text_themes(slug: &str, question: &str) -> String {
+    format!("/surveys/{slug}/results/text/{question}/themes")
+}
+/// Where a page's themes are saved.
+pub fn text_coding(slug: &str, question: &str) -> String {
+    format!("/surveys/{slug}/results/text/{question}/coding")
+}
+/// Where "Give the theme to all" posts.
+pub fn text_assign(slug: &str, question: &str) -> String {
+    format!("/surveys/{slug}/results/text/{question}/assign")
+}
 pub fn text_answers(slug: &str, question: &str, query: &str, search: &str, page: u64) -> String {
     let mut extra = Vec::new();
     if !search.is_empty() {
@@ -520,6 +535,9 @@ mod tests {
             (route::ADMIN_AUDIT, audit_with("action=export")),
             (route::ADMIN_AUDIT_CSV, audit_csv("survey=csp-2019")),
             (route::ADMIN_RETENTION, retention(s)),
+            (route::TEXT_THEMES, text_themes(s, "comments")),
+            (route::TEXT_CODING, text_coding(s, "comments")),
+            (route::TEXT_ASSIGN, text_assign(s, "comments")),
             (route::ADMIN_RETENTION_PURGE, retention_purge(s)),
             (route::PUBLIC_RESULTS, public_results(s)),
             (route::PUBLIC_RESULTS_CSV, public_results_csv(s)),

@@ -13,6 +13,7 @@
 pub mod difference;
 pub mod public;
 pub mod suppression;
+pub mod themes;
 pub mod waves;
 pub mod weighting;
 
@@ -626,6 +627,9 @@ pub struct SurveyResults {
     /// plain link; empty when the survey has no channels.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<ChannelResult>,
+    /// Officers' themes of the free-text questions that have any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<themes::ThemeTable>,
 }
 
 /// The complete responses that came through one channel's link (or, with
@@ -717,6 +721,7 @@ impl SurveyResults {
             completed: counts.completed,
             completed_all: counts.completed_all,
             per_day: counts.per_day,
+            themes: Vec::new(),
         }
     }
 

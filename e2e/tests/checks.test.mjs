@@ -172,6 +172,21 @@ test('officer pages pass axe', async () => {
       await check(page, 'officer-results-kinds', response);
       response = await page.goto(`${app.url}/surveys/safety-2020/results/text/comments?q=lights`);
       await check(page, 'officer-text-answers', response);
+      // Free-text themes: a refused name, a theme added, a page coded, a search's bulk form.
+      response = await page.goto(`${app.url}/surveys/safety-2020/results/text/comments`);
+      response = await submit(page, 'form[action$="/themes"] button');
+      assert.equal(response.status(), 422);
+      await check(page, 'officer-themes-error', response);
+      await page.fill('#theme-name', 'Lighting');
+      response = await submit(page, 'form[action$="/themes"] button');
+      await check(page, 'officer-themes', response);
+      await page.check('#coding input[type=checkbox]');
+      response = await submit(page, '#coding button[type=submit]');
+      assert.equal(await page.isChecked('#coding input[type=checkbox]'), true);
+      response = await page.goto(`${app.url}/surveys/safety-2020/results/text/comments?q=lights`);
+      await check(page, 'officer-themes-search', response);
+      response = await page.goto(`${app.url}/surveys/safety-2020/results`);
+      await check(page, 'officer-results-themes', response);
       // The survey builder: the new-wave form, its error state, a draft, the audit.
       response = await page.goto(`${app.url}/admin/surveys/new`);
       await check(page, 'builder-new-wave', response);

@@ -31,6 +31,7 @@ pub mod retention;
 pub(crate) mod schema;
 pub mod secrets;
 pub mod surveys;
+pub mod themes;
 pub mod weighting;
 
 use std::time::Duration;
@@ -129,7 +130,7 @@ impl From<diesel::result::Error> for DbError {
 
 impl DbError {
     /// Whether the failure was a UNIQUE constraint (a row that raced in).
-    fn is_unique_violation(&self) -> bool {
+    pub(crate) fn is_unique_violation(&self) -> bool {
         matches!(self, DbError::Query(QueryError(e)) if is_unique_violation(e))
     }
 }

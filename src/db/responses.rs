@@ -4,7 +4,6 @@ use diesel::prelude::*;
 
 use super::schema::{answers, drafts, responses};
 use super::{AnyConnection, DbError, write_transaction};
-use crate::domain::answers::text_option;
 use crate::domain::draft::Draft;
 use crate::domain::{
     Filter, ResponseId, Submission, SurveyDefinition, SurveyId, TextAnswer, Unanswered,
@@ -238,7 +237,7 @@ diesel::define_sql_function! {
 
 /// `text` as a LIKE pattern that matches it anywhere, lower-cased, with
 /// `%`, `_` and the escape character itself taken literally.
-fn contains_pattern(text: &str) -> String {
+pub(super) fn contains_pattern(text: &str) -> String {
     let mut pattern = String::from("%");
     for c in text.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -250,25 +249,27 @@ fn contains_pattern(text: &str) -> String {
     pattern
 }
 
-/// One page of the answers to a text question, newest first, among the
+/// One page of a question's free-text answers (its text, or its "please
+/// specify" details: the rows under `options`), newest first, among the
 /// responses matching every filter and (when `search` is not blank) whose
-/// answer contains it, ignoring case; with how many match in all.
+/// text contains it, ignoring case; with how many match in all.
+#[expect(clippy::too_many_arguments, reason = "one query's inputs")]
 pub fn page_of_texts(
     conn: &mut AnyConnection,
     survey: SurveyId,
     question: &str,
+    options: &[String],
     filters: &[Filter],
     search: &str,
     offset: i64,
     limit: i64,
 ) -> Result<(i64, Vec<TextAnswer>), DbError> {
     use super::responses_choosing;
-    let option = text_option();
     let matching = || {
         let mut query = answers::table
             .filter(answers::survey_id.eq(survey.0))
             .filter(answers::question_id.eq(question))
-            .filter(answers::option_id.eq(option.as_str()))
+            .filter(answers::option_id.eq_any(options))
             // Emptied by retention: the answer counts, its text is gone.
             .filter(answers::detail.is_not_null())
             .into_boxed();

@@ -234,3 +234,29 @@ diesel::table! {
 
 diesel::joinable!(survey_retention -> officers (updated_by));
 diesel::allow_tables_to_appear_in_same_query!(survey_retention, officers);
+
+diesel::table! {
+    text_themes (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        question_id -> Text,
+        name -> Text,
+        name_key -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    theme_assignments (theme_id, response_id) {
+        theme_id -> BigInt,
+        response_id -> BigInt,
+        assigned_by -> BigInt,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(theme_assignments -> text_themes (theme_id));
+diesel::allow_tables_to_appear_in_same_query!(theme_assignments, text_themes);
+diesel::allow_tables_to_appear_in_same_query!(theme_assignments, answers);
+diesel::allow_tables_to_appear_in_same_query!(text_themes, answers);

@@ -26,12 +26,14 @@ pub enum AuditAction {
     Weights,
     /// A survey's retention periods set or changed.
     Retention,
+    /// Free-text themes added, or answers coded with them.
+    Themes,
     Purge,
 }
 
 impl AuditAction {
     /// Every action, in the order the filter lists them.
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -47,6 +49,7 @@ impl AuditAction {
         AuditAction::PublicResults,
         AuditAction::Weights,
         AuditAction::Retention,
+        AuditAction::Themes,
         AuditAction::Purge,
     ];
 
@@ -68,6 +71,7 @@ impl AuditAction {
             AuditAction::PublicResults => "public results",
             AuditAction::Weights => "weights",
             AuditAction::Retention => "retention",
+            AuditAction::Themes => "themes",
             AuditAction::Purge => "purge",
         }
     }
@@ -90,6 +94,7 @@ impl AuditAction {
             AuditAction::PublicResults => "Public results",
             AuditAction::Weights => "Weighting",
             AuditAction::Retention => "Retention period set",
+            AuditAction::Themes => "Free-text themes",
             AuditAction::Purge => "Retention purge",
         }
     }

@@ -11,6 +11,7 @@ pub mod filters;
 pub mod ids;
 pub mod officer;
 pub mod retention;
+pub mod themes;
 pub mod token;
 
 pub use answers::{

@@ -260,6 +260,40 @@ fn write_section<W: Write>(
             filters,
         ))?;
     }
+    // Officers' themes of free-text answers: each theme's count of the
+    // coded answers (an answer can have several, so they add up to more).
+    for t in &results.themes {
+        let label = definition
+            .question(&t.question)
+            .map_or(t.question.as_str(), |q| q.short_label());
+        for theme in &t.themes {
+            writer.write_record(padded(
+                [
+                    t.question.clone(),
+                    neutralise(&format!(
+                        "{label}: themes of the {} coded answers ({} in all)",
+                        t.coded, t.answers
+                    ))
+                    .into_owned(),
+                    String::new(),
+                    t.coded.to_string(),
+                    "(theme)".to_owned(),
+                    neutralise(&theme.name).into_owned(),
+                    theme.count.to_string(),
+                    format!("{:.0}", theme.percent.round()),
+                    format!("{:.4}", theme.percent),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+                group,
+                filters,
+            ))?;
+        }
+    }
     Ok(())
 }
 

@@ -11,10 +11,14 @@ use super::officer::officer_layout;
 use super::page;
 use crate::charts::{self, bars};
 use crate::domain::filters::filter_key;
+use std::collections::BTreeSet;
+
+use super::layout::SummaryItem;
+use crate::domain::themes::Theme;
 use crate::domain::{Question, ResultsQuery, SurveyDefinition, TextAnswer};
-use crate::paths;
 use crate::stats::SurveyResults;
 use crate::stats::{QuestionResult, Shown};
+use crate::{fields, paths};
 
 /// One group of a comparison: its heading and its results.
 #[derive(Debug)]
@@ -673,6 +677,42 @@ fn question_section(
                 @if let Some(svg) = svg { (chart(svg)) }
                 (chart_links(survey, q.id.as_str(), query))
                 (option_table(q, false, &q.short_label))
+                @if survey.question(q.id.as_str()).is_some_and(|d| !d.free_text_options().is_empty()) {
+                    p.body {
+                        a href=(paths::text_answers(slug, q.id.as_str(), query, "", 1)) {
+                            "Read the \u{201c}please specify\u{201d} answers" span.visually-hidden { " to " (q.short_label) }
+                        }
+                        " and code them with themes."
+                    }
+                }
+            }
+            @if let Some(table) = results.themes.iter().find(|t| t.question == q.id.as_str()) {
+                (theme_table(table, &q.short_label))
+            }
+        }
+    }
+}
+
+/// A question's themes: each one's count and share of the coded answers,
+/// with both bases said.
+fn theme_table(t: &crate::stats::themes::ThemeTable, label: &str) -> Markup {
+    html! {
+        div.table-scroll.theme-table tabindex="0" role="region" aria-label={ "Themes of " (label) ": table" } {
+            table.table {
+                caption {
+                    "Themes in the answers to \u{201c}" (label) "\u{201d}: of " (t.coded) " coded answers ("
+                    (t.answers) " answers in all). An answer can have several themes."
+                }
+                thead { tr { th scope="col" { "Theme" } th.numeric scope="col" { "Answers" } th.numeric scope="col" { "% of coded" } } }
+                tbody {
+                    @for theme in &t.themes {
+                        tr {
+                            th scope="row" { (theme.name) }
+                            td.numeric { (theme.count) }
+                            td.numeric { (format!("{:.0}%", theme.percent.round())) }
+                        }
+                    }
+                }
             }
         }
     }
@@ -854,10 +894,75 @@ pub struct TextAnswersPage<'a> {
     /// Answers matching the filters and the search, on every page.
     pub total: u64,
     pub answers: &'a [TextAnswer],
+    /// The question's themes, by name.
+    pub themes: &'a [Theme],
+    /// Which shown answers have which theme: (response, theme).
+    pub assigned: &'a BTreeSet<(i64, i64)>,
+    /// What a coding form got wrong, at its field.
+    pub errors: &'a [SummaryItem],
+    /// A new theme's name as typed.
+    pub typed_name: &'a str,
 }
 
-/// A text question's answers, newest first, a page at a time, with a search
-/// that keeps the view's filters.
+/// The hidden fields that carry the page (filters, search, page number)
+/// through a coding form, so it comes back to the same answers.
+fn same_page(p: &TextAnswersPage) -> Markup {
+    html! {
+        @for (key, value) in p.query.filter_pairs() {
+            input type="hidden" name=(key) value=(value);
+        }
+        @if !p.search.is_empty() { input type="hidden" name="q" value=(p.search); }
+        @if p.page > 1 { input type="hidden" name="page" value=(p.page); }
+    }
+}
+
+/// The themes: how to add one, and how to give one to every answer the
+/// search found.
+fn themes_panel(who: &Viewer, p: &TextAnswersPage, slug: &str, question: &str) -> Markup {
+    let name_error = super::officer::error_for(p.errors, fields::THEME_NAME);
+    let theme_error = super::officer::error_for(p.errors, fields::THEME);
+    html! {
+        section.themes aria-labelledby="themes-heading" {
+            h2.heading-m #themes-heading { "Themes" }
+            p.body {
+                "Give each answer the themes it raises; an answer can have several. "
+                "The counts, with their bases, join the results, the JSON and the exports. Who gave each theme, and when, is kept."
+            }
+            @if p.themes.is_empty() {
+                p.body #no-themes { "This question has no themes yet." }
+            } @else {
+                p.body #theme-list { "Themes: " (p.themes.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")) "." }
+            }
+            form method="post" action=(paths::text_themes(slug, question)) novalidate {
+                (super::layout::csrf_field(&who.csrf))
+                (same_page(p))
+                (super::officer::hinted_input(fields::THEME_NAME, "Add a theme", Some("Up to 60 characters, such as \u{201c}Parking\u{201d}."), "text", p.typed_name, "off", name_error))
+                button.button.button--secondary type="submit" { "Add the theme" }
+            }
+            @if !p.search.is_empty() && !p.themes.is_empty() && p.total > 0 {
+                form method="post" action=(paths::text_assign(slug, question)) novalidate {
+                    (super::layout::csrf_field(&who.csrf))
+                    (same_page(p))
+                    div.form-group.form-group--error[theme_error.is_some()] {
+                        label.label for=(fields::THEME) {
+                            "Give a theme to all " (p.total) " answers containing \u{201c}" (p.search) "\u{201d}"
+                        }
+                        @if let Some(e) = theme_error {
+                            p.error-message id="theme-error" { span.visually-hidden { "Error:" } " " (e.message) }
+                        }
+                        select.select id=(fields::THEME) name=(fields::THEME) aria-describedby=[theme_error.map(|_| "theme-error")] {
+                            @for t in p.themes { option value=(t.id) { (t.name) } }
+                        }
+                    }
+                    button.button.button--secondary type="submit" { "Give the theme to all " (p.total) }
+                }
+            }
+        }
+    }
+}
+
+/// A question's free-text answers, newest first, a page at a time, with a
+/// search that keeps the view's filters, and the themes to code them with.
 pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
     let slug = p.survey.slug().as_str();
     let question = p.question.id().as_str();
@@ -874,6 +979,7 @@ pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
     };
     let first = (p.page - 1) * p.per_page + 1;
     let body = html! {
+        (super::layout::error_summary(p.errors))
         h1.heading-l { (title) }
         p.body { (p.question.title()) }
         (filters_in_force(p.survey, p.query))
@@ -901,11 +1007,35 @@ pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
             }
             @if p.total > 0 { ", newest first: " (first) " to " ((first - 1 + p.answers.len() as u64)) "." } @else { "." }
         }
-        ol.text-answers start=(first) {
-            @for answer in p.answers {
-                li.text-answers__item {
-                    p.text-answers__meta { "Response " (answer.response) ", " (answer.submitted_at.format("%-d %B %Y %H:%M")) " UTC" }
-                    p.answer-text { (answer.text) }
+        (themes_panel(who, p, slug, question))
+        @if !p.answers.is_empty() {
+            form #coding method="post" action=(paths::text_coding(slug, question)) {
+                (super::layout::csrf_field(&who.csrf))
+                (same_page(p))
+                ol.text-answers start=(first) {
+                    @for answer in p.answers {
+                        li.text-answers__item {
+                            input type="hidden" name=(fields::SHOWN) value=(answer.response);
+                            p.text-answers__meta { "Response " (answer.response) ", " (answer.submitted_at.format("%-d %B %Y %H:%M")) " UTC" }
+                            p.answer-text { (answer.text) }
+                            @if !p.themes.is_empty() {
+                                fieldset.fieldset.text-answers__themes {
+                                    legend.fieldset__legend.text-answers__legend { "Themes of response " (answer.response) }
+                                    @for t in p.themes {
+                                        @let id = format!("theme-{}-{}", answer.response, t.id);
+                                        div.choice.choice--inline {
+                                            input.choice__input id=(id) type="checkbox" name={ (fields::THEME_FOR) (answer.response) } value=(t.id)
+                                                checked[p.assigned.contains(&(answer.response, t.id))];
+                                            label.choice__label for=(id) { (t.name) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !p.themes.is_empty() {
+                    button.button type="submit" { "Save the themes on this page" }
                 }
             }
         }
@@ -926,6 +1056,7 @@ pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
     };
     let mut layout = officer_layout(&title, who);
     layout.wide = true;
+    layout.has_errors = !p.errors.is_empty();
     page(&layout, body)
 }
 
@@ -970,6 +1101,10 @@ mod tests {
                     per_page: 50,
                     total: 120,
                     answers: &answers,
+                    themes: &[],
+                    assigned: &BTreeSet::new(),
+                    errors: &[],
+                    typed_name: "",
                 },
             )
             .into_string()

@@ -31,6 +31,7 @@ pub mod resident;
 pub mod results;
 pub mod retention;
 pub mod statements;
+pub mod themes;
 pub mod upload;
 pub mod weighting;
 
@@ -257,7 +258,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(route::SURVEY_DONE, web::get().to(resident::show_done))
         .route(route::RESULTS, web::get().to(results::show_results))
         .route(route::RESULTS_LIVE, web::get().to(results::live))
-        .route(route::TEXT_ANSWERS, web::get().to(results::text_answers))
+        .route(route::TEXT_ANSWERS, web::get().to(themes::show))
+        .route(route::TEXT_THEMES, web::post().to(themes::add_theme))
+        .route(route::TEXT_CODING, web::post().to(themes::save_coding))
+        .route(route::TEXT_ASSIGN, web::post().to(themes::assign_matching))
         .route(
             route::EXPORT_RESPONSES,
             web::get().to(exports::responses_csv),

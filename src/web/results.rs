@@ -103,6 +103,23 @@ pub(crate) fn load_results(
         .map(|(n, d, r)| (*n, d.as_ref(), *r))
         .collect();
     results.mark_versions(&earlier);
+    // Themes officers gave the free-text answers, for the questions that
+    // have any.
+    for question in survey.definition.questions() {
+        let options = question.free_text_options();
+        if options.is_empty()
+            || db::themes::list(conn, survey.id, question.id().as_str())?.is_empty()
+        {
+            continue;
+        }
+        results.themes.push(db::themes::counts(
+            conn,
+            survey.id,
+            question.id().as_str(),
+            &options,
+            filters,
+        )?);
+    }
     Ok(results)
 }
 
@@ -388,6 +405,9 @@ struct ResultsJson<'a> {
     questions: &'a [crate::stats::QuestionResult],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     channels: &'a [crate::stats::ChannelResult],
+    /// Officers' themes of the free-text answers, with their bases.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    themes: &'a [crate::stats::themes::ThemeTable],
 }
 
 #[derive(Debug, Serialize)]
@@ -513,6 +533,7 @@ pub async fn results_json(
         comparison: differences,
         questions: &results.questions,
         channels: &results.channels,
+        themes: &results.themes,
     }))
 }
 
@@ -547,78 +568,4 @@ pub async fn live(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Accel-Buffering", "no"))
         .streaming(events))
-}
-
-/// Text answers on one page.
-const TEXT_ANSWERS_PER_PAGE: u64 = 50;
-/// The longest search accepted.
-const MAX_SEARCH: usize = 200;
-
-/// GET `/surveys/{slug}/results/text/{question}`: a text question's answers
-/// among the view's responses, newest first, a page at a time (`page`),
-/// searchable (`q`).
-pub async fn text_answers(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    OfficerPage(who): OfficerPage,
-) -> Result<HttpResponse, AppError> {
-    let (slug, question_id) = path.into_inner();
-    let (survey, query) = requested_view(&state, &req, &slug)?;
-    let question = survey
-        .definition
-        .question(&question_id)
-        .filter(|q| matches!(q.kind(), crate::domain::QuestionKind::Text { .. }))
-        .ok_or(AppError::NotFound)?;
-    let pairs = query_pairs(&req).map_err(|message| bad_filters(&slug, &message))?;
-    let value = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    let search = value("q").unwrap_or_default();
-    if search.chars().count() > MAX_SEARCH || search.chars().any(char::is_control) {
-        return Err(bad_filters(
-            &slug,
-            &format!("Search for {MAX_SEARCH} characters or fewer, without control characters"),
-        )
-        .into());
-    }
-    let page = match value("page").filter(|v| !v.is_empty()) {
-        None => 1,
-        Some(v) => v
-            .parse::<u64>()
-            .ok()
-            .filter(|p| (1..=1_000_000).contains(p))
-            .ok_or_else(|| bad_filters(&slug, "The page must be a whole number from 1"))?,
-    };
-    let (id, filters, text_search) = (survey.id, query.filters.clone(), search.clone());
-    let question_key = question_id.clone();
-    let offset = i64::try_from((page - 1) * TEXT_ANSWERS_PER_PAGE).unwrap_or(i64::MAX);
-    let limit = i64::try_from(TEXT_ANSWERS_PER_PAGE).unwrap_or(50);
-    let (total, answers) = with_db(&state, move |c| {
-        db::responses::page_of_texts(c, id, &question_key, &filters, &text_search, offset, limit)
-    })
-    .await?;
-    let pages = total.unsigned_abs().div_ceil(TEXT_ANSWERS_PER_PAGE).max(1);
-    if page > pages {
-        return Err(AppError::NotFound);
-    }
-    Ok(html(
-        StatusCode::OK,
-        crate::views::results::text_answers_page(
-            &who.viewer(),
-            &crate::views::results::TextAnswersPage {
-                survey: &survey.definition,
-                question,
-                query: &query,
-                search: &search,
-                page,
-                per_page: TEXT_ANSWERS_PER_PAGE,
-                total: total.unsigned_abs(),
-                answers: &answers,
-            },
-        ),
-    ))
 }

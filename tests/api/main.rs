@@ -27,6 +27,7 @@ mod retention;
 mod statements;
 mod storage;
 mod survey_state;
+mod themes;
 mod upload;
 mod versions;
 mod waves;

@@ -484,6 +484,18 @@ impl Question {
     pub fn kind(&self) -> QuestionKind {
         self.kind
     }
+    /// The option ids its free text is stored under: a text question's
+    /// one, or the options with a "please specify" box; empty: none.
+    pub fn free_text_options(&self) -> Vec<String> {
+        if matches!(self.kind, QuestionKind::Text { .. }) {
+            return vec![super::answers::text_option().as_str().to_owned()];
+        }
+        self.options
+            .iter()
+            .filter(|o| o.specify().is_some())
+            .map(|o| o.id().as_str().to_owned())
+            .collect()
+    }
     pub fn show_if(&self) -> Option<&Condition> {
         self.show_if.as_ref()
     }

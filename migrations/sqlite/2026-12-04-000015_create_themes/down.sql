@@ -1,0 +1,2 @@
+DROP TABLE theme_assignments;
+DROP TABLE text_themes;

@@ -1,0 +1,140 @@
+//! Free-text themes (issue 13, part 2): officers read the "please specify"
+//! and text answers, add themes, code a page of answers with several
+//! themes each, give a theme to every answer a search finds; the counts
+//! join the results, the JSON and the summary export with their bases;
+//! who gave what is in the audit log.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Page, TestApp, choose, on_both_backends};
+
+const ANSWERS: &str = "/surveys/csp-2019/results/text/asb-concerns";
+
+/// A complete response from `borough` whose "Other" concern says `specify`.
+async fn respond(app: &TestApp, borough: &str, specify: &str) {
+    let mut r = app.resident();
+    r.start("csp-2019").await;
+    r.answer("/surveys/csp-2019/questions/borough", &choose(&[borough]))
+        .await;
+    r.answer(
+        "/surveys/csp-2019/questions/most-important",
+        &choose(&["asb"]),
+    )
+    .await;
+    let mut fields = choose(&["other"]);
+    fields.push(("specify-other", specify));
+    r.answer("/surveys/csp-2019/questions/asb-concerns", &fields)
+        .await;
+    let done = r.post("/surveys/csp-2019/submit", &[]).await;
+    assert_eq!(done.location(), "/surveys/csp-2019/done", "{}", done.body);
+}
+
+/// The response ids on a page of answers, in order.
+fn shown(page: &Page) -> Vec<String> {
+    page.attrs("input[name=shown]", "value")
+}
+
+/// The theme table's rows under the question, as "name count percent".
+fn theme_rows(page: &Page) -> Vec<String> {
+    page.texts(".theme-table tbody tr")
+}
+
+on_both_backends! {
+    async fn officers_code_please_specify_answers_and_the_counts_join_the_results(app) {
+        respond(&app, "dartford", "Parking on the pavements").await;
+        respond(&app, "dartford", "Noise at night from the flats").await;
+        respond(&app, "gravesham", "PARKING outside the school").await;
+        let analyst = app.signed_in("analyst").await;
+        let results = analyst.get("/surveys/csp-2019/results").await;
+        assert!(results.attrs("a", "href").iter().any(|h| h == ANSWERS), "the results link to the answers");
+
+        let page = analyst.get(ANSWERS).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.texts(".answer-text"), ["PARKING outside the school", "Noise at night from the flats", "Parking on the pavements"]);
+        assert_eq!(page.text("#no-themes"), "This question has no themes yet.");
+
+        // Bad names are refused with why, and what was typed is kept.
+        let empty = analyst.post(&format!("{ANSWERS}/themes"), &[("theme-name", "   ")]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(empty.error_summary(), [("Enter a name for the theme".to_owned(), "#theme-name".to_owned())]);
+        for name in ["Parking", "Noise"] {
+            let added = analyst.post(&format!("{ANSWERS}/themes"), &[("theme-name", name)]).await;
+            assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+            assert_eq!(added.location(), ANSWERS);
+        }
+        let twice = analyst.post(&format!("{ANSWERS}/themes"), &[("theme-name", "  parking ")]).await;
+        assert_eq!(twice.status, StatusCode::CONFLICT);
+        assert_eq!(twice.error_summary()[0].0, "This question already has a theme called \u{201c}parking\u{201d}");
+        assert_eq!(twice.attrs("input#theme-name", "value"), ["  parking "]);
+
+        // Every answer a search finds, given a theme at once.
+        let found = analyst.get(&format!("{ANSWERS}?q=parking")).await;
+        assert_eq!(found.texts(".answer-text").len(), 2);
+        let parking = found.attrs("select#theme option", "value")[1].clone();
+        assert_eq!(found.texts("select#theme option"), ["Noise", "Parking"]);
+        let assigned = analyst.post(&format!("{ANSWERS}/assign"), &[("theme", parking.as_str()), ("q", "parking")]).await;
+        assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+        assert_eq!(assigned.location(), format!("{ANSWERS}?q=parking"));
+        let found = analyst.get(assigned.location()).await;
+        assert_eq!(found.attrs("input[type=checkbox][checked]", "value"), [parking.clone(), parking.clone()]);
+
+        // A page coded by hand: several themes on one answer, one taken away.
+        let page = analyst.get(ANSWERS).await;
+        let ids = shown(&page);
+        let noise = page.attrs("select#theme option", "value");
+        assert!(noise.is_empty(), "no search, no bulk form");
+        let noise = page.attrs(&format!("input[name='theme-for-{}']", ids[0]), "value")[0].clone();
+        let (school, night, pavements) = (format!("theme-for-{}", ids[0]), format!("theme-for-{}", ids[1]), format!("theme-for-{}", ids[2]));
+        let mut fields: Vec<(&str, &str)> = ids.iter().map(|id| ("shown", id.as_str())).collect();
+        fields.extend([(school.as_str(), parking.as_str()), (school.as_str(), noise.as_str()), (night.as_str(), noise.as_str())]);
+        assert!(!fields.iter().any(|(k, _)| *k == pavements), "the pavements answer loses its theme");
+        let saved = analyst.post(&format!("{ANSWERS}/coding"), &fields).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+        // The counts, with their bases, on the results page, in the JSON and the export.
+        let results = analyst.get("/surveys/csp-2019/results").await;
+        assert_eq!(theme_rows(&results), ["Noise 2 100%", "Parking 1 50%"]);
+        assert!(results.text(".theme-table caption").contains("of 2 coded answers (3 answers in all)"), "{}", results.text(".theme-table caption"));
+        let gravesham = analyst.get("/surveys/csp-2019/results?f-borough=gravesham").await;
+        assert_eq!(theme_rows(&gravesham), ["Noise 1 100%", "Parking 1 100%"], "the filters apply");
+        let (status, json) = analyst.get_json("/api/surveys/csp-2019/results").await;
+        assert_eq!(status, StatusCode::OK);
+        let table = &json["themes"][0];
+        assert_eq!((table["question"].as_str(), table["answers"].as_u64(), table["coded"].as_u64()), (Some("asb-concerns"), Some(3), Some(2)));
+        assert_eq!(table["themes"][0]["name"], "Noise");
+        assert_eq!(table["themes"][0]["count"], 2);
+        let (_, _, csv) = analyst.get_bytes("/surveys/csp-2019/exports/summary.csv").await;
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        assert!(csv.lines().any(|l| l.starts_with("asb-concerns,Concerns within ASB: themes of the 2 coded answers (3 in all),,2,(theme),Noise,2,100,100.0000")), "{csv}");
+
+        // Who gave what is kept, without a word of the answers.
+        let admin = app.signed_in("admin").await;
+        let audit = admin.get("/admin/audit?action=themes").await;
+        assert_eq!(audit.texts("tbody td[data-detail]"), [
+            "coded answers to question asb-concerns: 2 themes given, 1 taken away",
+            "gave the theme \u{201c}Parking\u{201d} to 2 answers to question asb-concerns found by a search",
+            "added the theme \u{201c}Noise\u{201d} to question asb-concerns",
+            "added the theme \u{201c}Parking\u{201d} to question asb-concerns",
+        ]);
+        assert!(!audit.body.contains("pavements"));
+        assert!(audit.texts("tbody tr").iter().all(|r| r.contains("analyst@example.gov.uk")));
+    }
+
+    async fn coding_needs_a_signed_in_officer_a_real_question_and_the_page_token(app) {
+        respond(&app, "dartford", "Parking").await;
+        let anonymous = app.resident();
+        assert_eq!(anonymous.get(ANSWERS).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(anonymous.post(&format!("{ANSWERS}/themes"), &[("theme-name", "X")]).await.status, StatusCode::SEE_OTHER);
+        let mut analyst = app.signed_in("analyst").await;
+        assert_eq!(analyst.get("/surveys/csp-2019/results/text/borough").await.status, StatusCode::NOT_FOUND, "no free text");
+        assert_eq!(analyst.post("/surveys/csp-2019/results/text/nope/themes", &[("theme-name", "X")]).await.status, StatusCode::NOT_FOUND);
+        let unknown = analyst.post(&format!("{ANSWERS}/assign"), &[("theme", "999"), ("q", "park")]).await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(unknown.error_summary()[0].0, "Choose one of this question's themes");
+        analyst.drop_csrf();
+        let forged = analyst.post(&format!("{ANSWERS}/themes"), &[("theme-name", "Forged")]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let admin = app.signed_in("admin").await;
+        assert!(admin.get("/admin/audit?action=themes").await.texts("tbody td[data-detail]").is_empty(), "nothing changed");
+    }
+}
