@@ -82,7 +82,13 @@ on_both_backends! {
         respond(&app, "Noise from the late bar").await;
         app.publish_2020_wave(3, &[]).await;
         let admin = app.signed_in("admin").await;
+        // A theme given to one answer: coded counts outlive the text.
+        let themes = "/surveys/csp-2019/results/text/asb-concerns";
+        assert_eq!(admin.post(&format!("{themes}/themes"), &[("theme-name", "Parking")]).await.status, StatusCode::SEE_OTHER);
+        let theme = admin.get(&format!("{themes}?q=pavement")).await.attrs("select#theme option", "value")[0].clone();
+        assert_eq!(admin.post(&format!("{themes}/assign"), &[("theme", theme.as_str()), ("q", "pavement")]).await.status, StatusCode::SEE_OTHER);
         let summary_before = admin.get_bytes(SUMMARY).await.2;
+        assert!(String::from_utf8_lossy(&summary_before).contains("(theme),Parking,1,100"), "the theme is in the summary");
         let counts_before = (app.option_counts("csp-2019"), app.answered("csp-2019"));
         let wave_before = admin.get_bytes("/surveys/csp-2020/exports/responses.csv").await.2;
 
@@ -123,6 +129,10 @@ on_both_backends! {
         respond(&app, "Speeding on the high street").await;
         app.publish_2020_wave(3, &[]).await;
         let admin = app.signed_in("admin").await;
+        let themes = "/surveys/csp-2019/results/text/asb-concerns";
+        assert_eq!(admin.post(&format!("{themes}/themes"), &[("theme-name", "Speeding")]).await.status, StatusCode::SEE_OTHER);
+        let theme = admin.get(&format!("{themes}?q=speeding")).await.attrs("select#theme option", "value")[0].clone();
+        assert_eq!(admin.post(&format!("{themes}/assign"), &[("theme", theme.as_str()), ("q", "speeding")]).await.status, StatusCode::SEE_OTHER);
         let wave_summary = admin.get_bytes("/surveys/csp-2020/exports/summary.csv").await.2;
         let wave_completed = app.completed("csp-2020");
         close_in_2019(&app).await;
@@ -132,6 +142,8 @@ on_both_backends! {
         assert_eq!(admin.post(PURGE, &[]).await.status, StatusCode::SEE_OTHER);
         assert_eq!(app.completed("csp-2019"), 0);
         assert!(app.option_counts("csp-2019").is_empty(), "no answer is left");
+        let (_, json) = admin.get_json("/api/surveys/csp-2019/results").await;
+        assert_eq!(json["themes"][0]["coded"], 0, "their themes went with them: {}", json["themes"]);
         assert_eq!(app.completed("csp-2020"), wave_completed);
         assert_eq!(admin.get_bytes("/surveys/csp-2020/exports/summary.csv").await.2, wave_summary, "the other wave's results are the same");
         let audit = admin.get("/admin/audit?action=purge").await.texts("tbody td[data-detail]");
