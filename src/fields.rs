@@ -111,6 +111,8 @@ pub const PUBLIC_QUESTIONS: &str = "question";
 pub const PUBLIC_BREAKDOWN: &str = "breakdown";
 pub const YOU_SAID: &str = "you-said";
 pub const PUBLIC_ACTION: &str = "action";
+/// When the public page shows its figures: `live` or `after-closing`.
+pub const PUBLIC_WHEN: &str = "when";
 
 /// Coding free text: a new theme's name; the theme to give every answer a
 /// search finds; the responses whose answers a coding form shows; and

@@ -359,6 +359,19 @@ test('public results: the admin page, then the public page with JavaScript off a
   assert.ok(total < 50 * 1024, `the public page weighs ${total} bytes`);
   console.log(`page weight: public results: ${total} bytes with CSS, no JavaScript`);
   await screenshot(page, 'public-results-375');
+
+  // Published to be shown once the survey has closed: the page residents see meanwhile.
+  const again = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const adminPage = await again.newPage();
+  await signIn(adminPage, app.url);
+  await adminPage.goto(`${app.url}/admin/surveys/csp-2019/public`);
+  await adminPage.check('#when-after-closing');
+  await submit(adminPage, 'button[value=publish]');
+  assert.equal(await adminPage.isChecked('#when-after-closing'), true);
+  await again.close();
+  response = await page.goto(`${app.url}/surveys/csp-2019/public-results`);
+  assert.equal(response.status(), 200);
+  await check(page, 'public-results-waiting', response);
   await resident.close();
 });
 

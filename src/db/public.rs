@@ -24,6 +24,8 @@ pub struct PublicPage {
     pub snapshot_at: Option<NaiveDateTime>,
     pub updated_by: String,
     pub updated_at: NaiveDateTime,
+    /// Shown only once the survey has closed (else live).
+    pub after_closing: bool,
 }
 
 impl PublicPage {
@@ -52,6 +54,7 @@ pub fn page(conn: &mut AnyConnection, survey: SurveyId) -> Result<Option<PublicP
             public_pages::snapshot_at,
             officers::email,
             public_pages::updated_at,
+            public_pages::after_closing,
         ))
         .first(conn)
         .optional()?)
@@ -64,6 +67,8 @@ pub struct Choice<'a> {
     pub breakdown: Option<&'a str>,
     pub you_said: &'a str,
     pub published: bool,
+    /// Shown only once the survey has closed (else live).
+    pub after_closing: bool,
     /// The figures to publish now and the responses they count; none keeps
     /// the stored snapshot (unpublishing keeps it too, for a later publish).
     pub snapshot: Option<(&'a str, i64)>,
@@ -94,6 +99,7 @@ pub fn save(
                     public_pages::breakdown.eq(choice.breakdown),
                     public_pages::you_said.eq(choice.you_said),
                     public_pages::published.eq(choice.published),
+                    public_pages::after_closing.eq(choice.after_closing),
                     public_pages::snapshot_responses.eq(0i64),
                     public_pages::updated_by.eq(by.0),
                     public_pages::updated_at.eq(at),
@@ -106,6 +112,7 @@ pub fn save(
                     public_pages::breakdown.eq(choice.breakdown),
                     public_pages::you_said.eq(choice.you_said),
                     public_pages::published.eq(choice.published),
+                    public_pages::after_closing.eq(choice.after_closing),
                     public_pages::updated_by.eq(by.0),
                     public_pages::updated_at.eq(at),
                 ))
@@ -167,17 +174,39 @@ pub fn published(conn: &mut AnyConnection) -> Result<Vec<(SurveyId, i64)>, DbErr
     Ok(rows.into_iter().map(|(id, n)| (SurveyId(id), n)).collect())
 }
 
-/// Which version of the published page is current: (when its figures were
-/// taken, when its choice was last changed), if it is published. A cheap
-/// read that tells whether a page rendered earlier is still the one to serve.
+/// Which version of the published page is current, if it is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublishedVersion {
+    /// When its figures were taken.
+    pub snapshot_at: Option<NaiveDateTime>,
+    /// When its choice was last changed.
+    pub updated_at: NaiveDateTime,
+    /// Shown only once the survey has closed.
+    pub after_closing: bool,
+}
+
+/// The published page's version: a cheap read that tells whether a page
+/// rendered earlier is still the one to serve, and whether to wait for
+/// closing.
 pub fn published_version(
     conn: &mut AnyConnection,
     survey: SurveyId,
-) -> Result<Option<(Option<NaiveDateTime>, NaiveDateTime)>, DbError> {
-    Ok(public_pages::table
+) -> Result<Option<PublishedVersion>, DbError> {
+    let row: Option<(Option<NaiveDateTime>, NaiveDateTime, bool)> = public_pages::table
         .filter(public_pages::survey_id.eq(survey.0))
         .filter(public_pages::published.eq(true))
-        .select((public_pages::snapshot_at, public_pages::updated_at))
+        .select((
+            public_pages::snapshot_at,
+            public_pages::updated_at,
+            public_pages::after_closing,
+        ))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(row.map(
+        |(snapshot_at, updated_at, after_closing)| PublishedVersion {
+            snapshot_at,
+            updated_at,
+            after_closing,
+        },
+    ))
 }

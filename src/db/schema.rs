@@ -202,6 +202,7 @@ diesel::table! {
         snapshot_at -> Nullable<Timestamp>,
         updated_by -> BigInt,
         updated_at -> Timestamp,
+        after_closing -> Bool,
     }
 }
 

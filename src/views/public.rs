@@ -139,6 +139,30 @@ pub fn public_page(p: &PublicPageView) -> Markup {
     page(&layout, body)
 }
 
+/// The public page of results published to be shown once the survey has
+/// closed, while it is still open.
+pub fn public_waiting_page(
+    survey: &SurveyDefinition,
+    closes: Option<chrono::DateTime<chrono::Utc>>,
+) -> Markup {
+    let layout = Layout {
+        title: "What you told us",
+        header: Some(survey.title()),
+        privacy_for: Some(survey.slug()),
+        ..Layout::default()
+    };
+    let body = html! {
+        h1.heading-l { "What you told us" }
+        p.body-l #waiting {
+            "The results of " (survey.title()) " will be published here once the survey has closed"
+            @if let Some(closes) = closes { ", on " (super::resident::closed_day(closes)) }
+            "."
+        }
+        p.body { a href=(paths::start(survey.slug())) { "Take part in the survey" } }
+    };
+    page(&layout, body)
+}
+
 impl PublicPageView<'_> {
     fn survey_href(&self) -> String {
         paths::public_results(self.survey.slug().as_str())
@@ -151,6 +175,8 @@ pub struct PublicAdminPage<'a> {
     pub questions: &'a [String],
     pub breakdown: Option<&'a str>,
     pub you_said: &'a str,
+    /// Shown only once the survey has closed (else live).
+    pub after_closing: bool,
     pub published: bool,
     /// Who last changed it, and when.
     pub updated: Option<(String, String)>,
@@ -210,6 +236,21 @@ pub fn public_admin_page(who: &Viewer, p: &PublicAdminPage, errors: &[SummaryIte
                     option value="" selected[p.breakdown.is_none()] { "No breakdown" }
                     @for q in p.survey.questions().iter().filter(|q| q.kind().is_one_choice() && q.show_if().is_none()) {
                         option value=(q.id().as_str()) selected[p.breakdown == Some(q.id().as_str())] { (q.short_label()) }
+                    }
+                }
+            }
+            div.form-group {
+                fieldset.fieldset id=(fields::PUBLIC_WHEN) {
+                    legend.fieldset__legend.fieldset__legend--m { "When residents see the figures" }
+                    div.radios {
+                        div.choice {
+                            input.choice__input id={ (fields::PUBLIC_WHEN) "-live" } name=(fields::PUBLIC_WHEN) type="radio" value="live" checked[!p.after_closing];
+                            label.choice__label for={ (fields::PUBLIC_WHEN) "-live" } { "As responses come in" }
+                        }
+                        div.choice {
+                            input.choice__input id={ (fields::PUBLIC_WHEN) "-after-closing" } name=(fields::PUBLIC_WHEN) type="radio" value="after-closing" checked[p.after_closing];
+                            label.choice__label for={ (fields::PUBLIC_WHEN) "-after-closing" } { "Only once the survey has closed" }
+                        }
                     }
                 }
             }

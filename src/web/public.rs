@@ -27,7 +27,9 @@ use crate::domain::Filter;
 use crate::error::AppError;
 use crate::stats::public::{Inputs, PublicResults, Republish, build, publishable_kind, republish};
 use crate::views::SummaryItem;
-use crate::views::public::{PublicAdminPage, PublicPageView, public_admin_page, public_page};
+use crate::views::public::{
+    PublicAdminPage, PublicPageView, public_admin_page, public_page, public_waiting_page,
+};
 use crate::{fields, paths};
 
 /// How long a cache may keep the public page before asking again.
@@ -121,6 +123,22 @@ struct Rendered {
     html: std::sync::Arc<String>,
 }
 
+/// For a page shown only once the survey has closed, while it has not:
+/// `Some` with the day it is due to close, if it has one.
+fn waiting(
+    state: &AppState,
+    survey: &CurrentSurvey,
+    version: &db::public::PublishedVersion,
+) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
+    if !version.after_closing {
+        return None;
+    }
+    match state.catalogue.availability(survey, chrono::Utc::now()) {
+        crate::domain::Availability::Closed(_) => None,
+        _ => Some(survey.definition.closes()),
+    }
+}
+
 /// GET `/surveys/{slug}/public-results`: no sign-in.
 pub async fn show(
     state: web::Data<AppState>,
@@ -132,6 +150,15 @@ pub async fn show(
     let version = with_db(&state, move |c| db::public::published_version(c, id))
         .await?
         .ok_or(AppError::NotFound)?;
+    if let Some(closes) = waiting(&state, &survey, &version) {
+        let body = public_waiting_page(&survey.definition, closes);
+        return Ok(cacheable(
+            &req,
+            "text/html; charset=utf-8",
+            body.into_string(),
+        ));
+    }
+    let version = (version.snapshot_at, version.updated_at);
     let cached = state
         .public_pages
         .pages
@@ -245,7 +272,15 @@ pub async fn csv(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
-    let (_, results) = published(&state, &survey).await?;
+    let (page, results) = published(&state, &survey).await?;
+    let version = db::public::PublishedVersion {
+        snapshot_at: page.snapshot_at,
+        updated_at: page.updated_at,
+        after_closing: page.after_closing,
+    };
+    if waiting(&state, &survey, &version).is_some() {
+        return Err(AppError::NotFound);
+    }
     let body =
         open_data(&results).map_err(|e| AppError::Unexpected(anyhow::anyhow!(e.to_string())))?;
     let mut response = cacheable(&req, "text/csv; charset=utf-8", body);
@@ -265,6 +300,7 @@ struct Entered {
     questions: Vec<String>,
     breakdown: Option<String>,
     you_said: String,
+    after_closing: bool,
 }
 
 /// The admin page, with what was entered and any problems.
@@ -292,6 +328,7 @@ async fn render(
             .as_ref()
             .map(|p| p.you_said.clone())
             .unwrap_or_default(),
+        after_closing: stored.as_ref().is_some_and(|p| p.after_closing),
     });
     Ok(html(
         status,
@@ -302,6 +339,7 @@ async fn render(
                 questions: &entered.questions,
                 breakdown: entered.breakdown.as_deref(),
                 you_said: &entered.you_said,
+                after_closing: entered.after_closing,
                 published: stored.as_ref().is_some_and(|p| p.published),
                 updated: stored.as_ref().map(|p| {
                     (
@@ -408,6 +446,17 @@ pub async fn save(
             ),
         ));
     }
+    let after_closing = match form.get(fields::PUBLIC_WHEN).unwrap_or("live") {
+        "live" => false,
+        "after-closing" => true,
+        _ => {
+            errors.push(SummaryItem::at(
+                fields::PUBLIC_WHEN,
+                "Choose whether residents see the figures as responses come in or once the survey has closed",
+            ));
+            false
+        }
+    };
     let action = form.get(fields::PUBLIC_ACTION).unwrap_or("save").to_owned();
     if !["publish", "save", "unpublish"].contains(&action.as_str()) {
         errors.push(SummaryItem::at(
@@ -425,30 +474,23 @@ pub async fn save(
         questions: questions.clone(),
         breakdown: breakdown.clone(),
         you_said: you_said.clone(),
+        after_closing,
     };
-    if !errors.is_empty() {
-        return render(
-            &state,
-            &who,
-            &survey,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors,
-            Some(entered),
-        )
-        .await;
-    }
     let id = survey.id;
-    let (mut responses, before) = with_db(&state, move |c| {
-        Ok((
-            db::responses::count_completed(c, id)?,
-            db::public::page(c, id)?,
-        ))
-    })
-    .await?;
-    // The figures to publish: computed only for a publish that may show new
-    // ones, never two versions of the page fewer than k responses apart.
+    let mut responses = 0;
+    // The figures to publish: computed only for a well-formed publish that
+    // may show new ones, never two versions of the page fewer than k
+    // responses apart.
     let mut figures: Option<PublicResults> = None;
-    if action == "publish" {
+    if errors.is_empty() && action == "publish" {
+        let (counted, before) = with_db(&state, move |c| {
+            Ok((
+                db::responses::count_completed(c, id)?,
+                db::public::page(c, id)?,
+            ))
+        })
+        .await?;
+        responses = counted;
         let previous: Option<(PublicResults, Option<String>)> = before.as_ref().and_then(|p| {
             let results = serde_json::from_str(p.snapshot.as_deref()?).ok()?;
             Some((results, p.breakdown.clone()))
@@ -517,9 +559,14 @@ pub async fn save(
     let published = action == "publish";
     let audit = match action.as_str() {
         "publish" => format!(
-            "published {} questions ({} responses)",
+            "published {} questions ({} responses){}",
             questions.len(),
-            responses
+            responses,
+            if after_closing {
+                ", shown once the survey has closed"
+            } else {
+                ""
+            }
         ),
         "unpublish" => "unpublished".to_owned(),
         _ => "saved without publishing".to_owned(),
@@ -536,6 +583,7 @@ pub async fn save(
                 breakdown: breakdown.as_deref(),
                 you_said: &you_said,
                 published,
+                after_closing,
                 snapshot: json.as_deref().map(|j| (j, responses)),
             },
             &audit,

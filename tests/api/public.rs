@@ -31,6 +31,37 @@ fn counts_shown(page: &crate::helpers::Page) -> Vec<u64> {
 }
 
 on_both_backends! {
+    async fn figures_published_for_after_closing_wait_until_the_survey_closes(app) {
+        app.seed_2019();
+        let admin = app.signed_in("admin").await;
+        let mut form = publish_form(&["borough", "most-important"], "");
+        form.push(("when", "whenever"));
+        let refused = admin.post(ADMIN, &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.error_summary()[0].0.starts_with("Choose whether residents see the figures"), "{:?}", refused.error_summary());
+        assert_eq!(app.resident().get(PAGE).await.status, StatusCode::NOT_FOUND, "nothing was published");
+        form.pop();
+        form.push(("when", "after-closing"));
+        let published = admin.post(ADMIN, &form).await;
+        assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
+        assert_eq!(admin.get(ADMIN).await.attrs("input[name=when][checked]", "value"), ["after-closing"]);
+
+        let anonymous = app.resident();
+        let waiting = anonymous.get(PAGE).await;
+        assert_eq!(waiting.status, StatusCode::OK);
+        assert_eq!(waiting.text("#waiting"), "The results of Community safety in Dartford and Gravesham will be published here once the survey has closed.");
+        assert!(waiting.texts("table").is_empty(), "no figure yet");
+        assert_eq!(anonymous.get_bytes(&format!("{PAGE}.csv")).await.0, StatusCode::NOT_FOUND);
+
+        let closed = admin.post("/admin/surveys/csp-2019/state", &[("state", "closed")]).await;
+        assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+        let page = anonymous.get(PAGE).await;
+        assert!(page.body.contains("420 people completed"), "{}", page.text("main"));
+        assert_eq!(anonymous.get_bytes(&format!("{PAGE}.csv")).await.0, StatusCode::OK);
+        let audit = admin.get("/admin/audit?action=public+results").await.texts("tbody td[data-detail]");
+        assert_eq!(audit, ["published 2 questions (420 responses), shown once the survey has closed"]);
+    }
+
     async fn an_admin_publishes_suppressed_figures_that_residents_read_without_signing_in(app) {
         app.seed_2019();
         let anonymous = app.resident();

@@ -1,0 +1,1 @@
+ALTER TABLE public_pages DROP COLUMN after_closing;
