@@ -326,6 +326,33 @@ test('officer pages pass axe', async () => {
   }
 });
 
+test('the audit log, retention and the theme coding screens with JavaScript off at 375 px', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  const page = await context.newPage();
+  // Signed in first: the pages are then fetched with their scripts blocked.
+  await signIn(page, app.url);
+  await context.route('**/*', async (route) => {
+    if (route.request().resourceType() !== 'document') { await route.continue(); return; }
+    const fetched = await route.fetch();
+    await route.fulfill({ response: fetched, headers: { ...fetched.headers(), 'content-security-policy': "script-src 'none'" } });
+  });
+  for (const [path, name] of [
+    ['/admin/audit', 'audit-375'],
+    ['/admin/audit?action=sign-in', 'audit-filtered-375'],
+    ['/admin/surveys/csp-2019/retention', 'retention-375'],
+    ['/surveys/safety-2020/results/text/comments', 'themes-375'],
+    ['/surveys/safety-2020/results/text/comments?q=lights', 'themes-search-375'],
+    ['/surveys/csp-2019/results/text/asb-concerns', 'themes-specify-375'],
+  ]) {
+    const response = await page.goto(`${app.url}${path}`);
+    assert.equal(response.status(), 200, path);
+    assert.ok(page.url().endsWith(path), `${path} was served, not ${page.url()}`);
+    await check(page, name, response);
+    if (name === 'themes-375') await screenshot(page, 'themes-375');
+  }
+  await context.close();
+});
+
 test('public results: the admin page, then the public page with JavaScript off at 375 px', async () => {
   const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   let page = await admin.newPage();
