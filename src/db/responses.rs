@@ -249,6 +249,40 @@ pub(super) fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// A question's free-text answer rows (under `options`), among the
+/// responses matching every filter, whose text contains `search` (ignoring
+/// case) when it is not blank: a boxed query on `answers`, for a page of
+/// them or for the responses they belong to.
+macro_rules! free_texts {
+    ($survey:expr, $question:expr, $options:expr, $filters:expr, $search:expr) => {{
+        use $crate::db::schema::answers;
+        let mut query = answers::table
+            .filter(answers::survey_id.eq($survey.0))
+            .filter(answers::question_id.eq($question))
+            .filter(answers::option_id.eq_any($options))
+            // Emptied by retention: the answer counts, its text is gone.
+            .filter(answers::detail.is_not_null())
+            .into_boxed();
+        for filter in $filters {
+            query = query.filter($crate::db::responses_choosing!(
+                answers::response_id,
+                $survey,
+                filter
+            ));
+        }
+        let search: &str = $search;
+        if !search.trim().is_empty() {
+            query = query.filter(
+                $crate::db::responses::lower(answers::detail)
+                    .like($crate::db::responses::contains_pattern(search.trim()))
+                    .escape('\\'),
+            );
+        }
+        query
+    }};
+}
+pub(super) use free_texts;
+
 /// One page of a question's free-text answers (its text, or its "please
 /// specify" details: the rows under `options`), newest first, among the
 /// responses matching every filter and (when `search` is not blank) whose
@@ -264,27 +298,7 @@ pub fn page_of_texts(
     offset: i64,
     limit: i64,
 ) -> Result<(i64, Vec<TextAnswer>), DbError> {
-    use super::responses_choosing;
-    let matching = || {
-        let mut query = answers::table
-            .filter(answers::survey_id.eq(survey.0))
-            .filter(answers::question_id.eq(question))
-            .filter(answers::option_id.eq_any(options))
-            // Emptied by retention: the answer counts, its text is gone.
-            .filter(answers::detail.is_not_null())
-            .into_boxed();
-        for filter in filters {
-            query = query.filter(responses_choosing!(answers::response_id, survey, filter));
-        }
-        if !search.trim().is_empty() {
-            query = query.filter(
-                lower(answers::detail)
-                    .like(contains_pattern(search.trim()))
-                    .escape('\\'),
-            );
-        }
-        query
-    };
+    let matching = || free_texts!(survey, question, options, filters, search);
     let total: i64 = matching().count().get_result(conn)?;
     let rows: Vec<(i64, Option<String>, chrono::NaiveDateTime)> = matching()
         .inner_join(responses::table)

@@ -175,25 +175,12 @@ fn matching_responses(
     filters: &[Filter],
     search: &str,
 ) -> Result<Vec<i64>, DbError> {
-    let mut query = answers::table
-        .filter(answers::survey_id.eq(survey.0))
-        .filter(answers::question_id.eq(question))
-        .filter(answers::option_id.eq_any(options))
-        .filter(answers::detail.is_not_null())
-        .select(answers::response_id)
-        .distinct()
-        .into_boxed();
-    for filter in filters {
-        query = query.filter(responses_choosing!(answers::response_id, survey, filter));
-    }
-    if !search.trim().is_empty() {
-        query = query.filter(
-            super::responses::lower(answers::detail)
-                .like(super::responses::contains_pattern(search.trim()))
-                .escape('\\'),
-        );
-    }
-    Ok(query.load(conn)?)
+    Ok(
+        super::responses::free_texts!(survey, question, options, filters, search)
+            .select(answers::response_id)
+            .distinct()
+            .load(conn)?,
+    )
 }
 
 /// Gives `theme` to every answer the search finds (in the filters), those

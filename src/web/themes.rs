@@ -323,11 +323,13 @@ pub async fn assign_matching(
         .get(fields::THEME)
         .and_then(|v| v.parse::<i64>().ok())
         .and_then(|t| themes.into_iter().find(|theme| theme.id == t));
-    let Some(theme) = theme else {
-        let errors = [SummaryItem::at(
-            fields::THEME,
-            "Choose one of this question's themes",
-        )];
+    let refusal = match (&theme, wanted.search.is_empty()) {
+        (None, _) => Some("Choose one of this question's themes"),
+        (Some(_), true) => Some("Search for the answers to give the theme to first"),
+        (Some(_), false) => None,
+    };
+    let (Some(theme), None) = (theme, refusal) else {
+        let errors = [SummaryItem::at(fields::THEME, refusal.unwrap_or_default())];
         return render(
             &state,
             &who,
@@ -340,23 +342,6 @@ pub async fn assign_matching(
         )
         .await;
     };
-    if wanted.search.is_empty() {
-        let errors = [SummaryItem::at(
-            fields::THEME,
-            "Search for the answers to give the theme to first",
-        )];
-        return render(
-            &state,
-            &who,
-            &survey,
-            question,
-            &wanted,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &errors,
-            "",
-        )
-        .await;
-    }
     let options = question.free_text_options();
     let (question_key, filters, search, by, slug_text) = (
         question_id.clone(),

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Resident, TestApp, choose, on_both_backends};
+use crate::helpers::{Resident, TestApp, on_both_backends};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -27,28 +27,6 @@ async fn rows(admin: &Resident, path: &str) -> Vec<[String; 4]> {
         .chunks(5)
         .map(|r| [r[1].clone(), r[2].clone(), r[3].clone(), r[4].clone()])
         .collect()
-}
-
-/// A resident's complete response with a "please specify" answer.
-async fn respond(app: &TestApp, specify: &str) {
-    let mut r = app.resident();
-    r.start("csp-2019").await;
-    r.answer(
-        "/surveys/csp-2019/questions/borough",
-        &choose(&["gravesham"]),
-    )
-    .await;
-    r.answer(
-        "/surveys/csp-2019/questions/most-important",
-        &choose(&["asb"]),
-    )
-    .await;
-    let mut fields = choose(&["other"]);
-    fields.push(("specify-other", specify));
-    r.answer("/surveys/csp-2019/questions/asb-concerns", &fields)
-        .await;
-    let done = r.post("/surveys/csp-2019/submit", &[]).await;
-    assert_eq!(done.location(), "/surveys/csp-2019/done", "{}", done.body);
 }
 
 on_both_backends! {
@@ -123,7 +101,7 @@ on_both_backends! {
 
     async fn the_log_holds_no_resident_data(app) {
         let admin = app.signed_in("admin").await;
-        respond(&app, "The hedge at number 12 blocks the path").await;
+        app.respond_with_other("gravesham", "The hedge at number 12 blocks the path").await;
         for path in ["/surveys/csp-2019/exports/responses.csv", "/surveys/csp-2019/exports/responses-long.csv", "/surveys/csp-2019/report"] {
             assert_eq!(admin.get_bytes(path).await.0, StatusCode::OK, "{path}");
         }

@@ -373,6 +373,26 @@ impl TestApp {
         panic!("csp-2020 was never served");
     }
 
+    /// A resident's complete csp-2019 response from `borough`, with ASB
+    /// the most important issue and an "Other" concern that says `specify`.
+    pub async fn respond_with_other(&self, borough: &str, specify: &str) {
+        let mut r = self.resident();
+        r.start("csp-2019").await;
+        r.answer("/surveys/csp-2019/questions/borough", &choose(&[borough]))
+            .await;
+        r.answer(
+            "/surveys/csp-2019/questions/most-important",
+            &choose(&["asb"]),
+        )
+        .await;
+        let mut fields = choose(&["other"]);
+        fields.push(("specify-other", specify));
+        r.answer("/surveys/csp-2019/questions/asb-concerns", &fields)
+            .await;
+        let done = r.post("/surveys/csp-2019/submit", &[]).await;
+        assert_eq!(done.location(), "/surveys/csp-2019/done", "{}", done.body);
+    }
+
     /// Adds an officer straight to the database.
     pub fn add_officer(&self, email: &str, password: &str, role: &str) {
         use civic_survey::domain::officer::{Email, NewPassword, Role};

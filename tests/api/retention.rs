@@ -7,33 +7,11 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Options, Resident, TestApp, choose, on_both_backends};
+use crate::helpers::{Options, Resident, TestApp, on_both_backends};
 
 const PAGE: &str = "/admin/surveys/csp-2019/retention";
 const PURGE: &str = "/admin/surveys/csp-2019/retention/purge";
 const SUMMARY: &str = "/surveys/csp-2019/exports/summary.csv";
-
-/// A resident's complete response with a "please specify" answer.
-async fn respond(app: &TestApp, specify: &str) {
-    let mut r = app.resident();
-    r.start("csp-2019").await;
-    r.answer(
-        "/surveys/csp-2019/questions/borough",
-        &choose(&["dartford"]),
-    )
-    .await;
-    r.answer(
-        "/surveys/csp-2019/questions/most-important",
-        &choose(&["asb"]),
-    )
-    .await;
-    let mut fields = choose(&["graffiti", "other"]);
-    fields.push(("specify-other", specify));
-    r.answer("/surveys/csp-2019/questions/asb-concerns", &fields)
-        .await;
-    let done = r.post("/surveys/csp-2019/submit", &[]).await;
-    assert_eq!(done.location(), "/surveys/csp-2019/done", "{}", done.body);
-}
 
 /// Publishes csp-2019 again with the close date it really had (4 March
 /// 2019), and waits until the service serves it closed.
@@ -78,8 +56,8 @@ async fn set(admin: &Resident, free_text: &str, responses: &str) -> crate::helpe
 on_both_backends! {
     async fn free_text_past_its_period_is_deleted_and_every_count_stays_the_same(app) {
         app.seed_2019();
-        respond(&app, "Cars parked on the pavement outside number 7").await;
-        respond(&app, "Noise from the late bar").await;
+        app.respond_with_other("dartford", "Cars parked on the pavement outside number 7").await;
+        app.respond_with_other("dartford", "Noise from the late bar").await;
         app.publish_2020_wave(3, &[]).await;
         let admin = app.signed_in("admin").await;
         // A theme given to one answer: coded counts outlive the text.
@@ -126,7 +104,7 @@ on_both_backends! {
 
     async fn responses_past_their_period_are_deleted_whole_and_other_surveys_keep_their_results(app) {
         app.seed_2019();
-        respond(&app, "Speeding on the high street").await;
+        app.respond_with_other("dartford", "Speeding on the high street").await;
         app.publish_2020_wave(3, &[]).await;
         let admin = app.signed_in("admin").await;
         let themes = "/surveys/csp-2019/results/text/asb-concerns";
@@ -192,7 +170,8 @@ mod scheduled {
     use super::*;
 
     async fn the_job_deletes_what_is_due_by_itself_and_logs_each_run(app: TestApp) {
-        respond(&app, "Bins left out all week").await;
+        app.respond_with_other("dartford", "Bins left out all week")
+            .await;
         let admin = app.signed_in("admin").await;
         close_in_2019(&app).await;
         assert_eq!(set(&admin, "1", "").await.status, StatusCode::SEE_OTHER);

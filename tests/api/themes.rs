@@ -6,28 +6,9 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Page, TestApp, choose, on_both_backends};
+use crate::helpers::{Page, on_both_backends};
 
 const ANSWERS: &str = "/surveys/csp-2019/results/text/asb-concerns";
-
-/// A complete response from `borough` whose "Other" concern says `specify`.
-async fn respond(app: &TestApp, borough: &str, specify: &str) {
-    let mut r = app.resident();
-    r.start("csp-2019").await;
-    r.answer("/surveys/csp-2019/questions/borough", &choose(&[borough]))
-        .await;
-    r.answer(
-        "/surveys/csp-2019/questions/most-important",
-        &choose(&["asb"]),
-    )
-    .await;
-    let mut fields = choose(&["other"]);
-    fields.push(("specify-other", specify));
-    r.answer("/surveys/csp-2019/questions/asb-concerns", &fields)
-        .await;
-    let done = r.post("/surveys/csp-2019/submit", &[]).await;
-    assert_eq!(done.location(), "/surveys/csp-2019/done", "{}", done.body);
-}
 
 /// The response ids on a page of answers, in order.
 fn shown(page: &Page) -> Vec<String> {
@@ -41,9 +22,9 @@ fn theme_rows(page: &Page) -> Vec<String> {
 
 on_both_backends! {
     async fn officers_code_please_specify_answers_and_the_counts_join_the_results(app) {
-        respond(&app, "dartford", "Parking on the pavements").await;
-        respond(&app, "dartford", "Noise at night from the flats").await;
-        respond(&app, "gravesham", "PARKING outside the school").await;
+        app.respond_with_other("dartford", "Parking on the pavements").await;
+        app.respond_with_other("dartford", "Noise at night from the flats").await;
+        app.respond_with_other("gravesham", "PARKING outside the school").await;
         let analyst = app.signed_in("analyst").await;
         let results = analyst.get("/surveys/csp-2019/results").await;
         assert!(results.attrs("a", "href").iter().any(|h| h == ANSWERS), "the results link to the answers");
@@ -121,7 +102,7 @@ on_both_backends! {
     }
 
     async fn coding_needs_a_signed_in_officer_a_real_question_and_the_page_token(app) {
-        respond(&app, "dartford", "Parking").await;
+        app.respond_with_other("dartford", "Parking").await;
         let anonymous = app.resident();
         assert_eq!(anonymous.get(ANSWERS).await.status, StatusCode::SEE_OTHER);
         assert_eq!(anonymous.post(&format!("{ANSWERS}/themes"), &[("theme-name", "X")]).await.status, StatusCode::SEE_OTHER);
