@@ -22,11 +22,11 @@ struct Bar {
     text: String,
 }
 
-/// Draws `rows` as horizontal bars under a title and "Of {base}
-/// respondents to this question", scaled to the longest bar or interval.
+/// Draws `rows` as horizontal bars under a title and a line that says what
+/// they are shares of, scaled to the longest bar or interval.
 fn horizontal(
     rows: &[Bar],
-    base: u64,
+    subtitle: &str,
     title: &str,
     id: &str,
     description: &str,
@@ -46,7 +46,7 @@ fn horizontal(
             .color(&BLACK);
         root.draw(&Text::new(title.to_owned(), (20, 14), title_style))?;
         root.draw(&Text::new(
-            format!("Of {base} respondents to this question"),
+            subtitle.to_owned(),
             (20, 44),
             ("sans-serif", 15).into_font().color(&RGBColor(72, 73, 73)),
         ))?;
@@ -130,7 +130,13 @@ pub fn bars(
         })
         .collect();
     let description = super::pie::describe(result);
-    horizontal(&rows, result.answered, title, id, &description)
+    horizontal(
+        &rows,
+        &of_respondents(result.answered),
+        title,
+        id,
+        &description,
+    )
 }
 
 /// A published table's shown rows as horizontal bars, in the table's order,
@@ -158,10 +164,51 @@ pub fn published_bars(
         .join("; ");
     horizontal(
         &bars,
-        base,
+        &of_respondents(base),
         title,
         id,
         &format!("Of {base} respondents: {description}."),
+    )
+}
+
+/// "Of 420 respondents to this question".
+fn of_respondents(base: u64) -> String {
+    format!("Of {base} respondents to this question")
+}
+
+/// A published breakdown as horizontal bars: for each answer, one bar per
+/// group, as a share of that group (so groups of different sizes compare),
+/// labelled with the count and whole percent.
+pub fn published_breakdown_bars(
+    groups: &[(String, u64)],
+    rows: &[(String, Vec<(u64, u64)>)],
+    title: &str,
+    id: &str,
+) -> Result<Svg, ChartError> {
+    let mut bars = Vec::new();
+    let mut said = Vec::new();
+    for (answer, cells) in rows {
+        for ((group, _), (count, percent)) in groups.iter().zip(cells) {
+            bars.push(Bar {
+                label: format!("{answer}: {group}"),
+                length: *percent as f64,
+                interval: None,
+                text: format!("{count} ({percent}%)"),
+            });
+            said.push(format!("{answer}, {group}: {count} ({percent}%)"));
+        }
+    }
+    let bases = groups
+        .iter()
+        .map(|(group, base)| format!("{group} of {base}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    horizontal(
+        &bars,
+        &format!("Share of each group: {bases}"),
+        title,
+        id,
+        &format!("As a share of each group ({bases}): {}.", said.join("; ")),
     )
 }
 
@@ -233,4 +280,32 @@ pub fn per_day(days: &[(NaiveDate, u64)], title: &str, id: &str) -> Result<Svg, 
         _ => "No responses yet.".to_owned(),
     };
     Ok(accessible(svg, id, title, &description))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_breakdown_draws_each_answer_in_each_group_as_a_share_of_the_group() {
+        let groups = [("Dartford".to_owned(), 150), ("Gravesham".to_owned(), 270)];
+        let rows = [
+            ("ASB".to_owned(), vec![(60, 40), (81, 30)]),
+            ("Violence".to_owned(), vec![(15, 10), (27, 10)]),
+        ];
+        let svg = published_breakdown_bars(&groups, &rows, "Most important issue, by borough", "b")
+            .expect("drawn");
+        let text = svg.as_str();
+        for label in [
+            "ASB: Dartford",
+            "ASB: Gravesham",
+            "Violence: Gravesham",
+            "60 (40%)",
+            "81 (30%)",
+        ] {
+            assert!(text.contains(label), "{label}");
+        }
+        assert!(text.contains("Share of each group: Dartford of 150, Gravesham of 270"));
+        assert!(text.contains("<desc id=\"b-desc\">As a share of each group (Dartford of 150, Gravesham of 270): ASB, Dartford: 60 (40%);"));
+    }
 }

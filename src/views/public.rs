@@ -5,7 +5,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::layout::{Layout, SummaryItem, Viewer, csrf_field, error_summary, page};
 use super::officer::officer_layout;
-use crate::charts::bars::published_bars;
+use crate::charts::bars::{published_bars, published_breakdown_bars};
 use crate::domain::SurveyDefinition;
 use crate::stats::public::{PublicQuestion, PublicResults, publishable_kind};
 use crate::{fields, paths};
@@ -59,6 +59,10 @@ fn breakdown(q: &PublicQuestion) -> Markup {
         @if let Some(why) = &b.withheld {
             p.body.secondary-text { (why) }
         } @else {
+            @let title = format!("{}, by {}", q.label, b.by.to_lowercase());
+            @if let Ok(svg) = published_breakdown_bars(&b.groups, &b.rows, &title, &format!("public-breakdown-{}", q.id)) {
+                figure.chart-figure { (svg) }
+            }
             table.table {
                 caption.caption-s { (q.label) ", by " (b.by.to_lowercase()) }
                 thead {

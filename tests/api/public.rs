@@ -89,6 +89,8 @@ on_both_backends! {
         assert!(page.body.contains("We did: two more youth workers in Gravesham."));
         let shown = counts_shown(&page);
         assert!(!shown.is_empty());
+        let breakdowns = page.texts("caption.caption-s").len();
+        assert_eq!(page.attrs("title[id^='public-breakdown-']", "id").len(), breakdowns, "each breakdown shown has its chart");
         assert!(shown.iter().all(|&n| n >= 5), "no count under 5: {shown:?}");
         let not_shown = page.texts("td").iter().filter(|t| *t == "Not shown").count();
         assert!(not_shown > 0, "the 2019 data set has small cells (ethnicity)");
