@@ -524,6 +524,45 @@ fn question_sheet(
 }
 
 /// The summary workbook.
+/// Officers' themes of the free-text answers: per question, each theme's
+/// count and share of the coded answers, with both bases.
+fn themes_sheet(
+    sheet: &mut Worksheet,
+    definition: &SurveyDefinition,
+    results: &SurveyResults,
+    formats: &Formats,
+    taken: &mut Vec<String>,
+) -> Result<(), XlsxError> {
+    sheet.set_name(sheet_name("Themes", taken))?;
+    let mut row = 0u32;
+    for t in &results.themes {
+        let label = definition
+            .question(&t.question)
+            .map_or(t.question.as_str(), |q| q.short_label());
+        sheet.write_string_with_format(
+            row,
+            0,
+            format!(
+                "{label}: themes of {} coded answers ({} answers in all); an answer can have several",
+                t.coded, t.answers
+            ),
+            &formats.bold,
+        )?;
+        for (c, head) in ["Theme", "Answers", "% of coded"].iter().enumerate() {
+            sheet.write_string_with_format(row + 1, c as u16, *head, &formats.bold)?;
+        }
+        for (i, theme) in t.themes.iter().enumerate() {
+            let r = row + 2 + i as u32;
+            sheet.write_string(r, 0, &theme.name)?;
+            sheet.write_number(r, 1, theme.count as f64)?;
+            sheet.write_number_with_format(r, 2, theme.percent / 100.0, &formats.whole)?;
+        }
+        row += 3 + t.themes.len() as u32;
+    }
+    sheet.set_column_width(0, 40)?;
+    Ok(())
+}
+
 pub fn summary_xlsx(
     definition: &SurveyDefinition,
     results: &SurveyResults,
@@ -675,6 +714,15 @@ pub fn summary_xlsx(
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(&q.short_label, &mut taken))?;
         question_sheet(sheet, q, is_demographic(definition, q), &formats)?;
+    }
+    if !results.themes.is_empty() {
+        themes_sheet(
+            workbook.add_worksheet(),
+            definition,
+            results,
+            &formats,
+            &mut taken,
+        )?;
     }
     if !beside.differences.is_empty() {
         differences_sheet(

@@ -88,6 +88,17 @@ on_both_backends! {
         let csv = String::from_utf8(csv).expect("UTF-8");
         assert!(csv.lines().any(|l| l.starts_with("asb-concerns,Concerns within ASB: themes of the 2 coded answers (3 in all),,2,(theme),Noise,2,100,100.0000")), "{csv}");
 
+        {
+            use calamine::{Data, Reader, Xlsx};
+            let (_, _, body) = analyst.get_bytes("/surveys/csp-2019/exports/summary.xlsx").await;
+            let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an XLSX");
+            let sheet = workbook.worksheet_range("Themes").expect("a Themes sheet");
+            assert_eq!(sheet.get_value((0, 0)), Some(&Data::String("Concerns within ASB: themes of 2 coded answers (3 answers in all); an answer can have several".to_owned())));
+            assert_eq!(sheet.get_value((2, 0)), Some(&Data::String("Noise".to_owned())));
+            assert_eq!(sheet.get_value((2, 1)), Some(&Data::Float(2.0)));
+            assert_eq!(sheet.get_value((3, 2)), Some(&Data::Float(0.5)));
+        }
+
         // Who gave what is kept, without a word of the answers.
         let admin = app.signed_in("admin").await;
         let audit = admin.get("/admin/audit?action=themes").await;
