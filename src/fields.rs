@@ -115,12 +115,13 @@ pub const PUBLIC_ACTION: &str = "action";
 pub const PUBLIC_WHEN: &str = "when";
 
 /// Coding free text: a new theme's name; the theme to give every answer a
-/// search finds; the responses whose answers a coding form shows; and
-/// `theme-for-{response}`, repeated for each theme one answer has.
+/// search finds; `theme-for-{response}`, repeated for each theme ticked
+/// for one answer; and `theme-was-{response}`, for each theme it had when
+/// the page was rendered (so saving changes only what the officer changed).
 pub const THEME_NAME: &str = "theme-name";
 pub const THEME: &str = "theme";
-pub const SHOWN: &str = "shown";
 pub const THEME_FOR: &str = "theme-for-";
+pub const THEME_WAS: &str = "theme-was-";
 
 #[cfg(test)]
 mod tests {

@@ -92,7 +92,14 @@ pub fn run(
         if !plan.deletes_now() {
             continue;
         }
-        let purged = storage::purge(conn, plan.survey, &plan.slug, plan.due_now, started_by)?;
+        let purged = storage::purge(
+            conn,
+            plan.survey,
+            &plan.slug,
+            plan.due_now,
+            started_by,
+            None,
+        )?;
         tracing::info!(
             survey = %plan.slug,
             free_texts = purged.free_texts,

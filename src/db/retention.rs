@@ -164,7 +164,8 @@ pub fn holding(conn: &mut AnyConnection, survey: SurveyId) -> Result<Holding, Db
 }
 
 /// Deletes what is due of one survey, in one transaction, and records it
-/// in the audit log when anything went. Free text is emptied, not its
+/// in the audit log when anything went, as the officer's who asked (none:
+/// the scheduled job or the command line). Free text is emptied, not its
 /// answer, so every count stays as it was; responses go whole, with their
 /// answers and weights.
 pub fn purge(
@@ -173,19 +174,31 @@ pub fn purge(
     slug: &str,
     due: Due,
     started_by: &str,
+    by: Option<OfficerId>,
 ) -> Result<Purged, DbError> {
     if !due.free_text && !due.responses {
         return Ok(Purged::default());
     }
     let at = now();
     write_transaction(conn, |conn| {
-        let mut purged = Purged::default();
+        // Counted from the rows each statement changed, so that a second
+        // instance purging at the same moment (waiting on the first one's
+        // row locks) reports nothing rather than the first one's work.
+        let free_texts = i64::try_from(
+            diesel::update(
+                answers::table
+                    .filter(answers::survey_id.eq(survey.0))
+                    .filter(answers::detail.is_not_null()),
+            )
+            .set(answers::detail.eq(None::<String>))
+            .execute(conn)?,
+        )
+        .unwrap_or(i64::MAX);
+        let mut purged = Purged {
+            free_texts,
+            responses: 0,
+        };
         if due.responses {
-            purged.free_texts = answers::table
-                .filter(answers::survey_id.eq(survey.0))
-                .filter(answers::detail.is_not_null())
-                .count()
-                .get_result(conn)?;
             diesel::delete(answers::table.filter(answers::survey_id.eq(survey.0))).execute(conn)?;
             diesel::delete(
                 response_weights::table.filter(response_weights::survey_id.eq(survey.0)),
@@ -194,17 +207,6 @@ pub fn purge(
             purged.responses = i64::try_from(
                 diesel::delete(responses::table.filter(responses::survey_id.eq(survey.0)))
                     .execute(conn)?,
-            )
-            .unwrap_or(i64::MAX);
-        } else if due.free_text {
-            purged.free_texts = i64::try_from(
-                diesel::update(
-                    answers::table
-                        .filter(answers::survey_id.eq(survey.0))
-                        .filter(answers::detail.is_not_null()),
-                )
-                .set(answers::detail.eq(None::<String>))
-                .execute(conn)?,
             )
             .unwrap_or(i64::MAX);
         }
@@ -225,7 +227,7 @@ pub fn purge(
             conn,
             &NewAuditEntry {
                 at,
-                officer: None,
+                officer: by,
                 action: AuditAction::Purge,
                 survey_slug: Some(slug.to_owned()),
                 detail: format!(

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use diesel::prelude::*;
 
+use super::responses::free_texts;
 use super::schema::{answers, text_themes, theme_assignments};
 use super::{AnyConnection, DbError, audit, now, responses_choosing, write_transaction};
 use crate::domain::audit::AuditAction;
@@ -108,32 +109,67 @@ pub fn assigned(
         .load(conn)?)
 }
 
-/// Replaces the themes of the answers `shown` (one page) with `chosen`
-/// (response, theme) pairs, keeping who gave each assignment that stays.
-/// Returns how many were added and removed; audits a change.
+/// A page of coding as the officer sent it: the (response, theme) pairs
+/// the page was rendered with, and the pairs ticked when it was saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coding {
+    pub before: BTreeSet<(i64, i64)>,
+    pub after: BTreeSet<(i64, i64)>,
+}
+
+/// Applies what the officer changed on one page of answers: the ticks
+/// added are given, the ticks taken away are removed, and nothing else is
+/// touched (so themes added, or answers coded by someone else, since the
+/// page was rendered stay as they are). Only the question's themes and
+/// responses with free text to it count; anything else in the form is
+/// ignored. Returns how many were given and taken away; audits a change.
 pub fn save_coding(
     conn: &mut AnyConnection,
     survey: SurveyId,
     slug: &str,
     question: &str,
+    options: &[String],
     by: OfficerId,
-    shown: &[i64],
-    chosen: &BTreeSet<(i64, i64)>,
+    coding: &Coding,
 ) -> Result<(usize, usize), DbError> {
     let at = now();
+    let named: BTreeSet<i64> = coding
+        .before
+        .iter()
+        .chain(&coding.after)
+        .map(|(response, _)| *response)
+        .collect();
     write_transaction(conn, |conn| {
-        let themes: Vec<i64> = list(conn, survey, question)?
+        let themes: BTreeSet<i64> = list(conn, survey, question)?
             .into_iter()
             .map(|t| t.id)
             .collect();
-        let existing: BTreeSet<(i64, i64)> = assigned(conn, &themes, shown)?.into_iter().collect();
-        let wanted: BTreeSet<(i64, i64)> = chosen
-            .iter()
-            .copied()
-            .filter(|(response, theme)| shown.contains(response) && themes.contains(theme))
+        let named: Vec<i64> = named.into_iter().collect();
+        let answered: BTreeSet<i64> = free_texts!(survey, question, options, &[] as &[Filter], "")
+            .filter(answers::response_id.eq_any(&named))
+            .select(answers::response_id)
+            .load::<i64>(conn)?
+            .into_iter()
             .collect();
-        let removed: Vec<&(i64, i64)> = existing.difference(&wanted).collect();
-        let added: Vec<&(i64, i64)> = wanted.difference(&existing).collect();
+        let valid =
+            |(response, theme): &&(i64, i64)| answered.contains(response) && themes.contains(theme);
+        let theme_ids: Vec<i64> = themes.iter().copied().collect();
+        let existing: BTreeSet<(i64, i64)> =
+            assigned(conn, &theme_ids, &named)?.into_iter().collect();
+        let removed: Vec<(i64, i64)> = coding
+            .before
+            .difference(&coding.after)
+            .filter(valid)
+            .filter(|pair| existing.contains(pair))
+            .copied()
+            .collect();
+        let added: Vec<(i64, i64)> = coding
+            .after
+            .difference(&coding.before)
+            .filter(valid)
+            .filter(|pair| !existing.contains(pair))
+            .copied()
+            .collect();
         for (response, theme) in &removed {
             diesel::delete(theme_assignments::table.find((*theme, *response))).execute(conn)?;
         }
@@ -200,10 +236,16 @@ pub fn assign_matching(
     let at = now();
     write_transaction(conn, |conn| {
         let found = matching_responses(conn, survey, question, options, filters, search)?;
-        let has: BTreeSet<i64> = assigned(conn, &[theme.id], &found)?
-            .into_iter()
-            .map(|(response, _)| response)
-            .collect();
+        // In chunks: a broad search can find more answers than one
+        // statement may bind.
+        let mut has = BTreeSet::new();
+        for chunk in found.chunks(1000) {
+            has.extend(
+                assigned(conn, &[theme.id], chunk)?
+                    .into_iter()
+                    .map(|(response, _)| response),
+            );
+        }
         let new: Vec<i64> = found.into_iter().filter(|r| !has.contains(r)).collect();
         // One statement per row: diesel's MultiConnection has no batch
         // insert. One transaction keeps it to one commit.

@@ -1,7 +1,7 @@
 //! Counts per theme of one free-text question, with their bases: how many
-//! answers have text, how many of those are coded, and each theme's share
-//! of the coded answers (an answer can have several themes, so the shares
-//! add up to more than 100).
+//! answers there are, how many are coded, and each theme's share of the
+//! coded answers (an answer can have several themes, so the shares add up
+//! to more than 100). Counts are of answers, never weighted.
 
 use serde::Serialize;
 
@@ -11,7 +11,9 @@ use super::percent;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThemeTable {
     pub question: String,
-    /// Answers to the question with text (in the view's filters).
+    /// Answers to the question in the view's filters: its text answers, or
+    /// for a "please specify" box the answers choosing its option (with
+    /// text or without, or with text deleted under retention).
     pub answers: u64,
     /// Of those, answers given at least one theme: the base of the shares.
     pub coded: u64,

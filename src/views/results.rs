@@ -701,7 +701,7 @@ fn theme_table(t: &crate::stats::themes::ThemeTable, label: &str) -> Markup {
             table.table {
                 caption {
                     "Themes in the answers to \u{201c}" (label) "\u{201d}: of " (t.coded) " coded answers ("
-                    (t.answers) " answers in all). An answer can have several themes."
+                    (t.answers) " answers in all). An answer can have several themes; counts are of answers, unweighted."
                 }
                 thead { tr { th scope="col" { "Theme" } th.numeric scope="col" { "Answers" } th.numeric scope="col" { "% of coded" } } }
                 tbody {
@@ -1015,7 +1015,9 @@ pub fn text_answers_page(who: &Viewer, p: &TextAnswersPage) -> Markup {
                 ol.text-answers start=(first) {
                     @for answer in p.answers {
                         li.text-answers__item {
-                            input type="hidden" name=(fields::SHOWN) value=(answer.response);
+                            @for t in p.themes.iter().filter(|t| p.assigned.contains(&(answer.response, t.id))) {
+                                input type="hidden" name={ (fields::THEME_WAS) (answer.response) } value=(t.id);
+                            }
                             p.text-answers__meta { "Response " (answer.response) ", " (answer.submitted_at.format("%-d %B %Y %H:%M")) " UTC" }
                             p.answer-text { (answer.text) }
                             @if !p.themes.is_empty() {

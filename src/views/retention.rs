@@ -26,6 +26,11 @@ pub struct RetentionPage<'a> {
     /// The periods as typed or stored ("" for keep).
     pub free_text: &'a str,
     pub responses: &'a str,
+    /// Whether the stored periods delete free text (its own period or the
+    /// responses'), and responses: the schedule is of what is stored, not
+    /// of what was typed into a refused form.
+    pub free_text_set: bool,
+    pub responses_set: bool,
     /// Who last set them, and when.
     pub set: Option<(&'a str, NaiveDateTime)>,
     /// When the survey closed; none while it is open.
@@ -70,8 +75,7 @@ fn schedule(
 /// The retention page of one survey.
 pub fn retention_page(who: &Viewer, p: &RetentionPage, errors: &[SummaryItem]) -> Markup {
     let title = format!("Retention: {}", p.title);
-    let text_set = !p.free_text.trim().is_empty() || !p.responses.trim().is_empty();
-    let responses_set = !p.responses.trim().is_empty();
+    let (text_set, responses_set) = (p.free_text_set, p.responses_set);
     let body = html! {
         (error_summary(errors))
         h1.heading-l { (title) }

@@ -68,6 +68,9 @@ async fn render(
                 title: definition.title(),
                 free_text: &free_text,
                 responses: &responses,
+                free_text_set: plan.retention.free_text_months().is_some()
+                    || plan.retention.responses_months().is_some(),
+                responses_set: plan.retention.responses_months().is_some(),
                 set: stored.as_ref().map(|s| (s.set_by.as_str(), s.set_at)),
                 closed: plan.closed,
                 free_text_due: plan.free_text_due,
@@ -159,6 +162,7 @@ pub async fn purge_now(
     }
     let (id, slug_text, shared) = (survey.id, slug.to_string(), state.clone());
     let by = format!("{BY_HAND}, {}", who.officer.email);
+    let officer = who.officer.id;
     with_db(&state, move |c| {
         let now = chrono::Utc::now();
         let periods = storage::find(c, id)?
@@ -168,7 +172,7 @@ pub async fn purge_now(
             return Ok(());
         };
         let purged = if plan.deletes_now() {
-            storage::purge(c, id, &slug_text, plan.due_now, &by)?
+            storage::purge(c, id, &slug_text, plan.due_now, &by, Some(officer))?
         } else {
             storage::Purged::default()
         };

@@ -13,7 +13,7 @@ use super::form::{Form, read_officer_form};
 use super::results::{parse_query, query_pairs, requested_view};
 use super::{AppState, bad_filters, html, redirect, with_db};
 use crate::catalogue::CurrentSurvey;
-use crate::db::{self, themes::NewTheme};
+use crate::db::{self, themes::Coding, themes::NewTheme};
 use crate::domain::themes::ThemeName;
 use crate::domain::{Question, ResultsQuery};
 use crate::error::AppError;
@@ -28,7 +28,7 @@ const MAX_SEARCH: usize = 200;
 
 /// The field names of the coding forms, and the page's own.
 mod fields {
-    pub use crate::fields::{SHOWN, THEME, THEME_FOR, THEME_NAME};
+    pub use crate::fields::{THEME, THEME_FOR, THEME_NAME, THEME_WAS};
     pub const SEARCH: &str = "q";
     pub const PAGE: &str = "page";
 }
@@ -273,29 +273,37 @@ pub async fn save_coding(
 ) -> Result<HttpResponse, AppError> {
     let (slug, question_id) = path.into_inner();
     let survey = state.survey(&slug)?;
-    question_of(&survey, &question_id)?;
+    let question = question_of(&survey, &question_id)?;
     let (form, wanted) = match read(&state, &req, &who, &survey, payload).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let mut shown = Vec::new();
-    let mut chosen = BTreeSet::new();
+    let mut coding = Coding::default();
     for (key, value) in form.fields() {
-        if key == fields::SHOWN {
-            shown.extend(value.parse::<i64>().ok());
-        } else if let Some(response) = key.strip_prefix(fields::THEME_FOR)
-            && let (Ok(response), Ok(theme)) = (response.parse::<i64>(), value.parse::<i64>())
-        {
-            chosen.insert((response, theme));
+        let pair = |prefix: &str| {
+            let response = key.strip_prefix(prefix)?.parse::<i64>().ok()?;
+            Some((response, value.parse::<i64>().ok()?))
+        };
+        if let Some(pair) = pair(fields::THEME_WAS) {
+            coding.before.insert(pair);
+        } else if let Some(pair) = pair(fields::THEME_FOR) {
+            coding.after.insert(pair);
         }
     }
-    if shown.len() > PER_PAGE as usize * 2 {
+    let answers: BTreeSet<i64> = coding
+        .before
+        .iter()
+        .chain(&coding.after)
+        .map(|(r, _)| *r)
+        .collect();
+    if answers.len() as u64 > PER_PAGE {
         return Err(bad_filters(&slug, "Save the themes of one page of answers at a time").into());
     }
+    let options = question.free_text_options();
     let (id, question_key, by, slug_text) =
         (survey.id, question_id.clone(), who.officer.id, slug.clone());
     with_db(&state, move |c| {
-        db::themes::save_coding(c, id, &slug_text, &question_key, by, &shown, &chosen)
+        db::themes::save_coding(c, id, &slug_text, &question_key, &options, by, &coding)
     })
     .await?;
     Ok(redirect(&wanted.href(&slug, &question_id)))

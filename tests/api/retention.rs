@@ -100,6 +100,7 @@ on_both_backends! {
         assert!(page.text("#runs tbody").contains("an administrator, admin@example.gov.uk 2 0"), "{}", page.text("#runs tbody"));
         let audit = admin.get("/admin/audit?action=purge").await.texts("tbody td[data-detail]");
         assert_eq!(audit, ["deleted 2 free-text answers and 0 responses under the retention period (an administrator, admin@example.gov.uk)"]);
+        assert_eq!(admin.get("/admin/audit?action=purge&officer=admin%40example.gov.uk").await.texts("tbody tr").len(), 1, "the purge is the admin's");
     }
 
     async fn responses_past_their_period_are_deleted_whole_and_other_surveys_keep_their_results(app) {
