@@ -150,6 +150,7 @@ impl Application {
                 sign_ins: Limit::per_minute(settings.sign_ins_per_minute),
                 trusted_proxies: settings.trusted_proxies.clone(),
             },
+            unknown_sign_ins: crate::web::auth::FailureLogBudget::new(10),
             throttle: SignInThrottle::new(
                 settings.sign_in_max_failures,
                 settings.sign_in_lockout,

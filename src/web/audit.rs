@@ -35,7 +35,10 @@ fn requested(req: &HttpRequest) -> Result<(AuditFilter, u64), AppError> {
     let pairs = query_pairs(req).map_err(|m| refuse(&m))?;
     let filter = AuditFilter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|m| refuse(&m))?;
-    let page = match pairs.iter().find(|(k, _)| k == keys::PAGE) {
+    let page = match pairs
+        .iter()
+        .find(|(k, v)| k == keys::PAGE && !v.trim().is_empty())
+    {
         None => 1,
         Some((_, v)) => v
             .parse::<u64>()

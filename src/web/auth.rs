@@ -335,6 +335,46 @@ pub enum Throttle {
     Locked(Duration),
 }
 
+/// How many failed sign-ins to addresses with no account go into the audit
+/// log one by one each minute; the rest are counted and told in the next
+/// entry. The log is append-only and these come from anyone, so without a
+/// cap a stream of made-up addresses could grow it without end.
+#[derive(Debug)]
+pub struct FailureLogBudget {
+    per_minute: u32,
+    /// The current minute's start, entries written in it, and failures not
+    /// written one by one since the last entry.
+    state: Mutex<(Instant, u32, u64)>,
+}
+
+impl FailureLogBudget {
+    pub fn new(per_minute: u32) -> Self {
+        FailureLogBudget {
+            per_minute,
+            state: Mutex::new((Instant::now(), 0, 0)),
+        }
+    }
+
+    /// Whether to write this failure at `now`: `Some(n)`, saying `n` more
+    /// were not written since the last entry; `None`, counted instead.
+    pub fn take(&self, now: Instant) -> Option<u64> {
+        let Ok(mut state) = self.state.lock() else {
+            return None;
+        };
+        let (start, used, skipped) = &mut *state;
+        if now.duration_since(*start) >= Duration::from_secs(60) {
+            *start = now;
+            *used = 0;
+        }
+        if *used >= self.per_minute {
+            *skipped += 1;
+            return None;
+        }
+        *used += 1;
+        Some(std::mem::take(skipped))
+    }
+}
+
 /// Counts failed sign-ins per email address, in memory: each failure slows
 /// the next attempt, and too many lock the address out for a while. Nothing
 /// about the client is stored.
@@ -388,6 +428,24 @@ impl SignInThrottle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_sign_ins_to_unknown_addresses_are_logged_ten_a_minute_then_counted() {
+        let budget = FailureLogBudget::new(10);
+        let start = Instant::now();
+        for _ in 0..10 {
+            assert_eq!(budget.take(start), Some(0));
+        }
+        for _ in 0..25 {
+            assert_eq!(budget.take(start + Duration::from_secs(30)), None);
+        }
+        assert_eq!(
+            budget.take(start + Duration::from_secs(61)),
+            Some(25),
+            "the next minute's first entry says how many were not written"
+        );
+        assert_eq!(budget.take(start + Duration::from_secs(62)), Some(0));
+    }
 
     #[test]
     fn failures_slow_then_lock_then_expire() {

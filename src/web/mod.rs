@@ -58,6 +58,8 @@ pub struct AppState {
     pub draft_lifetime: DraftLifetime,
     pub max_form_bytes: usize,
     pub throttle: auth::SignInThrottle,
+    /// Failed sign-ins to unknown addresses the audit log takes one by one.
+    pub unknown_sign_ins: auth::FailureLogBudget,
     pub live: live::LiveHub,
     pub limits: limits::Limits,
     /// The address residents reach (`PUBLIC_URL`), for links and QR codes

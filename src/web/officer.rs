@@ -162,15 +162,26 @@ pub async fn submit_sign_in(
             // The attempt was counted as a failure when it began. The log
             // names the account tried, never what was typed for an address
             // with no account (it could be a password in the wrong box).
-            let (officer, detail) = match account {
-                Some((id, true)) => (Some(id), "the account is disabled"),
-                Some((id, false)) => (Some(id), "wrong password"),
-                None => (None, "no account has that email address"),
+            let entry = match account {
+                Some((id, true)) => Some((Some(id), "the account is disabled".to_owned())),
+                Some((id, false)) => Some((Some(id), "wrong password".to_owned())),
+                None => match state.unknown_sign_ins.take(std::time::Instant::now()) {
+                    Some(0) => Some((None, "no account has that email address".to_owned())),
+                    Some(more) => Some((
+                        None,
+                        format!(
+                            "no account has that email address (and {more} more such failures since the last entry, not logged one by one)"
+                        ),
+                    )),
+                    None => None,
+                },
             };
-            with_db(&state, move |c| {
-                audit::append(c, officer, AuditAction::SignInFailed, None, detail)
-            })
-            .await?;
+            if let Some((officer, detail)) = entry {
+                with_db(&state, move |c| {
+                    audit::append(c, officer, AuditAction::SignInFailed, None, &detail)
+                })
+                .await?;
+            }
             Ok(again(
                 StatusCode::UNAUTHORIZED,
                 &[error_at(

@@ -113,6 +113,17 @@ on_both_backends! {
         assert!(!admin.get("/admin/audit").await.body.contains("hedge"));
     }
 
+    async fn failed_sign_ins_to_made_up_addresses_cannot_grow_the_log_without_end(app) {
+        let mut someone = app.resident();
+        for n in 0..14 {
+            let page = someone.sign_in(&format!("made-up-{n}@example.gov.uk"), "anything at all").await;
+            assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+        }
+        let admin = app.signed_in("admin").await;
+        let failed = rows(&admin, "/admin/audit?action=sign-in+failed").await;
+        assert_eq!(failed.len(), 10, "ten a minute one by one; the rest counted for the next entry");
+    }
+
     async fn the_log_cannot_be_changed_or_deleted(app) {
         let _admin = app.signed_in("admin").await;
         let refused = raw(&app, "UPDATE audit_log SET detail = 'nothing happened'").expect_err("updates are refused");
