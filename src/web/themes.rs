@@ -195,25 +195,25 @@ async fn read(
     who: &SignedIn,
     survey: &CurrentSurvey,
     payload: web::Payload,
-) -> Result<(Form, Wanted), Result<HttpResponse, AppError>> {
+) -> Result<(Form, Wanted), AppError> {
     let slug = survey.definition.slug().as_str();
     let form = read_officer_form(state, req, who, payload)
         .await
         .map_err(|(status, message)| {
-            Err(AppError::Refused(crate::error::Refusal::page(
+            AppError::Refused(crate::error::Refusal::page(
                 status,
                 crate::views::errors::error_page(
                     "Nothing was saved",
                     &[message.as_str()],
                     Some((&paths::results(slug, ""), "Back to the results")),
                 ),
-            )))
+            ))
         })?;
     let pairs: Vec<(String, String)> = form
         .fields()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    let wanted = Wanted::read(survey, &pairs).map_err(|m| Err(bad_filters(slug, &m).into()))?;
+    let wanted = Wanted::read(survey, &pairs).map_err(|m| bad_filters(slug, &m))?;
     Ok((form, wanted))
 }
 
@@ -228,10 +228,7 @@ pub async fn add_theme(
     let (slug, question_id) = path.into_inner();
     let survey = state.survey(&slug)?;
     let question = question_of(&survey, &question_id)?;
-    let (form, wanted) = match read(&state, &req, &who, &survey, payload).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (form, wanted) = read(&state, &req, &who, &survey, payload).await?;
     let typed = form.get(fields::THEME_NAME).unwrap_or_default().to_owned();
     let refuse = |status: StatusCode, message: String| {
         let errors = [SummaryItem::at(fields::THEME_NAME, message)];
@@ -274,10 +271,7 @@ pub async fn save_coding(
     let (slug, question_id) = path.into_inner();
     let survey = state.survey(&slug)?;
     let question = question_of(&survey, &question_id)?;
-    let (form, wanted) = match read(&state, &req, &who, &survey, payload).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (form, wanted) = read(&state, &req, &who, &survey, payload).await?;
     let mut coding = Coding::default();
     for (key, value) in form.fields() {
         let pair = |prefix: &str| {
@@ -321,10 +315,7 @@ pub async fn assign_matching(
     let (slug, question_id) = path.into_inner();
     let survey = state.survey(&slug)?;
     let question = question_of(&survey, &question_id)?;
-    let (form, wanted) = match read(&state, &req, &who, &survey, payload).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
+    let (form, wanted) = read(&state, &req, &who, &survey, payload).await?;
     let (id, question_key) = (survey.id, question_id.clone());
     let themes = with_db(&state, move |c| db::themes::list(c, id, &question_key)).await?;
     let theme = form
