@@ -263,7 +263,7 @@ fn purge(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
     let catalogue = Catalogue::publish(&mut conn, Vec::new(), None)?;
     let now = chrono::Utc::now();
     let plans = civic_survey::retention::plan(&mut conn, &catalogue, now)?;
-    print!("{}", civic_survey::retention::describe(&plans, now));
+    print!("{}", civic_survey::retention::describe(&plans));
     if dry_run {
         println!("Dry run: nothing was deleted.");
         return Ok(());

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::catalogue::Catalogue;
 use crate::db::retention::{self as storage, Holding, Purged};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::retention::{Due, Retention};
+use crate::domain::retention::{Due, Fate, Retention};
 use crate::domain::{Availability, SurveyId};
 
 /// One survey's place in the plan.
@@ -21,8 +21,8 @@ pub struct SurveyPlan {
     pub retention: Retention,
     /// When it closed; none while it is open or not yet open.
     pub closed: Option<DateTime<Utc>>,
-    pub free_text_due: Option<DateTime<Utc>>,
-    pub responses_due: Option<DateTime<Utc>>,
+    pub free_text: Fate,
+    pub responses: Fate,
     pub holding: Holding,
     /// What a run now deletes.
     pub due_now: Due,
@@ -57,8 +57,8 @@ pub fn plan_one(
         title: current.definition.title().to_owned(),
         retention,
         closed,
-        free_text_due: closed.and_then(|c| retention.free_text_due(c)),
-        responses_due: closed.and_then(|c| retention.responses_due(c)),
+        free_text: retention.free_text_fate(closed, now),
+        responses: retention.responses_fate(closed, now),
         holding: storage::holding(conn, survey)?,
         due_now: retention.due_at(closed, now),
     }))
@@ -115,18 +115,15 @@ pub fn run(
 
 /// The plan in words, one survey a paragraph, for `purge --dry-run` and
 /// the log.
-pub fn describe(plans: &[SurveyPlan], now: DateTime<Utc>) -> String {
+pub fn describe(plans: &[SurveyPlan]) -> String {
     let day = |d: DateTime<Utc>| d.format("%Y-%m-%d").to_string();
-    let when = |due: Option<DateTime<Utc>>, closed: Option<DateTime<Utc>>, set: bool| match (
-        due, closed, set,
-    ) {
-        (_, _, false) => "kept (no period set)".to_owned(),
-        (_, None, true) => {
+    let when = |fate: Fate| match fate {
+        Fate::Kept => "kept (no period set)".to_owned(),
+        Fate::WhileOpen => {
             "kept while the survey is open; the period starts when it closes".to_owned()
         }
-        (Some(d), Some(_), true) if d <= now => format!("due since {}: deleted now", day(d)),
-        (Some(d), Some(_), true) => format!("due on {}", day(d)),
-        (None, Some(_), true) => "kept".to_owned(),
+        Fate::DueSince(d) => format!("due since {}: deleted now", day(d)),
+        Fate::DueOn(d) => format!("due on {}", day(d)),
     };
     if plans.is_empty() {
         return "No survey has a retention period: nothing is due.\n".to_owned();
@@ -137,21 +134,15 @@ pub fn describe(plans: &[SurveyPlan], now: DateTime<Utc>) -> String {
             .closed
             .map_or("open".to_owned(), |c| format!("closed {}", day(c)));
         out.push_str(&format!("{} ({}, {closed})\n", p.slug, p.title));
-        let text_set =
-            p.retention.free_text_months().is_some() || p.retention.responses_months().is_some();
         out.push_str(&format!(
             "  free text: {} answers held; {}\n",
             p.holding.free_texts,
-            when(p.free_text_due, p.closed, text_set)
+            when(p.free_text)
         ));
         out.push_str(&format!(
             "  responses: {} held; {}\n",
             p.holding.responses,
-            when(
-                p.responses_due,
-                p.closed,
-                p.retention.responses_months().is_some()
-            )
+            when(p.responses)
         ));
     }
     out

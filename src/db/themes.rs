@@ -43,6 +43,21 @@ pub fn list(
         .collect())
 }
 
+/// The questions of the survey that have at least one theme: one query, so
+/// a results view of a survey with no themes costs no more than that.
+pub fn questions_with_themes(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+) -> Result<BTreeSet<String>, DbError> {
+    Ok(text_themes::table
+        .filter(text_themes::survey_id.eq(survey.0))
+        .select(text_themes::question_id)
+        .distinct()
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Adds a theme to the question, and audits it.
 pub fn create(
     conn: &mut AnyConnection,

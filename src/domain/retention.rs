@@ -141,14 +141,25 @@ impl Retention {
             .and_then(|m| closed.checked_add_months(Months::new(m)))
     }
 
+    /// Where the free text of a survey that closed at `closed` (none:
+    /// still open) stands at `now`.
+    pub fn free_text_fate(self, closed: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Fate {
+        let set = self.free_text_months.is_some() || self.responses_months.is_some();
+        Fate::of(set, closed, now, |c| self.free_text_due(c))
+    }
+
+    /// Where the responses of a survey that closed at `closed` stand at `now`.
+    pub fn responses_fate(self, closed: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Fate {
+        Fate::of(self.responses_months.is_some(), closed, now, |c| {
+            self.responses_due(c)
+        })
+    }
+
     /// What is due at `now` for a survey that closed at `closed` (none: still open).
     pub fn due_at(self, closed: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Due {
-        let Some(closed) = closed else {
-            return Due::default();
-        };
         Due {
-            free_text: self.free_text_due(closed).is_some_and(|d| d <= now),
-            responses: self.responses_due(closed).is_some_and(|d| d <= now),
+            free_text: matches!(self.free_text_fate(closed, now), Fate::DueSince(_)),
+            responses: matches!(self.responses_fate(closed, now), Fate::DueSince(_)),
         }
     }
 
@@ -174,6 +185,36 @@ impl Retention {
             None => "kept, anonymous, to compare with later surveys".to_owned(),
         };
         (free_text, responses)
+    }
+}
+
+/// Where one kind of a survey's data stands: what the admin page and
+/// `purge --dry-run` each put in their own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// No period deletes it.
+    Kept,
+    /// A period is set, and starts when the survey closes.
+    WhileOpen,
+    /// Due since this moment: the next purge deletes it.
+    DueSince(DateTime<Utc>),
+    /// To be deleted at this moment.
+    DueOn(DateTime<Utc>),
+}
+
+impl Fate {
+    fn of(
+        set: bool,
+        closed: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        due: impl Fn(DateTime<Utc>) -> Option<DateTime<Utc>>,
+    ) -> Fate {
+        match (set, closed.map(due)) {
+            (false, _) | (true, Some(None)) => Fate::Kept,
+            (true, None) => Fate::WhileOpen,
+            (true, Some(Some(d))) if d <= now => Fate::DueSince(d),
+            (true, Some(Some(d))) => Fate::DueOn(d),
+        }
     }
 }
 
@@ -222,6 +263,24 @@ mod tests {
             r.due_at(None, after),
             Due::default(),
             "an open survey keeps all"
+        );
+    }
+
+    #[test]
+    fn each_kind_of_data_is_kept_waiting_for_closing_due_on_a_day_or_due_since() {
+        let r = Retention::parse("", "6", None).expect("valid");
+        let closed = at("2026-01-01T00:00:00Z");
+        let (before, after) = (at("2026-06-30T00:00:00Z"), at("2026-07-01T00:00:00Z"));
+        assert_eq!(
+            Retention::default().free_text_fate(Some(closed), after),
+            Fate::Kept
+        );
+        assert_eq!(r.responses_fate(None, after), Fate::WhileOpen);
+        assert_eq!(r.responses_fate(Some(closed), before), Fate::DueOn(after));
+        assert_eq!(
+            r.free_text_fate(Some(closed), after),
+            Fate::DueSince(after),
+            "with the responses"
         );
     }
 

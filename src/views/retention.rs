@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::layout::{SummaryItem, Viewer, csrf_field, error_summary, page};
 use super::officer::{error_for, hinted_input, officer_layout};
-use crate::domain::retention::fields;
+use crate::domain::retention::{Fate, fields};
 use crate::paths;
 
 /// One run of the job, as the page lists it.
@@ -26,17 +26,14 @@ pub struct RetentionPage<'a> {
     /// The periods as typed or stored ("" for keep).
     pub free_text: &'a str,
     pub responses: &'a str,
-    /// Whether the stored periods delete free text (its own period or the
-    /// responses'), and responses: the schedule is of what is stored, not
-    /// of what was typed into a refused form.
-    pub free_text_set: bool,
-    pub responses_set: bool,
+    /// Where free text and responses stand under the stored periods (not
+    /// what was typed into a refused form).
+    pub free_text_fate: Fate,
+    pub responses_fate: Fate,
     /// Who last set them, and when.
     pub set: Option<(&'a str, NaiveDateTime)>,
     /// When the survey closed; none while it is open.
     pub closed: Option<DateTime<Utc>>,
-    pub free_text_due: Option<DateTime<Utc>>,
-    pub responses_due: Option<DateTime<Utc>>,
     pub free_texts_held: i64,
     pub responses_held: i64,
     pub free_text_deleted_at: Option<NaiveDateTime>,
@@ -44,7 +41,6 @@ pub struct RetentionPage<'a> {
     /// Whether the delete-now button has anything to do.
     pub deletes_now: bool,
     pub runs: &'a [RunLine],
-    pub now: DateTime<Utc>,
 }
 
 fn day(d: DateTime<Utc>) -> String {
@@ -52,30 +48,23 @@ fn day(d: DateTime<Utc>) -> String {
 }
 
 /// When one kind of data goes, in words.
-fn schedule(
-    due: Option<DateTime<Utc>>,
-    closed: Option<DateTime<Utc>>,
-    set: bool,
-    now: DateTime<Utc>,
-) -> String {
-    match (due, closed) {
-        _ if !set => "Kept: no period is set.".to_owned(),
-        (_, None) => {
+fn schedule(fate: Fate) -> String {
+    match fate {
+        Fate::Kept => "Kept: no period is set.".to_owned(),
+        Fate::WhileOpen => {
             "Kept while the survey is open: the period starts on the day it closes.".to_owned()
         }
-        (Some(d), Some(_)) if d <= now => format!(
+        Fate::DueSince(d) => format!(
             "Due since {}: deleted at the next run of the job, or now with the button below.",
             day(d)
         ),
-        (Some(d), Some(_)) => format!("To be deleted on {}.", day(d)),
-        (None, Some(_)) => "Kept.".to_owned(),
+        Fate::DueOn(d) => format!("To be deleted on {}.", day(d)),
     }
 }
 
 /// The retention page of one survey.
 pub fn retention_page(who: &Viewer, p: &RetentionPage, errors: &[SummaryItem]) -> Markup {
     let title = format!("Retention: {}", p.title);
-    let (text_set, responses_set) = (p.free_text_set, p.responses_set);
     let body = html! {
         (error_summary(errors))
         h1.heading-l { (title) }
@@ -94,14 +83,14 @@ pub fn retention_page(who: &Viewer, p: &RetentionPage, errors: &[SummaryItem]) -
             div.summary-list__row {
                 dt.summary-list__key { "Free text" }
                 dd.summary-list__value {
-                    (p.free_texts_held) " held. " (schedule(p.free_text_due, p.closed, text_set, p.now))
+                    (p.free_texts_held) " held. " (schedule(p.free_text_fate))
                     @if let Some(at) = p.free_text_deleted_at { " Last deleted " (at.format("%-d %B %Y %H:%M")) " UTC." }
                 }
             }
             div.summary-list__row {
                 dt.summary-list__key { "Responses" }
                 dd.summary-list__value {
-                    (p.responses_held) " held. " (schedule(p.responses_due, p.closed, responses_set, p.now))
+                    (p.responses_held) " held. " (schedule(p.responses_fate))
                     @if let Some(at) = p.responses_deleted_at { " Last deleted " (at.format("%-d %B %Y %H:%M")) " UTC." }
                 }
             }

@@ -128,9 +128,9 @@ struct Rendered {
 fn waiting(
     state: &AppState,
     survey: &CurrentSurvey,
-    version: &db::public::PublishedVersion,
+    after_closing: bool,
 ) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
-    if !version.after_closing {
+    if !after_closing {
         return None;
     }
     match state.catalogue.availability(survey, chrono::Utc::now()) {
@@ -150,7 +150,7 @@ pub async fn show(
     let version = with_db(&state, move |c| db::public::published_version(c, id))
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(closes) = waiting(&state, &survey, &version) {
+    if let Some(closes) = waiting(&state, &survey, version.after_closing) {
         let body = public_waiting_page(&survey.definition, closes);
         return Ok(cacheable(
             &req,
@@ -273,12 +273,7 @@ pub async fn csv(
 ) -> Result<HttpResponse, AppError> {
     let survey = state.survey(&slug)?;
     let (page, results) = published(&state, &survey).await?;
-    let version = db::public::PublishedVersion {
-        snapshot_at: page.snapshot_at,
-        updated_at: page.updated_at,
-        after_closing: page.after_closing,
-    };
-    if waiting(&state, &survey, &version).is_some() {
+    if waiting(&state, &survey, page.after_closing).is_some() {
         return Err(AppError::NotFound);
     }
     let body =

@@ -105,11 +105,10 @@ pub(crate) fn load_results(
     results.mark_versions(&earlier);
     // Themes officers gave the free-text answers, for the questions that
     // have any.
+    let themed = db::themes::questions_with_themes(conn, survey.id)?;
     for question in survey.definition.questions() {
         let options = question.free_text_options();
-        if options.is_empty()
-            || db::themes::list(conn, survey.id, question.id().as_str())?.is_empty()
-        {
+        if options.is_empty() || !themed.contains(question.id().as_str()) {
             continue;
         }
         results.themes.push(db::themes::counts(

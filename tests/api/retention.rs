@@ -216,7 +216,7 @@ mod scheduled {
             chrono::Utc::now(),
         )
         .expect("a plan");
-        let said = civic_survey::retention::describe(&plans, chrono::Utc::now());
+        let said = civic_survey::retention::describe(&plans);
         assert!(
             said.contains(
                 "csp-2019 (Community safety in Dartford and Gravesham, closed 2019-03-04)"
