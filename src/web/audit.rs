@@ -9,7 +9,7 @@ use super::exports::attachment;
 use super::results::query_pairs;
 use super::{AppState, html, with_db};
 use crate::db::{audit, officers};
-use crate::domain::audit::{AuditAction, AuditFilter, keys};
+use crate::domain::audit::{AuditAction, AuditFilter, export_detail, keys};
 use crate::error::{AppError, Refusal};
 use crate::paths;
 use crate::views::audit::{AuditPage, audit_page};
@@ -96,10 +96,7 @@ pub async fn csv(
 ) -> Result<HttpResponse, AppError> {
     let (filter, _) = requested(&req)?;
     let officer = who.officer.id;
-    let detail = match filter.query_string() {
-        q if q.is_empty() => "audit.csv".to_owned(),
-        q => format!("audit.csv ({q})"),
-    };
+    let detail = export_detail("audit.csv", &filter.query_string());
     let entries = with_db(&state, move |c| {
         let (_, entries) = audit::page(c, &filter, 0, CSV_LIMIT)?;
         audit::append(c, Some(officer), AuditAction::Export, None, &detail)?;
