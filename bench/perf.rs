@@ -8,9 +8,15 @@
 //!   resident makes (measured in this run) to give completions per second;
 //!   and the same handler driven by this tool's own HTTP client, resident by
 //!   resident, which shows what the client itself costs on the shared cores;
-//! - the storage ceiling: a plain loop, one connection, no HTTP, of the
-//!   writes one completion makes (start a draft, save each answer, store the
-//!   response in one transaction), through the same storage functions.
+//! - the storage ceiling: a plain loop, no HTTP, of the writes one
+//!   completion makes (start a draft, save each answer, store the response in
+//!   one transaction), through the same storage functions and on the same
+//!   pools: the drafts' (commits that do not wait for the disk) and the
+//!   service's (the response's commit, which does).
+//!
+//! Beside each level it reports the CPU time per completed response of the
+//! server process, of the PostgreSQL server's processes, and of this load
+//! client, from /proc/PID/stat: all three share the two cores.
 //!
 //! The app runs as the release binary (`target/release/civic-survey`, built
 //! first by `bench/perf.sh`) in its own process on a fresh database per
@@ -88,6 +94,52 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// CPU time (user and system) a process has used, from /proc/PID/stat.
+fn cpu_of(pid: &str) -> Duration {
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            // The command name is in parentheses and may hold spaces: count
+            // fields after its closing one (utime and stime are 14 and 15).
+            let after = &stat[stat.rfind(')')? + 2..];
+            let fields: Vec<&str> = after.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 1000 / clock_ticks())
+}
+
+/// The kernel's clock ticks per second (USER_HZ), which /proc counts in.
+fn clock_ticks() -> u64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100)
+}
+
+/// CPU time used so far by every process named `postgres` on this machine
+/// (the server and its backends; those that ended during a run are not
+/// counted, so the figure is a lower bound).
+fn postgres_cpu() -> Duration {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Duration::ZERO;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().into_owned();
+            pid.chars().all(|c| c.is_ascii_digit()).then_some(pid)
+        })
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "postgres")
+        })
+        .map(|pid| cpu_of(&pid))
+        .sum()
 }
 
 /// A blocking `GET` answered 200? For start-up checks, without a client.
@@ -209,11 +261,16 @@ fn fields_for(question: &str, i: usize) -> Vec<(&'static str, String)> {
     }
 }
 
-/// The storage ceiling: `n` completions' writes in a plain loop on one
-/// connection. Returns (completions per second, writes per completion).
+/// The storage ceiling: `n` completions' writes in a plain loop, as the
+/// service makes them: the draft's pages on a connection of the drafts'
+/// pool (commits that do not wait for the disk), the response on one of the
+/// service's pool (a commit that does). Returns (completions per second,
+/// writes per completion).
 fn storage_loop(database: &DatabaseUrl, n: usize) -> (f64, f64) {
     let pool = db::connect(database, 1).expect("database");
     let mut conn = db::get(&pool).expect("connection");
+    let draft_pool = db::DraftPool::connect(database, 1).expect("the drafts' pool");
+    let mut lazy = draft_pool.get().expect("a drafts' connection");
     let definition = SurveyDefinition::load_file(&root().join("assets/surveys/csp-2019.toml"))
         .expect("csp-2019");
     let published = surveys::publish(&mut conn, &definition).expect("publish");
@@ -222,7 +279,7 @@ fn storage_loop(database: &DatabaseUrl, n: usize) -> (f64, f64) {
     for i in 0..n {
         let hash = DraftToken::generate().hash();
         let draft_id = drafts::insert_draft(
-            &mut conn,
+            &mut lazy,
             &hash,
             published.survey,
             published.version_id,
@@ -245,7 +302,7 @@ fn storage_loop(database: &DatabaseUrl, n: usize) -> (f64, f64) {
             let answer = Answer::parse(question, &entered).expect("a valid answer");
             answers.record(&definition, question.id(), answer);
             assert!(
-                drafts::save_answers(&mut conn, draft_id, revision, &answers).expect("save"),
+                drafts::save_answers(&mut lazy, draft_id, revision, &answers).expect("save"),
                 "nobody else writes this draft"
             );
             revision += 1;
@@ -254,7 +311,7 @@ fn storage_loop(database: &DatabaseUrl, n: usize) -> (f64, f64) {
                 .next_after(&definition, question.id())
                 .map(|q| q.id().clone());
         }
-        let draft = drafts::find_draft(&mut conn, &hash)
+        let draft = drafts::find_draft(&mut lazy, &hash)
             .expect("read")
             .expect("the draft");
         let submission = Submission::from_draft(&definition, &answers).expect("complete");
@@ -354,8 +411,8 @@ pub async fn run(a: &Args) {
     drop(trivial);
 
     let mut table = vec![
-        "| backend | concurrency | completed responses/s | p50 ms per resident | p99 ms per resident | framework ceiling (wrk), completions/s | × | via this client | × | storage ceiling, completions/s | × | server peak RSS (idle) |".to_owned(),
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".to_owned(),
+        "| backend | concurrency | completed responses/s | p50 ms per resident | p99 ms per resident | server CPU ms per response | database server CPU ms | load client CPU ms | framework ceiling (wrk), completions/s | × | via this client | × | storage ceiling, completions/s | × | server peak RSS (idle) |".to_owned(),
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |".to_owned(),
     ];
     let backends: Vec<(&str, bool)> =
         if a.postgres || std::env::var("CIVIC_TEST_POSTGRES_URL").is_ok() {
@@ -376,7 +433,15 @@ pub async fn run(a: &Args) {
             let database = scratch.url();
             let app = start_app(&database);
             let idle = app.memory_kib("VmRSS:");
+            let server_pid = app.child.id().to_string();
+            let (server_before, own_before, pg_before) =
+                (cpu_of(&server_pid), cpu_of("self"), postgres_cpu());
             let d = drive(&app.base, level.residents, level.concurrency, 120, false).await;
+            let per =
+                |used: Duration| used.as_secs_f64() * 1000.0 / d.acknowledged.len().max(1) as f64;
+            let server_cpu = per(cpu_of(&server_pid).saturating_sub(server_before));
+            let client_cpu = per(cpu_of("self").saturating_sub(own_before));
+            let db_cpu = postgres.then(|| per(postgres_cpu().saturating_sub(pg_before)));
             let peak = app.memory_kib("VmHWM:");
             drop(app);
             let c = check(&database, &d);
@@ -393,6 +458,13 @@ pub async fn run(a: &Args) {
                 peak,
                 idle
             );
+            println!(
+                "perf: {name} at {}: CPU per completed response: server {server_cpu:.2} ms, load client {client_cpu:.2} ms{}",
+                level.concurrency,
+                db_cpu
+                    .map(|c| format!(", PostgreSQL {c:.2} ms"))
+                    .unwrap_or_default()
+            );
             for (why, n) in &d.failures {
                 println!("perf: {n} residents did not finish: {why}");
                 failed = true;
@@ -404,10 +476,11 @@ pub async fn run(a: &Args) {
                 .map(|w| format!("{w:.0} | {:.2}", rate / w))
                 .unwrap_or_else(|| "no wrk | ".to_owned());
             table.push(format!(
-                "| {name} | {} | {rate:.0} | {:.0} | {:.0} | {wrk_cell} | {client_ceiling:.0} | {:.2} | {storage:.0} | {:.2} | {:.1} MiB ({:.1} MiB) |",
+                "| {name} | {} | {rate:.0} | {:.0} | {:.0} | {server_cpu:.2} | {} | {client_cpu:.2} | {wrk_cell} | {client_ceiling:.0} | {:.2} | {storage:.0} | {:.2} | {:.1} MiB ({:.1} MiB) |",
                 level.concurrency,
                 ms(percentile(&d.latencies, 0.5)),
                 ms(percentile(&d.latencies, 0.99)),
+                db_cpu.map_or_else(|| "in the server".to_owned(), |c| format!("{c:.2}")),
                 rate / client_ceiling,
                 rate / storage,
                 peak as f64 / 1024.0,

@@ -154,17 +154,21 @@ impl Catalogue {
     }
 
     /// A version's definition, read from the database the first time.
+    /// A frozen survey version if it has been read before (as
+    /// [`Catalogue::version`] would give it, without a connection).
+    pub fn cached_version(&self, version: VersionId) -> Option<Arc<SurveyDefinition>> {
+        self.versions
+            .read()
+            .ok()
+            .and_then(|v| v.get(&version).cloned())
+    }
+
     pub fn version(
         &self,
         conn: &mut AnyConnection,
         version: VersionId,
     ) -> Result<Option<Arc<SurveyDefinition>>, DbError> {
-        if let Some(def) = self
-            .versions
-            .read()
-            .ok()
-            .and_then(|v| v.get(&version).cloned())
-        {
+        if let Some(def) = self.cached_version(version) {
             return Ok(Some(def));
         }
         let Some((_, _, def)) = surveys::find_version(conn, version)? else {

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::drafts;
-use super::{AnyConnection, DbError, now};
+use super::{AnyConnection, DbError, DraftStorage, now};
 use crate::domain::draft::Draft;
 use crate::domain::{
     Answer, DraftAnswers, DraftId, OptionId, QuestionId, SurveyDefinition, SurveyId, VersionId,
@@ -27,14 +27,14 @@ type DraftRow = (
 /// Starts a draft for a survey version at `at` (now, except when seeding),
 /// through `channel`'s link if one was named.
 pub fn insert_draft(
-    conn: &mut AnyConnection,
+    conn: &mut impl DraftStorage,
     token_hash: &str,
     survey: SurveyId,
     version: VersionId,
     channel: Option<&OptionId>,
     at: NaiveDateTime,
 ) -> Result<DraftId, DbError> {
-    let id = super::write(conn, |conn| {
+    let id = super::write(conn.connection(), |conn| {
         diesel::insert_into(drafts::table)
             .values((
                 drafts::token_hash.eq(token_hash),
@@ -53,7 +53,10 @@ pub fn insert_draft(
 }
 
 /// The draft whose token has this hash, if there is one.
-pub fn find_draft(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Draft>, DbError> {
+pub fn find_draft(
+    conn: &mut impl DraftStorage,
+    token_hash: &str,
+) -> Result<Option<Draft>, DbError> {
     let row: Option<DraftRow> = drafts::table
         .filter(drafts::token_hash.eq(token_hash))
         .select((
@@ -67,8 +70,12 @@ pub fn find_draft(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<D
             drafts::completed_at,
             drafts::channel,
         ))
-        .first(conn)
-        .optional()?;
+        // Loaded, not `.first()`: the token hash is UNIQUE, and the bundled
+        // SQLite (built with STAT4) prepares a `LIMIT ?` statement afresh each
+        // time the limit is bound, which was a tenth of a resident's page.
+        .load::<DraftRow>(conn.connection())?
+        .into_iter()
+        .next();
     row.map(
         |(
             id,
@@ -106,14 +113,14 @@ pub fn find_draft(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<D
 /// Saves a draft's answers if it is still at `revision` and not completed.
 /// Returns false when someone else changed it first (read it again).
 pub fn save_answers(
-    conn: &mut AnyConnection,
+    conn: &mut impl DraftStorage,
     draft: DraftId,
     revision: i32,
     answers: &DraftAnswers,
 ) -> Result<bool, DbError> {
     let json = serde_json::to_string(answers)
         .map_err(|e| DbError::Corrupt(format!("draft answers do not serialise: {e}")))?;
-    let changed = super::write(conn, |conn| {
+    let changed = super::write(conn.connection(), |conn| {
         diesel::update(drafts::table)
             .filter(drafts::id.eq(draft.0))
             .filter(drafts::revision.eq(revision))
@@ -136,7 +143,7 @@ pub(super) const RETRIES: usize = 5;
 /// the answer if another request changed it first. The draft's answers
 /// afterwards, or `None` when the draft was completed meanwhile.
 pub fn record_answer(
-    conn: &mut AnyConnection,
+    conn: &mut impl DraftStorage,
     token_hash: &str,
     mut draft: Draft,
     definition: &SurveyDefinition,

@@ -139,6 +139,22 @@ impl DbError {
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    commits: Commits,
+}
+
+/// When a commit on a pool's connections returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Commits {
+    /// Once it is on disk (SQLite `synchronous = FULL`, PostgreSQL
+    /// `synchronous_commit = on`): every pool but the drafts'.
+    Durable,
+    /// Before it is flushed to disk (SQLite `synchronous = NORMAL` in WAL
+    /// mode, PostgreSQL `synchronous_commit = off`), for [`DraftPool`]. Such a
+    /// commit is visible at once, survives the process being killed, and is
+    /// made durable by the next durable commit of any connection (which
+    /// flushes the log it was appended to); only a power cut or an operating
+    /// system crash before then can lose it.
+    Lazy,
 }
 
 /// A connection that could not be opened, with the backend's own message.
@@ -156,6 +172,10 @@ pub enum ConnectError {
 /// is told their response is stored.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+/// What a [`Commits::Lazy`] connection runs after its backend's settings.
+const SQLITE_LAZY: &str = "PRAGMA synchronous = NORMAL;";
+const POSTGRES_LAZY: &str = "SET synchronous_commit = off;";
 
 /// A pooled connection: the connection, and when it was last known alive.
 pub struct Pooled {
@@ -201,6 +221,9 @@ impl r2d2::ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
+                if self.commits == Commits::Lazy {
+                    conn.batch_execute(SQLITE_LAZY)?;
+                }
                 // SQLite's own lower() folds ASCII only: "ÉCOLE" would not
                 // find "école". Rust's is Unicode's, as PostgreSQL's is.
                 responses::lower_utils::register_impl(&mut conn, |text: Option<String>| {
@@ -209,7 +232,11 @@ impl r2d2::ManageConnection for Manager {
                 AnyConnection::Sqlite(conn)
             }
             DatabaseUrl::Postgres(url) => {
-                AnyConnection::Postgresql(diesel::PgConnection::establish(url.expose())?)
+                let mut conn = diesel::PgConnection::establish(url.expose())?;
+                if self.commits == Commits::Lazy {
+                    conn.batch_execute(POSTGRES_LAZY)?;
+                }
+                AnyConnection::Postgresql(conn)
             }
         };
         Ok(Pooled {
@@ -266,31 +293,124 @@ pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
             )
         })?;
     }
-    let manager = Manager { url: url.clone() };
+    let manager = Manager {
+        url: url.clone(),
+        commits: Commits::Durable,
+    };
     // Open one connection first so a wrong URL or password is reported with
     // the database's own words, not as a pool time-out.
     let mut first = r2d2::ManageConnection::connect(&manager)
         .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", url.describe()))?;
     run_migrations(&mut first)?;
     drop(first);
-    let pool = r2d2::Pool::builder()
+    build_pool(manager, max_size)
+}
+
+fn build_pool(manager: Manager, max_size: u32) -> anyhow::Result<Pool> {
+    let url = manager.url.describe();
+    r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(5))
         .build(manager)
-        .map_err(|e| anyhow::anyhow!("cannot open a connection pool on {}: {e}", url.describe()))?;
-    Ok(pool)
+        .map_err(|e| anyhow::anyhow!("cannot open a connection pool on {url}: {e}"))
 }
+
+/// The pool for residents' drafts: answers in progress, saved page by page.
+/// Its commits return before they reach the disk ([`Commits::Lazy`]): a
+/// completed survey then costs one wait for the disk, the response's own
+/// commit (which also makes every draft write before it durable), instead of
+/// one per page. A draft lost to a power cut costs its resident the pages
+/// since the last durable commit, never an acknowledged response: the
+/// response is stored through the durable pool ([`Pool`]). Only the drafts'
+/// functions (`db::drafts`) take it, so nothing else can be written lazily.
+#[derive(Clone, Debug)]
+pub struct DraftPool(Pool);
+
+impl DraftPool {
+    /// Opens the drafts' pool on a database [`connect`] has migrated.
+    pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<DraftPool> {
+        let manager = Manager {
+            url: url.clone(),
+            commits: Commits::Lazy,
+        };
+        Ok(DraftPool(build_pool(manager, max_size)?))
+    }
+
+    /// A connection whose commits do not wait for the disk, for `db::drafts`.
+    pub fn get(&self) -> Result<DraftConnection, DbError> {
+        Ok(DraftConnection(get(&self.0)?))
+    }
+}
+
+/// A connection of the [`DraftPool`]. Only `db::drafts` takes it (through
+/// [`DraftStorage`]): no other function can be handed a connection whose
+/// commits do not wait for the disk.
+pub struct DraftConnection(r2d2::PooledConnection<Manager>);
+
+/// What the drafts' functions run on: a [`DraftConnection`], or any durable
+/// connection (seeding, the benchmarks' storage loop), since writing a draft
+/// durably is never wrong.
+pub trait DraftStorage: sealed::Connection {}
+
+mod sealed {
+    /// The connection inside, reachable from `db` alone (this module is private).
+    pub trait Connection {
+        fn connection(&mut self) -> &mut super::AnyConnection;
+    }
+}
+
+impl sealed::Connection for DraftConnection {
+    fn connection(&mut self) -> &mut AnyConnection {
+        &mut self.0
+    }
+}
+impl DraftStorage for DraftConnection {}
+
+impl sealed::Connection for AnyConnection {
+    fn connection(&mut self) -> &mut AnyConnection {
+        self
+    }
+}
+impl DraftStorage for AnyConnection {}
 
 /// One connection outside any pool, migrated: for a command that runs once
 /// and must leave nothing open behind it (a pool tops itself up in the
 /// background).
 pub fn connect_once(url: &DatabaseUrl) -> anyhow::Result<AnyConnection> {
-    let manager = Manager { url: url.clone() };
+    let manager = Manager {
+        url: url.clone(),
+        commits: Commits::Durable,
+    };
     let mut first = r2d2::ManageConnection::connect(&manager)
         .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", url.describe()))?;
     run_migrations(&mut first)?;
     Ok(first.conn)
+}
+
+/// Whether a commit on this connection returns only once it is on disk:
+/// true for the service's pool, false for the drafts' ([`DraftPool`]).
+pub fn commits_wait_for_disk(conn: &mut impl DraftStorage) -> Result<bool, DbError> {
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let conn = sealed::Connection::connection(conn);
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    let query = if sqlite {
+        "SELECT CAST(synchronous AS TEXT) AS value FROM pragma_synchronous"
+    } else {
+        "SELECT current_setting('synchronous_commit') AS value"
+    };
+    let setting: Setting = diesel::sql_query(query).get_result(conn)?;
+    Ok(if sqlite {
+        // 2 (FULL) or 3 (EXTRA) sync the WAL at every commit; 1 (NORMAL)
+        // and 0 (OFF) do not.
+        setting.value.parse::<u8>().is_ok_and(|level| level >= 2)
+    } else {
+        setting.value != "off"
+    })
 }
 
 /// The versions of the migrations this build carries for one backend, as

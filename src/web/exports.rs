@@ -128,41 +128,49 @@ async fn stream_responses(
     log(&state, &who, &slug, kind, &query).await?;
     let (sender, mut receiver) = mpsc::channel(4);
     let pool = state.pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let writer = ChannelWriter {
-            buffer: Vec::with_capacity(CHUNK),
-            sender: sender.clone(),
-        };
-        let outcome = db::get(&pool)
-            .map_err(|e| ExportError::Read(e.into()))
-            .and_then(|mut conn| {
-                let mut writer = writer;
-                let rows = write_responses(
-                    &survey.definition,
-                    options,
-                    |after| {
-                        exports::page_of_responses(
-                            &mut conn,
-                            survey.id,
-                            &query.filters,
-                            after,
-                            PAGE,
-                            weighted,
-                        )
-                    },
-                    &mut writer,
-                    |_| {},
-                )?;
-                writer.flush()?;
-                Ok(rows)
-            });
-        if let Err(e) = outcome {
-            tracing::error!("raw export stopped: {e}");
-            // Ending the body with an error makes the download fail visibly
-            // rather than look complete.
-            let _ = sender.blocking_send(Err(std::io::Error::other("the export stopped")));
-        }
-    });
+    // A thread of its own, not the worker's blocking pool: a slow download
+    // holds it for as long as it lasts, and the pool's few threads are kept
+    // for residents' pages (see `startup::blocking_threads`).
+    let spawned = std::thread::Builder::new()
+        .name("raw-export".to_owned())
+        .spawn(move || {
+            let writer = ChannelWriter {
+                buffer: Vec::with_capacity(CHUNK),
+                sender: sender.clone(),
+            };
+            let outcome = db::get(&pool)
+                .map_err(|e| ExportError::Read(e.into()))
+                .and_then(|mut conn| {
+                    let mut writer = writer;
+                    let rows = write_responses(
+                        &survey.definition,
+                        options,
+                        |after| {
+                            exports::page_of_responses(
+                                &mut conn,
+                                survey.id,
+                                &query.filters,
+                                after,
+                                PAGE,
+                                weighted,
+                            )
+                        },
+                        &mut writer,
+                        |_| {},
+                    )?;
+                    writer.flush()?;
+                    Ok(rows)
+                });
+            if let Err(e) = outcome {
+                tracing::error!("raw export stopped: {e}");
+                // Ending the body with an error makes the download fail visibly
+                // rather than look complete.
+                let _ = sender.blocking_send(Err(std::io::Error::other("the export stopped")));
+            }
+        });
+    if let Err(e) = spawned {
+        return Err(anyhow::anyhow!("cannot start the export: {e}").into());
+    }
     let body = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))

@@ -53,6 +53,9 @@ use crate::paths::{self, route};
 #[derive(Debug)]
 pub struct AppState {
     pub pool: Pool,
+    /// Residents' drafts, whose commits do not wait for the disk
+    /// ([`crate::db::DraftPool`]); responses are stored through `pool`.
+    pub drafts: crate::db::DraftPool,
     pub catalogue: Catalogue,
     pub csrf: CsrfKey,
     pub draft_lifetime: DraftLifetime,
@@ -85,9 +88,28 @@ impl AppState {
     }
 }
 
-/// The one route table, used by the server and by tests.
+/// The one route table, used by the server and by tests. Requests are
+/// matched against the routes in order, each with a parameter being a
+/// regular expression: the residents' pages, most of the traffic, come
+/// first, so they are found after a handful of tries rather than sixty.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(route::HOME, web::get().to(resident::home))
+        .route(route::SURVEY_START, web::get().to(resident::show_start))
+        .route(route::SURVEY_BEGIN, web::post().to(resident::begin_survey))
+        .route(
+            route::SURVEY_QUESTION,
+            web::get().to(resident::show_question),
+        )
+        .route(
+            route::SURVEY_QUESTION,
+            web::post().to(resident::save_answer),
+        )
+        .route(route::SURVEY_CHECK, web::get().to(resident::show_check))
+        .route(
+            route::SURVEY_SUBMIT,
+            web::post().to(resident::submit_response),
+        )
+        .route(route::SURVEY_DONE, web::get().to(resident::show_done))
         .route(route::PRIVACY, web::get().to(statements::service_privacy))
         .route(
             route::ACCESSIBILITY,
@@ -242,22 +264,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(officer::create_api_token),
         )
         .route(route::API_RESULTS, web::get().to(results::results_json))
-        .route(route::SURVEY_START, web::get().to(resident::show_start))
-        .route(route::SURVEY_BEGIN, web::post().to(resident::begin_survey))
-        .route(
-            route::SURVEY_QUESTION,
-            web::get().to(resident::show_question),
-        )
-        .route(
-            route::SURVEY_QUESTION,
-            web::post().to(resident::save_answer),
-        )
-        .route(route::SURVEY_CHECK, web::get().to(resident::show_check))
-        .route(
-            route::SURVEY_SUBMIT,
-            web::post().to(resident::submit_response),
-        )
-        .route(route::SURVEY_DONE, web::get().to(resident::show_done))
         .route(route::RESULTS, web::get().to(results::show_results))
         .route(route::RESULTS_LIVE, web::get().to(results::live))
         .route(route::TEXT_ANSWERS, web::get().to(themes::show))
@@ -321,6 +327,18 @@ where
     T: Send + 'static,
 {
     on_pool(&state.pool, move |conn| Ok(f(conn)?)).await
+}
+
+/// Runs a drafts' operation ([`crate::db::drafts`]) on a connection of the
+/// drafts' pool, off the async threads.
+pub async fn with_drafts<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut crate::db::DraftConnection) -> Result<T, DbError> + Send + 'static,
+    T: Send + 'static,
+{
+    let drafts = state.drafts.clone();
+    let result: Result<T, DbError> = web::block(move || f(&mut drafts.get()?)).await?;
+    Ok(result?)
 }
 
 /// The application state, for extractors (handlers take `web::Data<AppState>`).

@@ -19,7 +19,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::form::{Form, FormError, read_form};
-use super::{AppState, html, redirect, with_db};
+use super::{AppState, html, redirect, with_db, with_drafts};
 use crate::catalogue::CurrentSurvey;
 use crate::db::drafts;
 use crate::db::responses::{self, Submitted};
@@ -85,15 +85,20 @@ async fn standing(
         return Ok(Standing::Problem(DraftProblem::NotRecognised));
     };
     let hash = token.hash();
-    let shared = state.clone();
-    let found = with_db(state, move |conn| {
-        let Some(draft) = drafts::find_draft(conn, &hash)? else {
-            return Ok(None);
-        };
-        let definition = shared.catalogue.version(conn, draft.version)?;
-        Ok(Some((draft, definition)))
-    })
-    .await?;
+    let draft = with_drafts(state, move |conn| drafts::find_draft(conn, &hash)).await?;
+    let found = match draft {
+        None => None,
+        Some(draft) => match state.catalogue.cached_version(draft.version) {
+            Some(definition) => Some((draft, Some(definition))),
+            None => {
+                let shared = state.clone();
+                let version = draft.version;
+                let definition =
+                    with_db(state, move |conn| shared.catalogue.version(conn, version)).await?;
+                Some((draft, definition))
+            }
+        },
+    };
     Ok(
         match draft::standing(
             found,
@@ -357,7 +362,7 @@ pub async fn begin_survey(
     let token = DraftToken::generate();
     let hash = token.hash();
     let (survey_id, version) = (survey.id, survey.version);
-    with_db(&state, move |conn| {
+    with_drafts(&state, move |conn| {
         drafts::insert_draft(
             conn,
             &hash,
@@ -544,7 +549,7 @@ pub async fn save_answer(
     let draft = active.draft;
     let question_id = question.id().clone();
     let saved_def = Arc::clone(&def);
-    let saved = with_db(&state, move |conn| {
+    let saved = with_drafts(&state, move |conn| {
         drafts::record_answer(conn, &hash, draft, &saved_def, &question_id, answer)
     })
     .await?;

@@ -120,6 +120,21 @@ on_both_backends! {
         assert_eq!(old.question("borough").expect("q").option("dartford").expect("o").label(), "Dartford");
     }
 
+    // A page of a draft is committed without waiting for the disk; the
+    // response, whose commit also makes those before it durable, waits.
+    async fn only_the_drafts_pool_commits_without_waiting_for_the_disk(app) {
+        use civic_survey::db::{DraftPool, commits_wait_for_disk};
+        let mut durable = app.pool.get().expect("connection");
+        assert!(commits_wait_for_disk(&mut **durable).expect("setting"));
+        let url = app.database_url().clone();
+        let drafts = tokio::task::spawn_blocking(move || DraftPool::connect(&url, 1))
+            .await.expect("join").expect("the drafts' pool");
+        let mut lazy = drafts.get().expect("a drafts' connection");
+        assert!(!commits_wait_for_disk(&mut lazy).expect("setting"));
+        // The durable pool's connections are not changed by the other pool.
+        assert!(commits_wait_for_disk(&mut **app.pool.get().expect("connection")).expect("setting"));
+    }
+
     async fn abandoned_drafts_lose_their_answers_but_still_count_as_started(app) {
         use civic_survey::db::drafts::purge_abandoned;
         let mut abandoned = app.resident();
