@@ -10,6 +10,7 @@
 //! - A follow-up question has its own denominator: the respondents who
 //!   answered it, not those who chose its parent option.
 
+pub mod cells;
 pub mod difference;
 pub mod public;
 pub mod suppression;

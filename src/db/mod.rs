@@ -20,6 +20,7 @@ pub mod audit;
 pub mod backup;
 pub mod builder;
 pub mod bulk;
+pub mod cells;
 pub mod drafts;
 pub mod exports;
 pub mod notify;

@@ -425,12 +425,12 @@ impl TestApp {
         officer
     }
 
-    fn with_conn<T>(&self, f: impl FnOnce(&mut db::AnyConnection) -> T) -> T {
+    pub fn with_conn<T>(&self, f: impl FnOnce(&mut db::AnyConnection) -> T) -> T {
         let mut conn = self.pool.get().expect("a connection");
         f(&mut conn)
     }
 
-    fn survey_id(&self, slug: &str) -> civic_survey::domain::SurveyId {
+    pub fn survey_id(&self, slug: &str) -> civic_survey::domain::SurveyId {
         self.with_conn(|c| db::surveys::find_survey_id(c, slug))
             .expect("query")
             .expect("survey is published")

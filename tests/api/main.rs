@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod bad_input;
 mod builder;
+mod cells;
 mod channels;
 mod comparison;
 mod definitions;
