@@ -12,6 +12,10 @@
 //! CSV (the storage ceiling), and the growth of the process's resident
 //! memory during each export (flat means the same at both sizes).
 //!
+//! Then results from cells (`stats::cells`, issue 14) at 10,000 and N
+//! responses beside the same results from the GROUP BY, and what building
+//! the cells from storage costs.
+//!
 //! Run: `cargo bench --bench results` (BENCH_RESPONSES=100000 for a quick look).
 
 use std::time::{Duration, Instant};
@@ -400,6 +404,97 @@ fn results_beside_cli(
     rows
 }
 
+/// Results from cells (issue 14) beside the same results from the GROUP BY
+/// (`db::results`), the reference, in the same run: the cells are built
+/// from storage a page at a time (what a start-up pays), then each view is
+/// summed from them and broken down. The views: unfiltered, the two filters,
+/// a comparison (one view per borough), and with `weighted` the weighted
+/// view with the two filters.
+fn cells_rows(
+    name: &str,
+    conn: &mut AnyConnection,
+    survey: &CurrentSurvey,
+    filters: &[Filter],
+    n: usize,
+    weighted: bool,
+) -> Vec<String> {
+    use civic_survey::stats::SurveyResults;
+    use civic_survey::stats::cells::Cells;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let keyed = civic_survey::domain::filters::splits(&survey.definition)
+        .iter()
+        .map(|s| s.id.as_str().to_owned())
+        .collect::<Vec<_>>();
+    let before = rss_kib();
+    let started = Instant::now();
+    let mut cells = Cells::new(keyed);
+    let mut after = 0;
+    loop {
+        let page = db::cells::page_after(conn, survey.id, after, 20_000).expect("page");
+        let Some(&(last, _)) = page.last() else { break };
+        for (_, response) in &page {
+            cells.add(response);
+        }
+        after = last;
+    }
+    let built = started.elapsed();
+    let grown = rss_kib().saturating_sub(before);
+    assert_eq!(cells.responses() as usize, n, "every response in the cells");
+    let by_borough: Vec<Vec<Filter>> = ["dartford", "gravesham"]
+        .iter()
+        .map(|o| {
+            vec![Filter {
+                question: QuestionId::parse("borough").expect("id"),
+                option: OptionId::parse(o).expect("id"),
+            }]
+        })
+        .collect();
+    let from_cells = |filters: &[Filter], weighted: bool| {
+        let mut counts = cells.count(filters, weighted).expect("keyed");
+        counts.completed_all = cells.responses();
+        SurveyResults::from_counts(&survey.definition, counts)
+    };
+    let mut rows = vec![format!(
+        "| {name} | {n} responses: building the cells from storage ({} cells, {grown} KiB) | {:.1} ms | |",
+        cells.len(),
+        ms(built)
+    )];
+    let mut pair = |what: &str, group_by: Duration, summed: Duration| {
+        rows.push(format!(
+            "| {name} | {n} responses, {what}: GROUP BY (baseline) | {:.1} ms | 1.00 |",
+            ms(group_by)
+        ));
+        rows.push(format!(
+            "| {name} | {n} responses, {what}: from cells | {:.3} ms | {:.4} ({:.0}× faster) |",
+            ms(summed),
+            summed.as_secs_f64() / group_by.as_secs_f64().max(1e-9),
+            group_by.as_secs_f64() / summed.as_secs_f64().max(1e-9)
+        ));
+    };
+    for (what, filters) in [("unfiltered", &[][..]), ("two filters", filters)] {
+        let group_by = time(|| full_results(conn, survey, filters).expect("results"));
+        let summed = time(|| from_cells(filters, false));
+        pair(what, group_by, summed);
+    }
+    let group_by = time(|| {
+        for group in &by_borough {
+            full_results(conn, survey, group).expect("results");
+        }
+    });
+    let summed = time(|| {
+        for group in &by_borough {
+            from_cells(group, false);
+        }
+    });
+    pair("compared by borough", group_by, summed);
+    if weighted {
+        let group_by = time(|| weighted_results(conn, survey, filters).expect("results"));
+        let summed = time(|| from_cells(filters, true));
+        pair("weighted, two filters", group_by, summed);
+    }
+    rows
+}
+
 fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
     let pool = db::connect(url, 2).expect("database");
     let mut conn = db::get(&pool).expect("connection");
@@ -427,6 +522,7 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
         },
     ];
     let mut page_rows = results_beside_cli(name, url, &mut conn, &survey, &filters, SMALL.min(n));
+    let mut cell_rows = cells_rows(name, &mut conn, &survey, &filters, SMALL.min(n), false);
     let (small_rate, small_growth, small_rows) = export_csv(&mut conn, &survey);
     println!("{name}: filling {} more responses", n.saturating_sub(SMALL));
     let started = Instant::now();
@@ -502,6 +598,8 @@ fn run(name: &str, url: &DatabaseUrl, n: usize) -> Vec<String> {
         &filters,
         (all, filtered),
     ));
+    cell_rows.extend(cells_rows(name, &mut conn, &survey, &filters, n, true));
+    table.extend(cell_rows);
     table
 }
 
