@@ -145,6 +145,7 @@ impl Application {
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             drafts,
+            cells: Default::default(),
             catalogue,
             csrf: CsrfKey::new(secret.as_bytes()),
             draft_lifetime: DraftLifetime::new(settings.draft_lifetime),

@@ -56,6 +56,8 @@ pub struct AppState {
     /// Residents' drafts, whose commits do not wait for the disk
     /// ([`crate::db::DraftPool`]); responses are stored through `pool`.
     pub drafts: crate::db::DraftPool,
+    /// Every survey's results as cells, kept up to date on each view.
+    pub cells: crate::db::cells::CellStore,
     pub catalogue: Catalogue,
     pub csrf: CsrfKey,
     pub draft_lifetime: DraftLifetime,

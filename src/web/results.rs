@@ -70,7 +70,20 @@ pub(crate) fn load_results(
     // figures, and says so (its `weighting` stays empty).
     let scheme = db::weighting::scheme(conn, survey.id)?;
     let use_weights = weighted && scheme.is_some();
-    let counts = db::results::load_view(conn, survey.id, filters, use_weights)?;
+    // From the cells this process keeps (a sum over a few thousand cells,
+    // brought up to date from the responses stored since); counted in
+    // storage when they cannot give this view now.
+    let keyed: Vec<String> = crate::domain::filters::splits(&survey.definition)
+        .iter()
+        .map(|s| s.id.as_str().to_owned())
+        .collect();
+    let counts = match state
+        .cells
+        .view(conn, survey.id, &keyed, filters, use_weights)?
+    {
+        Some(counts) => counts,
+        None => db::results::load_view(conn, survey.id, filters, use_weights)?,
+    };
     let mut results = SurveyResults::from_counts(&survey.definition, counts);
     results.weights_available = scheme.is_some();
     if let (true, Some(scheme)) = (use_weights, &scheme) {
