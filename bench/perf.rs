@@ -111,14 +111,18 @@ fn cpu_of(pid: &str) -> Duration {
     Duration::from_millis(ticks * 1000 / clock_ticks())
 }
 
-/// The kernel's clock ticks per second (USER_HZ), which /proc counts in.
+/// The kernel's clock ticks per second (USER_HZ), which /proc counts in:
+/// asked of `getconf` once, not on every reading.
 fn clock_ticks() -> u64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-        .unwrap_or(100)
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100)
+    })
 }
 
 /// CPU time used so far by every process named `postgres` on this machine

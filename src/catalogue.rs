@@ -153,7 +153,6 @@ impl Catalogue {
         }
     }
 
-    /// A version's definition, read from the database the first time.
     /// A frozen survey version if it has been read before (as
     /// [`Catalogue::version`] would give it, without a connection).
     pub fn cached_version(&self, version: VersionId) -> Option<Arc<SurveyDefinition>> {
@@ -163,6 +162,7 @@ impl Catalogue {
             .and_then(|v| v.get(&version).cloned())
     }
 
+    /// A version's definition, read from the database the first time.
     pub fn version(
         &self,
         conn: &mut AnyConnection,

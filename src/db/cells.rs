@@ -275,12 +275,12 @@ impl CellStore {
             return Ok(None);
         };
         let now = fingerprint(conn, survey, keyed)?;
-        if guard.as_ref().is_none_or(|c| c.fingerprint != now) {
-            let postgres = matches!(conn, AnyConnection::Postgresql(_));
-            *guard = Some(SurveyCells::new(now, postgres));
-        }
-        let Some(cells) = guard.as_mut() else {
-            return Ok(None);
+        let cells = match guard.as_mut() {
+            Some(cells) if cells.fingerprint == now => cells,
+            _ => {
+                let postgres = matches!(conn, AnyConnection::Postgresql(_));
+                guard.insert(SurveyCells::new(now, postgres))
+            }
         };
         if let Err(e) = cells.catch_up(conn, survey) {
             // Half read: build again next time.

@@ -52,9 +52,10 @@ struct Cell {
 pub struct Cells {
     /// The questions whose answers key the cells.
     keyed: HashSet<String>,
-    /// Every (question, option) seen, by number, and its question's number.
+    /// Every (question, option) seen, by number, and its question's number;
+    /// looked up by question, then option, so that a lookup allocates nothing.
     options: Vec<(String, String)>,
-    option_numbers: HashMap<(String, String), u32>,
+    option_numbers: HashMap<String, HashMap<String, u32>>,
     option_question: Vec<u32>,
     questions: Vec<String>,
     question_numbers: HashMap<String, u32>,
@@ -97,15 +98,22 @@ impl Cells {
         n
     }
 
+    /// The number of (question, option), if it was ever chosen.
+    fn known_option(&self, question: &str, option: &str) -> Option<u32> {
+        self.option_numbers.get(question)?.get(option).copied()
+    }
+
     fn option_number(&mut self, question: &str, option: &str) -> u32 {
-        let key = (question.to_owned(), option.to_owned());
-        if let Some(&n) = self.option_numbers.get(&key) {
+        if let Some(n) = self.known_option(question, option) {
             return n;
         }
         let q = self.question_number(question);
         let n = u32::try_from(self.options.len()).unwrap_or(u32::MAX);
-        self.options.push(key.clone());
-        self.option_numbers.insert(key, n);
+        self.options.push((question.to_owned(), option.to_owned()));
+        self.option_numbers
+            .entry(question.to_owned())
+            .or_default()
+            .insert(option.to_owned(), n);
         self.option_question.push(q);
         n
     }
@@ -161,12 +169,8 @@ impl Cells {
             if !self.keyed.contains(filter.question.as_str()) {
                 return None;
             }
-            let key = (
-                filter.question.as_str().to_owned(),
-                filter.option.as_str().to_owned(),
-            );
-            match self.option_numbers.get(&key) {
-                Some(&n) => wanted.push(n),
+            match self.known_option(filter.question.as_str(), filter.option.as_str()) {
+                Some(n) => wanted.push(n),
                 // Nobody chose it: no response matches.
                 None => return Some(empty(weighted)),
             }

@@ -88,16 +88,17 @@ async fn standing(
     let draft = with_drafts(state, move |conn| drafts::find_draft(conn, &hash)).await?;
     let found = match draft {
         None => None,
-        Some(draft) => match state.catalogue.cached_version(draft.version) {
-            Some(definition) => Some((draft, Some(definition))),
-            None => {
-                let shared = state.clone();
-                let version = draft.version;
-                let definition =
-                    with_db(state, move |conn| shared.catalogue.version(conn, version)).await?;
-                Some((draft, definition))
-            }
-        },
+        Some(draft) => {
+            // Read from storage only for a version not read before.
+            let definition = match state.catalogue.cached_version(draft.version) {
+                Some(definition) => Some(definition),
+                None => {
+                    let (shared, version) = (state.clone(), draft.version);
+                    with_db(state, move |conn| shared.catalogue.version(conn, version)).await?
+                }
+            };
+            Some((draft, definition))
+        }
     };
     Ok(
         match draft::standing(
