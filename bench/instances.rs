@@ -28,7 +28,7 @@ fn fail(why: String) -> ! {
     std::process::exit(1)
 }
 
-async fn sign_in(client: &reqwest::Client, base: &str, email: &str, password: &str) {
+pub(super) async fn sign_in(client: &reqwest::Client, base: &str, email: &str, password: &str) {
     let (_, _, page) = send(client, format!("{base}/officers/sign-in"), None)
         .await
         .unwrap_or_else(|e| fail(format!("the sign-in page: {e:?}")));

@@ -33,8 +33,14 @@ mod perf;
 #[path = "instances.rs"]
 mod instances;
 
+#[path = "live.rs"]
+mod live;
+
 struct Args {
     perf: bool,
+    /// `--live`: residents at 500 a second with and without 20 officers
+    /// watching live results (issue 14's fourth target).
+    live: bool,
     trivial_server: Option<u16>,
     residents: usize,
     concurrency: usize,
@@ -54,6 +60,7 @@ struct Args {
 fn args() -> Args {
     let mut a = Args {
         perf: false,
+        live: false,
         trivial_server: None,
         residents: 400,
         concurrency: 8,
@@ -74,6 +81,7 @@ fn args() -> Args {
             "--seconds" => a.seconds = value().parse().unwrap_or(a.seconds),
             "--postgres" => a.postgres = true,
             "--perf" => a.perf = true,
+            "--live" => a.live = true,
             "--trivial-server" => a.trivial_server = value().parse().ok(),
             "--url" => a.url = Some(value().trim_end_matches('/').to_owned()),
             "--database-url" => a.database_url = Some(value()),
@@ -439,6 +447,9 @@ async fn main() {
     }
     if a.perf {
         return perf::run(&a).await;
+    }
+    if a.live {
+        return live::run(&a).await;
     }
     if a.instances.is_some() {
         return instances::run(&a).await;

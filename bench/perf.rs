@@ -53,10 +53,13 @@ fn root() -> &'static std::path::Path {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The servers' `/metrics` token.
+pub(super) const METRICS_TOKEN: &str = "a performance run metrics token";
+
 /// A server process, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) base: String,
 }
 
 impl Server {
@@ -97,7 +100,7 @@ impl Drop for Server {
 }
 
 /// CPU time (user and system) a process has used, from /proc/PID/stat.
-fn cpu_of(pid: &str) -> Duration {
+pub(super) fn cpu_of(pid: &str) -> Duration {
     let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|stat| {
@@ -128,7 +131,7 @@ fn clock_ticks() -> u64 {
 /// CPU time used so far by every process named `postgres` on this machine
 /// (the server and its backends; those that ended during a run are not
 /// counted, so the figure is a lower bound).
-fn postgres_cpu() -> Duration {
+pub(super) fn postgres_cpu() -> Duration {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Duration::ZERO;
     };
@@ -164,7 +167,7 @@ fn http_ok(url: &str) -> bool {
     stream.read_exact(&mut head).is_ok() && &head[9..12] == b"200"
 }
 
-fn start_app(database: &DatabaseUrl) -> Server {
+pub(super) fn start_app(database: &DatabaseUrl) -> Server {
     let port = free_port();
     let url = match database {
         DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
@@ -177,6 +180,7 @@ fn start_app(database: &DatabaseUrl) -> Server {
         .env("BIND_ADDRESS", format!("127.0.0.1:{port}"))
         .env("SECRET_KEY", "a performance run secret key, long enough")
         .env("RATE_LIMIT_SUBMISSIONS_PER_MINUTE", "1000000")
+        .env("METRICS_TOKEN", METRICS_TOKEN)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -331,13 +335,13 @@ fn storage_loop(database: &DatabaseUrl, n: usize) -> (f64, f64) {
 }
 
 /// One backend's fresh database, kept alive for as long as it is used.
-enum Scratch {
+pub(super) enum Scratch {
     Sqlite(tempfile::TempDir),
     Postgres(PgScratch),
 }
 
 impl Scratch {
-    fn new(postgres: bool, label: &str) -> Scratch {
+    pub(super) fn new(postgres: bool, label: &str) -> Scratch {
         if postgres {
             Scratch::Postgres(PgScratch::create(label))
         } else {
@@ -345,7 +349,7 @@ impl Scratch {
         }
     }
 
-    fn url(&self) -> DatabaseUrl {
+    pub(super) fn url(&self) -> DatabaseUrl {
         match self {
             Scratch::Sqlite(dir) => DatabaseUrl::Sqlite(dir.path().join("perf.db")),
             Scratch::Postgres(pg) => pg.url(),

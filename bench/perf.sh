@@ -7,6 +7,7 @@
 #
 #   bench/perf.sh            # everything (about 15 minutes)
 #   bench/perf.sh load       # the load table only
+#   bench/perf.sh live       # residents at 500/s with and without 20 officers watching live
 #   BENCH_RESPONSES=100000 bench/perf.sh results   # a quicker results table
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,9 @@ done
 cargo build --release --quiet --bin civic-survey
 if [ "$what" = all ] || [ "$what" = load ]; then
     cargo bench --quiet --bench load -- --perf
+fi
+if [ "$what" = all ] || [ "$what" = live ]; then
+    cargo bench --quiet --bench load -- --live
 fi
 if [ "$what" = all ] || [ "$what" = results ]; then
     cargo bench --quiet --bench results

@@ -430,10 +430,14 @@ fn cells_rows(
     let mut cells = Cells::new(keyed);
     let mut after = 0;
     loop {
-        let page = db::cells::page_after(conn, survey.id, after, 20_000).expect("page");
-        let Some(&(last, _)) = page.last() else { break };
-        for (_, response) in &page {
-            cells.add(response);
+        let page = db::cells::page_after(conn, after, 20_000).expect("page");
+        let Some(&(last, _, _)) = page.last() else {
+            break;
+        };
+        for (_, of, response) in &page {
+            if *of == survey.id {
+                cells.add(response);
+            }
         }
         after = last;
     }

@@ -164,6 +164,7 @@ impl Application {
                 lawful_basis: settings.lawful_basis.clone(),
             },
             live: LiveHub::default(),
+            live_views: Default::default(),
             limits: Limits {
                 submissions: Limit::per_minute(settings.submissions_per_minute),
                 sign_ins: Limit::per_minute(settings.sign_ins_per_minute),

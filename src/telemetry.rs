@@ -80,6 +80,9 @@ pub struct InstanceFigures<'a> {
     pub live_updates: Vec<(&'static str, u64)>,
     /// Whether it listens for other instances' responses (PostgreSQL).
     pub live_listening: bool,
+    /// Live pages' figures: (worked out, given from one worked out for
+    /// another page).
+    pub live_views: (u64, u64),
 }
 
 fn instance_registry(figures: &InstanceFigures) -> Result<Registry, prometheus::Error> {
@@ -114,10 +117,24 @@ fn instance_registry(figures: &InstanceFigures) -> Result<Registry, prometheus::
         "1 while this instance listens for other instances' responses (PostgreSQL LISTEN), else 0",
     )?;
     live_listening.set(i64::from(figures.live_listening));
+    let live_views = IntCounterVec::new(
+        Opts::new(
+            "civic_live_views_total",
+            "Live results pages' figures: worked out, or shared (given as worked out for another page watching the same view within the second)",
+        ),
+        &["how"],
+    )?;
+    live_views
+        .with_label_values(&["worked_out"])
+        .inc_by(figures.live_views.0);
+    live_views
+        .with_label_values(&["shared"])
+        .inc_by(figures.live_views.1);
     registry.register(Box::new(started))?;
     registry.register(Box::new(completed))?;
     registry.register(Box::new(live_updates))?;
     registry.register(Box::new(live_listening))?;
+    registry.register(Box::new(live_views))?;
     Ok(registry)
 }
 
@@ -156,6 +173,7 @@ mod tests {
             surveys: vec![("csp-2019", 3, 2)],
             live_updates: vec![("notify", 4)],
             live_listening: true,
+            live_views: (3, 17),
         });
         assert!(
             text.contains("# TYPE civic_http_requests_total counter"),
@@ -177,6 +195,10 @@ mod tests {
         );
         assert!(
             text.contains("# TYPE civic_live_updates_received_total counter"),
+            "{text}"
+        );
+        assert!(
+            text.contains("civic_live_views_total{how=\"shared\"} 17"),
             "{text}"
         );
         assert!(

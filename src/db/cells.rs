@@ -9,45 +9,49 @@ use super::{AnyConnection, DbError};
 use crate::domain::SurveyId;
 use crate::stats::cells::{CellResponse, Cells};
 
-/// Up to `limit` of the survey's responses with an id above `after`, oldest
-/// first, with their ids: three range reads over primary keys, joined here.
+/// Up to `limit` of the responses with an id above `after`, of every
+/// survey, oldest first, with their ids and surveys: three range reads over
+/// primary keys, joined here.
+///
+/// Every survey's, not one's: "this survey's responses above an id" would
+/// be read through the survey's index, every row of the survey each time
+/// (SQLite's planner takes the equality on `survey_id` over the range on
+/// the key), where the key's range reads only what is new. The caller keeps
+/// its survey's.
 pub fn page_after(
     conn: &mut AnyConnection,
-    survey: SurveyId,
     after: i64,
     limit: i64,
-) -> Result<Vec<(i64, CellResponse)>, DbError> {
-    Ok(page_with_times(conn, survey, after, limit)?
+) -> Result<Vec<(i64, SurveyId, CellResponse)>, DbError> {
+    Ok(page_with_times(conn, after, limit)?
         .into_iter()
-        .map(|(id, _, response)| (id, response))
+        .map(|(id, survey, _, response)| (id, survey, response))
         .collect())
 }
 
 /// [`page_after`], with when each response was submitted.
 fn page_with_times(
     conn: &mut AnyConnection,
-    survey: SurveyId,
     after: i64,
     limit: i64,
-) -> Result<Vec<(i64, NaiveDateTime, CellResponse)>, DbError> {
-    let heads: Vec<(i64, NaiveDateTime, chrono::NaiveDate)> = responses::table
-        .filter(responses::survey_id.eq(survey.0))
+) -> Result<Vec<(i64, SurveyId, NaiveDateTime, CellResponse)>, DbError> {
+    let heads: Vec<(i64, i64, NaiveDateTime, chrono::NaiveDate)> = responses::table
         .filter(responses::id.gt(after))
         .order_by(responses::id)
         .limit(limit)
         .select((
             responses::id,
+            responses::survey_id,
             responses::submitted_at,
             responses::submitted_on,
         ))
         .load(conn)?;
-    let Some(&(last, _, _)) = heads.last() else {
+    let Some(&(last, _, _, _)) = heads.last() else {
         return Ok(Vec::new());
     };
     let rows: Vec<(i64, String, String)> = answers::table
         .filter(answers::response_id.gt(after))
         .filter(answers::response_id.le(last))
-        .filter(answers::survey_id.eq(survey.0))
         .order_by(answers::response_id)
         .select((
             answers::response_id,
@@ -58,16 +62,15 @@ fn page_with_times(
     let weights: Vec<(i64, f64)> = response_weights::table
         .filter(response_weights::response_id.gt(after))
         .filter(response_weights::response_id.le(last))
-        .filter(response_weights::survey_id.eq(survey.0))
         .select((response_weights::response_id, response_weights::weight))
         .load(conn)?;
     let weights: std::collections::HashMap<i64, f64> = weights.into_iter().collect();
     let mut rows = rows.into_iter().peekable();
     Ok(heads
         .into_iter()
-        .map(|(id, at, day)| {
-            // Rows of responses of other surveys cannot fall in between:
-            // the filter on the survey keeps them out.
+        .map(|(id, survey, at, day)| {
+            // Rows of a response not read (none: every answer has its
+            // response) would be skipped.
             while rows.next_if(|(r, _, _)| *r < id).is_some() {}
             let mut own = Vec::new();
             while let Some((_, question, option)) = rows.next_if(|(r, _, _)| *r == id) {
@@ -75,6 +78,7 @@ fn page_with_times(
             }
             (
                 id,
+                SurveyId(survey),
                 at,
                 CellResponse {
                     rows: own,
@@ -207,31 +211,32 @@ impl SurveyCells {
     }
 
     /// Reads what was stored since the last time: new responses into the
-    /// cells, new drafts into the started count.
+    /// cells, new drafts into the started count. Other surveys' are read
+    /// too, and passed over (see [`page_after`]): the ids seen move on
+    /// whichever survey was answered.
     fn catch_up(&mut self, conn: &mut AnyConnection, survey: SurveyId) -> Result<(), DbError> {
         let now = super::now();
         let mut after = self.responses.low;
         loop {
-            let page = page_with_times(conn, survey, after, PAGE)?;
-            for (id, at, response) in &page {
-                if self.responses.take(*id, *at) {
+            let page = page_with_times(conn, after, PAGE)?;
+            for (id, of, at, response) in &page {
+                if self.responses.take(*id, *at) && *of == survey {
                     self.cells.add(response);
                 }
             }
             match page.last() {
-                Some(&(last, _, _)) if page.len() as i64 == PAGE => after = last,
+                Some(&(last, _, _, _)) if page.len() as i64 == PAGE => after = last,
                 _ => break,
             }
         }
         self.responses.settle(now);
         use super::schema::drafts;
-        let ids: Vec<(i64, NaiveDateTime)> = drafts::table
-            .filter(drafts::survey_id.eq(survey.0))
+        let ids: Vec<(i64, i64, NaiveDateTime)> = drafts::table
             .filter(drafts::id.gt(self.drafts.low))
-            .select((drafts::id, drafts::started_at))
+            .select((drafts::id, drafts::survey_id, drafts::started_at))
             .load(conn)?;
-        for (id, at) in ids {
-            if self.drafts.take(id, at) {
+        for (id, of, at) in ids {
+            if self.drafts.take(id, at) && of == survey.0 {
                 self.started += 1;
             }
         }

@@ -14,6 +14,11 @@
 //!   is open ([`Source::Poll`]). After the listener connects again it reads
 //!   the newest id once, so nothing stored while it was away is missed.
 //!
+//! However fast responses arrive, the pages are told at most once a second
+//! ([`LIVE_EVERY`]), all at the same moment: officers watching the same view
+//! then ask for it together, and it is worked out once for all of them
+//! (`web::results::LiveViews`).
+//!
 //! How many updates came each way is in `/metrics`
 //! (`civic_live_updates_received_total{source}`), and whether the listener is
 //! connected (`civic_live_listening`).
@@ -59,6 +64,9 @@ impl Source {
     }
 }
 
+/// The most often open pages are told of new responses.
+pub const LIVE_EVERY: Duration = Duration::from_secs(1);
+
 /// Tells live streams that responses arrived, and counts the updates by
 /// how they came.
 ///
@@ -69,8 +77,11 @@ impl Source {
 /// the newest id, so it wakes the streams when that grows.
 #[derive(Debug)]
 pub struct LiveHub {
-    /// (updates so far, the newest response id seen).
+    /// (updates so far, the newest response id seen), as they arrive.
     latest: watch::Sender<(u64, i64)>,
+    /// The same, at most once every [`LIVE_EVERY`] ([`pace`]): what the
+    /// streams hear.
+    paced: watch::Sender<(u64, i64)>,
     received: [AtomicU64; 3],
     /// Whether the PostgreSQL listener is connected and listening.
     listening: AtomicBool,
@@ -80,6 +91,7 @@ impl Default for LiveHub {
     fn default() -> Self {
         LiveHub {
             latest: watch::Sender::new((0, 0)),
+            paced: watch::Sender::new((0, 0)),
             received: Default::default(),
             listening: AtomicBool::new(false),
         }
@@ -117,13 +129,20 @@ impl LiveHub {
         });
     }
 
+    /// The paced updates: at most one every [`LIVE_EVERY`].
     pub fn subscribe(&self) -> watch::Receiver<(u64, i64)> {
-        self.latest.subscribe()
+        self.paced.subscribe()
+    }
+
+    /// How many updates the streams have been told of: a view worked out
+    /// after they were told includes every response they were told of.
+    pub fn published(&self) -> u64 {
+        self.paced.borrow().0
     }
 
     /// Whether any page is listening (the poll is skipped when none is).
     pub fn has_listeners(&self) -> bool {
-        self.latest.receiver_count() > 0
+        self.paced.receiver_count() > 0
     }
 
     /// Whether this instance hears other instances' responses as they are
@@ -138,6 +157,19 @@ impl LiveHub {
     }
 }
 
+/// Passes the updates on to the streams as they come, but never two within
+/// [`LIVE_EVERY`]: whatever came meanwhile goes out as one, at the end of
+/// the second. Runs for as long as the service runs.
+pub async fn pace(hub: &LiveHub) {
+    let mut arriving = hub.latest.subscribe();
+    arriving.mark_unchanged();
+    while arriving.changed().await.is_ok() {
+        let latest = *arriving.borrow_and_update();
+        hub.paced.send_replace(latest);
+        tokio::time::sleep(LIVE_EVERY).await;
+    }
+}
+
 /// How often the newest response id is read while polling.
 const POLL_EVERY: Duration = Duration::from_secs(1);
 /// How long to poll before trying to listen again after the listening
@@ -147,12 +179,18 @@ const LISTEN_RETRY: Duration = Duration::from_secs(5);
 /// Keeps the hub up to date with responses stored by any instance, for as
 /// long as the service runs.
 pub async fn keep_up(state: web::Data<AppState>, postgres: Option<ListenTarget>) {
+    futures_util::future::join(pace(&state.live), hear(&state, postgres)).await;
+}
+
+/// Hears of responses stored: by `NOTIFY` on PostgreSQL, falling back to
+/// polling; by polling on SQLite.
+async fn hear(state: &AppState, postgres: Option<ListenTarget>) {
     match postgres {
-        None => poll(&state).await,
+        None => poll(state).await,
         Some(target) => {
             let mut failing = false;
             loop {
-                if let Err(e) = listen(&state, &target, &mut failing).await
+                if let Err(e) = listen(state, &target, &mut failing).await
                     && !failing
                 {
                     failing = true;
@@ -163,7 +201,7 @@ pub async fn keep_up(state: web::Data<AppState>, postgres: Option<ListenTarget>)
                 }
                 // Not `poll`'s first tick alone: a lost connection is retried
                 // after a pause, polling meanwhile.
-                let _ = tokio::time::timeout(LISTEN_RETRY, poll(&state)).await;
+                let _ = tokio::time::timeout(LISTEN_RETRY, poll(state)).await;
             }
         }
     }
@@ -216,7 +254,7 @@ mod tests {
     #[test]
     fn every_announced_response_wakes_the_streams_even_out_of_order() {
         let hub = LiveHub::default();
-        let mut stream = hub.subscribe();
+        let mut stream = hub.latest.subscribe();
         stream.mark_unchanged();
         hub.notify(11, Source::Notify);
         assert!(stream.has_changed().expect("open"));
@@ -243,8 +281,40 @@ mod tests {
             [1, 2, 1],
             "own, notify, poll"
         );
+        assert!(!hub.has_listeners(), "no page is open");
+        let page = hub.subscribe();
         assert!(hub.has_listeners());
-        drop(stream);
+        drop((stream, page));
         assert!(!hub.has_listeners());
+    }
+
+    #[tokio::test]
+    async fn the_streams_hear_at_most_once_a_second_and_miss_nothing() {
+        let hub = std::sync::Arc::new(LiveHub::default());
+        let pacer = tokio::spawn({
+            let hub = hub.clone();
+            async move { pace(&hub).await }
+        });
+        let mut page = hub.subscribe();
+        page.mark_unchanged();
+        tokio::task::yield_now().await;
+        hub.notify(1, Source::Own);
+        let started = std::time::Instant::now();
+        page.changed().await.expect("open");
+        assert_eq!(
+            *page.borrow_and_update(),
+            (1, 1),
+            "the first goes out at once"
+        );
+        // Many more within the second: one update, after it, with the last.
+        for id in 2..=50 {
+            hub.notify(id, Source::Own);
+        }
+        page.changed().await.expect("open");
+        assert!(started.elapsed() >= LIVE_EVERY, "{:?}", started.elapsed());
+        assert_eq!(*page.borrow_and_update(), (50, 50), "the newest, at once");
+        assert_eq!(hub.published(), 50);
+        assert!(!page.has_changed().expect("open"));
+        pacer.abort();
     }
 }

@@ -81,6 +81,7 @@ pub async fn metrics(
             .map(|s| (s.label(), state.live.received(*s)))
             .collect(),
         live_listening: state.live.listening(),
+        live_views: state.live_views.counts(),
     };
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

@@ -66,6 +66,8 @@ pub struct AppState {
     /// Failed sign-ins to unknown addresses the audit log takes one by one.
     pub unknown_sign_ins: auth::FailureLogBudget,
     pub live: live::LiveHub,
+    /// Live pages' figures, worked out once for all who watch a view.
+    pub live_views: results::LiveViews,
     pub limits: limits::Limits,
     /// The address residents reach (`PUBLIC_URL`), for links and QR codes
     /// that leave the service; none when not configured.

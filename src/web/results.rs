@@ -1,7 +1,10 @@
 //! Results handlers: the page, its JSON twin, and the live stream that tells
 //! open pages a response arrived.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -13,7 +16,7 @@ use super::form::parse_urlencoded;
 use super::{AppState, bad_filters, html, with_db};
 use crate::catalogue::CurrentSurvey;
 use crate::db::{self, DbError};
-use crate::domain::{Filter, ResultsQuery};
+use crate::domain::{Filter, ResultsQuery, VersionId};
 use crate::error::{AppError, Refusal};
 use crate::stats::SurveyResults;
 use crate::stats::weighting::{WeightingNote, parse_targets};
@@ -261,7 +264,21 @@ pub(crate) async fn load(
     state: &web::Data<AppState>,
     survey: &CurrentSurvey,
     query: &ResultsQuery,
-) -> Result<(SurveyResults, Vec<Group>, Vec<WaveView>), AppError> {
+) -> Result<Loaded, AppError> {
+    with_db(state, prepare(state, survey, query)?).await
+}
+
+/// The results of a view, of its groups, and of its waves.
+pub(crate) type Loaded = (SurveyResults, Vec<Group>, Vec<WaveView>);
+
+/// The storage work of [`load`], ready to run on a connection: the view's
+/// waves and groups are checked first.
+fn prepare(
+    state: &web::Data<AppState>,
+    survey: &CurrentSurvey,
+    query: &ResultsQuery,
+) -> Result<impl FnOnce(&mut db::AnyConnection) -> Result<Loaded, DbError> + Send + 'static, AppError>
+{
     let waves = if query.waves.is_empty() {
         Vec::new()
     } else {
@@ -293,7 +310,7 @@ pub(crate) async fn load(
     let (current, filters, weighted) = (survey.clone(), query.filters.clone(), query.weighted);
     let split = query.compare.as_ref().map(ToString::to_string);
     let shared = state.clone();
-    with_db(state, move |conn| {
+    Ok(move |conn: &mut db::AnyConnection| {
         let all = load_results(conn, &shared, &current, &filters, weighted)?;
         let load_wave = |conn: &mut db::AnyConnection, wave: &CurrentSurvey, weighted: bool| {
             load_results(conn, &shared, wave, &filters, weighted)
@@ -340,7 +357,6 @@ pub(crate) async fn load(
         mark_differences(&mut groups, split.as_deref());
         Ok((all, groups, waves))
     })
-    .await
 }
 
 /// GET `/surveys/{slug}/results`: the page, or with `partial=1` only the
@@ -354,6 +370,9 @@ pub async fn show_results(
     let survey = state.survey(&slug)?;
     let pairs = query_pairs(&req).map_err(|message| bad_filters(&slug, &message))?;
     let query = parse_query(&survey, &pairs).map_err(|message| bad_filters(&slug, &message))?;
+    if pairs.iter().any(|(k, v)| k == "partial" && v == "1") {
+        return live_figures(&state, &req, &survey, &query).await;
+    }
     let (results, groups, waves) = load(&state, &survey, &query).await?;
     let wave_choices: Vec<(String, String)> = state
         .catalogue
@@ -382,15 +401,183 @@ pub async fn show_results(
         waves: &waves,
         wave_choices: &wave_choices,
     };
-    let partial = pairs.iter().any(|(k, v)| k == "partial" && v == "1");
-    Ok(html(
-        StatusCode::OK,
-        if partial {
-            results_body(&page)
-        } else {
-            results_page(&who.viewer(), &page)
-        },
-    ))
+    Ok(html(StatusCode::OK, results_page(&who.viewer(), &page)))
+}
+
+/// The figures live pages fetch, as last worked out for each view, shared
+/// by every officer watching it.
+///
+/// The streams tell every open page of new responses at the same moment, at
+/// most once a second ([`super::live::LIVE_EVERY`]); the pages watching one
+/// view then ask for it together. The first works it out and the others,
+/// waiting meanwhile, are given the same figures. A view is worked out again
+/// once the streams have been told of a newer response, or a second after
+/// it was worked out (for changes that are not responses, such as new
+/// weights).
+///
+/// The figures are worked out, and their HTML written, one view at a time
+/// on a thread of their own at a lower CPU priority ([`Worker`]): when the
+/// machine is busy, residents' pages come first and the officers' figures
+/// wait a little.
+#[derive(Debug, Default)]
+pub struct LiveViews {
+    views: parking_lot::Mutex<HashMap<(VersionId, String), Slot>>,
+    worker: std::sync::OnceLock<Worker>,
+    worked_out: AtomicU64,
+    shared: AtomicU64,
+}
+
+/// One view's figures, locked while they are worked out.
+type Slot = Arc<tokio::sync::Mutex<Option<LiveView>>>;
+
+#[derive(Debug)]
+struct LiveView {
+    /// The updates the streams had been told of when it was worked out.
+    updates: u64,
+    at: Instant,
+    html: String,
+}
+
+/// How many views are kept; past that, those nobody is asking for go.
+const LIVE_VIEWS_KEPT: usize = 256;
+
+/// The nice value of the thread live figures are worked out on: 10 is a
+/// tenth or so of the CPU of a thread at the usual 0 when both want it.
+const LIVE_NICE: i32 = 10;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// One thread, at a lower priority, running jobs in turn; it ends when the
+/// service's state goes.
+#[derive(Debug)]
+struct Worker {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+impl Worker {
+    fn start() -> Worker {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let started = std::thread::Builder::new()
+            .name("live-results".to_owned())
+            .spawn(move || {
+                lower_priority();
+                for job in queue {
+                    job();
+                }
+            });
+        if let Err(e) = started {
+            tracing::warn!("live results: no thread of their own ({e}); they will fail");
+        }
+        Worker { jobs }
+    }
+
+    /// Runs `f` on the worker, and its result.
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .map_err(|_| anyhow::anyhow!("the live results' thread has stopped"))?;
+        Ok(rx
+            .await
+            .map_err(|_| anyhow::anyhow!("the live results' thread dropped a view"))?)
+    }
+}
+
+/// Lowers the calling thread's CPU priority to [`LIVE_NICE`] (on Linux a
+/// nice value is each thread's own).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: gettid and setpriority take and return plain integers and
+        // touch no memory of ours.
+        let done = unsafe {
+            let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, thread, LIVE_NICE)
+        };
+        if done != 0 {
+            tracing::warn!(
+                "live results: could not lower their thread's priority ({})",
+                std::io::Error::last_os_error()
+            );
+        }
+    }
+}
+
+impl LiveViews {
+    fn slot(&self, key: (VersionId, String)) -> Slot {
+        let mut views = self.views.lock();
+        if views.len() >= LIVE_VIEWS_KEPT && !views.contains_key(&key) {
+            views.retain(|_, slot| Arc::strong_count(slot) > 1);
+        }
+        views.entry(key).or_default().clone()
+    }
+
+    /// (figures worked out, figures given as worked out for another page).
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.worked_out.load(Ordering::Relaxed),
+            self.shared.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// The figures of a live page (`partial=1`): shared, see [`LiveViews`].
+async fn live_figures(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    survey: &CurrentSurvey,
+    query: &ResultsQuery,
+) -> Result<HttpResponse, AppError> {
+    let slot = state
+        .live_views
+        .slot((survey.version, req.query_string().to_owned()));
+    let mut view = slot.lock().await;
+    let updates = state.live.published();
+    if let Some(v) = view.as_ref()
+        && v.updates >= updates
+        && v.at.elapsed() < super::live::LIVE_EVERY
+    {
+        state.live_views.shared.fetch_add(1, Ordering::Relaxed);
+        return Ok(html_string(v.html.clone()));
+    }
+    let at = Instant::now();
+    let work = prepare(state, survey, query)?;
+    let (pool, survey, query) = (state.pool.clone(), survey.clone(), query.clone());
+    let rendered = state
+        .live_views
+        .worker
+        .get_or_init(Worker::start)
+        .run(move || -> Result<String, AppError> {
+            let (results, groups, waves) = work(&mut *db::get(&pool)?)?;
+            let page = ResultsPage {
+                survey: &survey.definition,
+                query: &query,
+                results: &results,
+                groups: &groups,
+                waves: &waves,
+                wave_choices: &[],
+            };
+            Ok(results_body(&page).into_string())
+        })
+        .await??;
+    state.live_views.worked_out.fetch_add(1, Ordering::Relaxed);
+    *view = Some(LiveView {
+        updates,
+        at,
+        html: rendered.clone(),
+    });
+    Ok(html_string(rendered))
+}
+
+fn html_string(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 /// The JSON form of the results.

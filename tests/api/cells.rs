@@ -97,6 +97,21 @@ on_both_backends! {
         })
         .expect("seeded again");
         check(&gravesham, false, 840);
+        // Another survey's responses and drafts, read on the way (the key's
+        // range, not the survey's index), are passed over.
+        let toml = std::fs::read_to_string(app.surveys_dir.join("csp-2019.toml")).expect("toml");
+        let other = SurveyDefinition::from_toml(
+            "csp-2020.toml",
+            &toml.replace("slug = \"csp-2019\"", "slug = \"csp-2020\""),
+        )
+        .expect("csp-2020");
+        app.with_conn(|c| {
+            let published = db::surveys::publish(c, &other).expect("published");
+            civic_survey::seed::seed_2019(c, published.survey, published.version_id, &other, 13, |_, _| {})
+        })
+        .expect("another survey seeded");
+        check(&gravesham, false, 840);
+        check(&[], false, 840);
         // Weights computed: the cells are built again with them.
         let admin = app.signed_in("admin").await;
         let stored = admin
@@ -135,10 +150,12 @@ on_both_backends! {
         let mut cells = Cells::new(keyed);
         let mut after = 0;
         loop {
-            let page = app.with_conn(|c| db::cells::page_after(c, survey, after, 97)).expect("page");
-            let Some(&(last, _)) = page.last() else { break };
-            for (_, response) in &page {
-                cells.add(response);
+            let page = app.with_conn(|c| db::cells::page_after(c, after, 97)).expect("page");
+            let Some(&(last, _, _)) = page.last() else { break };
+            for (_, of, response) in &page {
+                if *of == survey {
+                    cells.add(response);
+                }
             }
             after = last;
         }

@@ -68,6 +68,61 @@ async fn metrics_need_their_token_and_count_requests_and_responses() {
     assert!(!text.contains('@') && !text.contains("127.0.0.1") && !text.contains(TOKEN));
 }
 
+/// The live figures of one view asked for by many pages at once are worked
+/// out once and given to all: a busy survey's updates cost the same whether
+/// one officer watches or twenty.
+#[tokio::test]
+async fn many_pages_watching_one_view_share_its_figures() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            metrics_token: Some(TOKEN.to_owned()),
+            ..Options::default()
+        },
+    )
+    .await
+    .expect("sqlite");
+    app.seed_2019();
+    let officer = app.signed_in("analyst").await;
+    let view = "/surveys/csp-2019/results?f-borough=dartford&partial=1";
+    let started = std::time::Instant::now();
+    let pages = futures_util::future::join_all((0..12).map(|_| officer.get(view))).await;
+    let elapsed = started.elapsed();
+    for page in &pages {
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.body, pages[0].body, "the same figures for all");
+    }
+    let dartford: u32 = pages[0].text("#completed").parse().expect("a count");
+    assert!(
+        dartford > 0 && dartford < 420,
+        "Dartford's responses: {dartford}"
+    );
+    let (_, text) = scrape(&app, Some(TOKEN)).await;
+    let count = |how: &str| -> u64 {
+        let line = format!("civic_live_views_total{{how=\"{how}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(line.as_str()))
+            .unwrap_or_else(|| panic!("{line} in {text}"))
+            .parse()
+            .expect("a count")
+    };
+    let worked_out = count("worked_out");
+    assert_eq!(worked_out + count("shared"), 12);
+    // A view is worked out again at most once a second.
+    assert!(
+        worked_out <= elapsed.as_secs() + 1,
+        "{worked_out} times in {elapsed:?}"
+    );
+    // Another view is its own.
+    let all = officer.get("/surveys/csp-2019/results?partial=1").await;
+    assert_eq!(all.text("#completed"), "420");
+    let (_, text) = scrape(&app, Some(TOKEN)).await;
+    assert!(text.contains(&format!(
+        "civic_live_views_total{{how=\"worked_out\"}} {}",
+        worked_out + 1
+    )));
+}
+
 /// An officer's live page open on one instance, a response submitted
 /// through another: the page hears of it. On PostgreSQL through `NOTIFY`
 /// (the second instance never polls while it listens), on SQLite through the

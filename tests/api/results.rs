@@ -356,6 +356,10 @@ on_both_backends! {
         assert_eq!(stream.headers()["content-type"], "text/event-stream");
         let first = stream.chunk().await.expect("read").expect("a first event");
         assert!(String::from_utf8_lossy(&first).contains("event: ready"));
+        // The page's figures as it opened: shared with any page watching
+        // the same view, until the stream tells of a response.
+        let before = officer.get(&format!("{RESULTS}?partial=1")).await;
+        assert_eq!(before.text("#completed"), "0");
 
         let mut resident = app.resident();
         resident.start("csp-2019").await;
