@@ -291,6 +291,7 @@ impl Application {
             self.state.clone(),
             self.retention_interval,
         ));
+        let cells = tokio::spawn(crate::web::results::build_cells(self.state.clone()));
         let live = tokio::spawn(crate::web::live::keep_up(self.state, self.listen));
         let claim = self.claim;
         let outcome = self.server.await;
@@ -300,6 +301,7 @@ impl Application {
         retention.abort();
         purge.abort();
         live.abort();
+        cells.abort();
         forget.abort();
         outcome
     }

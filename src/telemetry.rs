@@ -83,6 +83,8 @@ pub struct InstanceFigures<'a> {
     /// Live pages' figures: (worked out, given from one worked out for
     /// another page).
     pub live_views: (u64, u64),
+    /// Per survey whose results cells are built: (slug, responses in them).
+    pub cells: Vec<(&'a str, u64)>,
 }
 
 fn instance_registry(figures: &InstanceFigures) -> Result<Registry, prometheus::Error> {
@@ -135,6 +137,19 @@ fn instance_registry(figures: &InstanceFigures) -> Result<Registry, prometheus::
     registry.register(Box::new(live_updates))?;
     registry.register(Box::new(live_listening))?;
     registry.register(Box::new(live_views))?;
+    let cells = IntGaugeVec::new(
+        Opts::new(
+            "civic_results_cells_responses",
+            "Responses in a survey's results cells, for each survey whose cells are built (at start, then kept up to date on each view)",
+        ),
+        &["survey"],
+    )?;
+    for (slug, n) in &figures.cells {
+        cells
+            .with_label_values(&[slug])
+            .set(i64::try_from(*n).unwrap_or(i64::MAX));
+    }
+    registry.register(Box::new(cells))?;
     Ok(registry)
 }
 
@@ -174,6 +189,7 @@ mod tests {
             live_updates: vec![("notify", 4)],
             live_listening: true,
             live_views: (3, 17),
+            cells: vec![("csp-2019", 420)],
         });
         assert!(
             text.contains("# TYPE civic_http_requests_total counter"),
@@ -199,6 +215,10 @@ mod tests {
         );
         assert!(
             text.contains("civic_live_views_total{how=\"shared\"} 17"),
+            "{text}"
+        );
+        assert!(
+            text.contains("civic_results_cells_responses{survey=\"csp-2019\"} 420"),
             "{text}"
         );
         assert!(

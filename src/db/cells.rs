@@ -35,18 +35,19 @@ fn page_with_times(
     after: i64,
     limit: i64,
 ) -> Result<Vec<(i64, SurveyId, NaiveDateTime, CellResponse)>, DbError> {
-    let heads: Vec<(i64, i64, NaiveDateTime, chrono::NaiveDate)> = responses::table
+    let heads: Vec<(i64, i64, i64, NaiveDateTime, chrono::NaiveDate)> = responses::table
         .filter(responses::id.gt(after))
         .order_by(responses::id)
         .limit(limit)
         .select((
             responses::id,
             responses::survey_id,
+            responses::survey_version_id,
             responses::submitted_at,
             responses::submitted_on,
         ))
         .load(conn)?;
-    let Some(&(last, _, _, _)) = heads.last() else {
+    let Some(&(last, _, _, _, _)) = heads.last() else {
         return Ok(Vec::new());
     };
     let rows: Vec<(i64, String, String)> = answers::table
@@ -68,7 +69,7 @@ fn page_with_times(
     let mut rows = rows.into_iter().peekable();
     Ok(heads
         .into_iter()
-        .map(|(id, survey, at, day)| {
+        .map(|(id, survey, version, at, day)| {
             // Rows of a response not read (none: every answer has its
             // response) would be skipped.
             while rows.next_if(|(r, _, _)| *r < id).is_some() {}
@@ -84,6 +85,7 @@ fn page_with_times(
                     rows: own,
                     day,
                     weight: weights.get(&id).copied(),
+                    version,
                 },
             )
         })
@@ -298,5 +300,37 @@ impl CellStore {
         counts.completed_all = cells.cells.responses();
         counts.started = cells.started;
         Ok(Some(counts))
+    }
+
+    /// The responses matching every filter per survey version (by id), from
+    /// the survey's cells as the last view left them (call after
+    /// [`Self::view`]); `None` when they are not built, are busy, or cannot
+    /// give it (a filter on a question that does not key them).
+    pub fn versions(
+        &self,
+        survey: SurveyId,
+        filters: &[crate::domain::Filter],
+    ) -> Option<std::collections::BTreeMap<i64, u64>> {
+        let entry = std::sync::Arc::clone(self.surveys.lock().get(&survey)?);
+        let guard = entry.try_lock_for(std::time::Duration::from_millis(50))?;
+        guard.as_ref()?.cells.per_version(filters)
+    }
+
+    /// For each survey whose cells are built and not being read now: how
+    /// many responses they hold.
+    pub fn built(&self) -> Vec<(SurveyId, u64)> {
+        let surveys: Vec<_> = self
+            .surveys
+            .lock()
+            .iter()
+            .map(|(id, entry)| (*id, std::sync::Arc::clone(entry)))
+            .collect();
+        surveys
+            .into_iter()
+            .filter_map(|(id, entry)| {
+                let guard = entry.try_lock()?;
+                Some((id, guard.as_ref()?.cells.responses()))
+            })
+            .collect()
     }
 }

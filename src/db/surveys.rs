@@ -233,6 +233,19 @@ pub fn count_per_version(
         .collect())
 }
 
+/// Every version of a survey: its id and number (1 for the first).
+pub fn version_numbers(
+    conn: &mut AnyConnection,
+    survey: SurveyId,
+) -> Result<Vec<(VersionId, i32)>, DbError> {
+    let rows: Vec<(i64, i32)> = survey_versions::table
+        .filter(survey_versions::survey_id.eq(survey.0))
+        .select((survey_versions::id, survey_versions::version))
+        .order_by(survey_versions::version)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, n)| (VersionId(id), n)).collect())
+}
+
 /// Version `number` (1 for the first) of a survey, if it was published.
 pub fn find_version_number(
     conn: &mut AnyConnection,

@@ -26,14 +26,17 @@ pub struct CellResponse {
     pub day: NaiveDate,
     /// Its weight, if the survey's weights give it one.
     pub weight: Option<f64>,
+    /// The survey version it was given under (the version's id).
+    pub version: i64,
 }
 
 /// A cell: the options chosen of the questions that key cells (sorted
-/// option numbers), and the weight's bits.
+/// option numbers), the weight's bits, and the survey version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     keyed: Box<[u32]>,
     weight: Option<u64>,
+    version: i64,
 }
 
 /// What a cell counts.
@@ -145,6 +148,7 @@ impl Cells {
             .entry(Key {
                 keyed: keyed.into_boxed_slice(),
                 weight: response.weight.map(f64::to_bits),
+                version: response.version,
             })
             .or_default();
         cell.responses += 1;
@@ -164,17 +168,9 @@ impl Cells {
     /// totals are left to the caller. `None` when a filter is on a question
     /// that does not key the cells: the caller counts that view in storage.
     pub fn count(&self, filters: &[Filter], weighted: bool) -> Option<Counts> {
-        let mut wanted = Vec::with_capacity(filters.len());
-        for filter in filters {
-            if !self.keyed.contains(filter.question.as_str()) {
-                return None;
-            }
-            match self.known_option(filter.question.as_str(), filter.option.as_str()) {
-                Some(n) => wanted.push(n),
-                // Nobody chose it: no response matches.
-                None => return Some(empty(weighted)),
-            }
-        }
+        let Some(wanted) = self.wanted(filters)? else {
+            return Some(empty(weighted));
+        };
         let mut chosen: HashMap<u32, (u64, f64, f64)> = HashMap::new();
         let mut answered: HashMap<u32, (u64, f64, f64)> = HashMap::new();
         let mut days: BTreeMap<NaiveDate, u64> = BTreeMap::new();
@@ -239,6 +235,42 @@ impl Cells {
     }
 }
 
+impl Cells {
+    /// The options `filters` ask for, by number: `None` when a filter is on
+    /// a question that does not key the cells, `Some(None)` when one asks
+    /// for an option nobody chose (no response matches).
+    fn wanted(&self, filters: &[Filter]) -> Option<Option<Vec<u32>>> {
+        let mut wanted = Vec::with_capacity(filters.len());
+        for filter in filters {
+            if !self.keyed.contains(filter.question.as_str()) {
+                return None;
+            }
+            match self.known_option(filter.question.as_str(), filter.option.as_str()) {
+                Some(n) => wanted.push(n),
+                None => return Some(None),
+            }
+        }
+        Some(Some(wanted))
+    }
+
+    /// The responses matching every filter, per survey version (by id), as
+    /// `db::surveys::count_per_version` counts them: versions with none are
+    /// left out. `None` when a filter is on a question that does not key
+    /// the cells.
+    pub fn per_version(&self, filters: &[Filter]) -> Option<BTreeMap<i64, u64>> {
+        let mut versions = BTreeMap::new();
+        let Some(wanted) = self.wanted(filters)? else {
+            return Some(versions);
+        };
+        for (key, cell) in &self.cells {
+            if wanted.iter().all(|w| key.keyed.binary_search(w).is_ok()) {
+                *versions.entry(key.version).or_default() += cell.responses;
+            }
+        }
+        Some(versions)
+    }
+}
+
 /// The figures of no responses.
 fn empty(weighted: bool) -> Counts {
     Counts {
@@ -264,6 +296,7 @@ mod tests {
                 .collect(),
             day: day(d),
             weight,
+            version: 1,
         }
     }
 
@@ -300,6 +333,37 @@ mod tests {
             cells.count(&[filter("why", "x")], false).is_none(),
             "an unkeyed question cannot filter cells"
         );
+    }
+
+    #[test]
+    fn responses_are_counted_per_survey_version() {
+        let mut cells = Cells::new(["where".to_owned()]);
+        cells.add(&response(&[("where", "a")], 1, None));
+        let mut later = response(&[("where", "a")], 2, None);
+        later.version = 7;
+        cells.add(&later);
+        cells.add(&later);
+        later.rows = vec![("where".to_owned(), "b".to_owned())];
+        cells.add(&later);
+        assert_eq!(
+            cells.len(),
+            3,
+            "the same answers under two versions: two cells"
+        );
+        assert_eq!(
+            cells.per_version(&[]),
+            Some(BTreeMap::from([(1, 1), (7, 3)]))
+        );
+        assert_eq!(
+            cells.per_version(&[filter("where", "b")]),
+            Some(BTreeMap::from([(7, 1)]))
+        );
+        assert_eq!(
+            cells.per_version(&[filter("where", "c")]),
+            Some(BTreeMap::new())
+        );
+        assert_eq!(cells.per_version(&[filter("why", "x")]), None);
+        assert_eq!(cells.count(&[], false).expect("keyed").completed, 4);
     }
 
     #[test]

@@ -82,6 +82,15 @@ pub async fn metrics(
             .collect(),
         live_listening: state.live.listening(),
         live_views: state.live_views.counts(),
+        cells: state
+            .cells
+            .built()
+            .into_iter()
+            .filter_map(|(id, n)| {
+                let survey = surveys.iter().find(|s| s.id == id)?;
+                Some((survey.definition.slug().as_str(), n))
+            })
+            .collect(),
     };
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")

@@ -129,18 +129,28 @@ on_both_backends! {
     }
 
     async fn cells_give_the_group_by_counts_for_any_filters_weighted_or_not(app) {
-        // 420 responses, weighted to the targets; then 420 more, which wait
-        // for the next computation of the weights.
+        // 420 responses, weighted to the targets; then 420 more under a
+        // second version of the survey, which wait for the next computation
+        // of the weights.
         app.seed_2019();
         let admin = app.signed_in("admin").await;
         let stored = admin
             .upload("/admin/surveys/csp-2019/weighting", &[("cap", "5")], "targets", "targets.csv", TARGETS.as_bytes())
             .await;
         assert_eq!(stored.status, reqwest::StatusCode::SEE_OTHER, "{}", stored.text(".error-summary"));
-        let def = SurveyDefinition::load_file(&app.surveys_dir.join("csp-2019.toml")).expect("csp-2019");
+        let toml = std::fs::read_to_string(app.surveys_dir.join("csp-2019.toml")).expect("toml");
+        let def = SurveyDefinition::from_toml(
+            "csp-2019.toml",
+            &toml.replace(
+                "title = \"Community safety in Dartford and Gravesham\"",
+                "title = \"Community safety in Dartford and Gravesham, version 2\"",
+            ),
+        )
+        .expect("csp-2019, version 2");
         let survey = app.survey_id(SLUG);
         app.with_conn(|c| {
             let published = db::surveys::publish(c, &def).expect("published");
+            assert_eq!(published.version, 2, "a second version");
             civic_survey::seed::seed_2019(c, published.survey, published.version_id, &def, 7, |_, _| {})
         })
         .expect("seeded again");
@@ -193,7 +203,18 @@ on_both_backends! {
                     .with_conn(|c| db::results::load_view(c, survey, &filters, weighted))
                     .expect("the GROUP BY");
                 prop_assert!(stored.completed > 0 || !filters.is_empty(), "the data is there");
-                same(&from_cells, &stored).map_err(|e| TestCaseError::fail(format!("{filters:?} weighted {weighted}: {e}")))
+                same(&from_cells, &stored).map_err(|e| TestCaseError::fail(format!("{filters:?} weighted {weighted}: {e}")))?;
+                // Responses per version, for the page's notes on what
+                // earlier versions lacked.
+                let versions: Vec<(i64, u64)> = app
+                    .with_conn(|c| db::surveys::count_per_version(c, survey, &filters))
+                    .expect("the GROUP BY per version")
+                    .into_iter()
+                    .map(|(id, _, n)| (id.0, n))
+                    .collect();
+                let summed: Vec<(i64, u64)> = cells.per_version(&filters).expect("keyed").into_iter().collect();
+                prop_assert_eq!(summed, versions, "{:?}", filters);
+                Ok(())
             })
             .expect("cells agree with the GROUP BY");
     }

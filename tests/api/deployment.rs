@@ -123,6 +123,38 @@ async fn many_pages_watching_one_view_share_its_figures() {
     )));
 }
 
+/// An instance builds every survey's results cells as it starts, before any
+/// officer looks: the first views after a restart are summed from them.
+#[tokio::test]
+async fn an_instance_builds_the_results_cells_as_it_starts() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.seed_2019();
+    let restarted = app
+        .another_instance_with(Options {
+            metrics_token: Some(TOKEN.to_owned()),
+            ..Options::default()
+        })
+        .await;
+    let built = "civic_results_cells_responses{survey=\"csp-2019\"} 420";
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = reqwest::Client::new()
+            .get(format!("{restarted}/metrics"))
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .send()
+            .await
+            .expect("scrape")
+            .text()
+            .await
+            .expect("body");
+        if text.contains(built) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no {built} within 10 s: {text}");
+}
+
 /// An officer's live page open on one instance, a response submitted
 /// through another: the page hears of it. On PostgreSQL through `NOTIFY`
 /// (the second instance never polls while it listens), on SQLite through the
