@@ -201,16 +201,8 @@ async fn officer(
 /// (nice 19), lest reading 20 pages a second be counted as the residents'
 /// wait.
 fn officers_below_residents() {
-    // SAFETY: gettid and setpriority take and return plain integers.
-    let done = unsafe {
-        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, thread, 19)
-    };
-    if done != 0 {
-        println!(
-            "live: the officers' thread keeps its priority ({})",
-            std::io::Error::last_os_error()
-        );
+    if let Err(e) = civic_survey::startup::lower_thread_priority(19) {
+        println!("live: the officers' thread keeps its priority ({e})");
     }
 }
 

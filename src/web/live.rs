@@ -161,8 +161,8 @@ impl LiveHub {
 /// [`LIVE_EVERY`]: whatever came meanwhile goes out as one, at the end of
 /// the second. Runs for as long as the service runs.
 pub async fn pace(hub: &LiveHub) {
+    // A new receiver has seen the value it starts with.
     let mut arriving = hub.latest.subscribe();
-    arriving.mark_unchanged();
     while arriving.changed().await.is_ok() {
         let latest = *arriving.borrow_and_update();
         hub.paced.send_replace(latest);

@@ -163,24 +163,24 @@ pub async fn build_cells(state: web::Data<AppState>) {
             .live_views
             .worker
             .get_or_init(Worker::start)
-            .run(move || -> Result<bool, DbError> {
+            .run(move || -> Result<bool, AppError> {
                 let mut conn = db::get(&shared.pool)?;
                 Ok(shared
                     .cells
                     .view(&mut conn, id, &keyed, &[], false)?
                     .is_some())
             })
-            .await;
+            .await
+            .and_then(|built| built);
         let slug = survey.definition.slug().as_str();
         match built {
-            Ok(Ok(true)) => tracing::info!(
+            Ok(true) => tracing::info!(
                 survey = slug,
                 "results: cells built in {} ms",
                 started.elapsed().as_millis()
             ),
             // Being built for a view meanwhile.
-            Ok(Ok(false)) => {}
-            Ok(Err(e)) => tracing::warn!(survey = slug, "results: cells not built: {e}"),
+            Ok(false) => {}
             Err(e) => tracing::warn!(survey = slug, "results: cells not built: {e}"),
         }
     }
@@ -483,7 +483,8 @@ struct LiveView {
     /// The updates the streams had been told of when it was worked out.
     updates: u64,
     at: Instant,
-    html: String,
+    /// Shared with each page given it, not copied.
+    html: web::Bytes,
 }
 
 /// How many views are kept; past that, those nobody is asking for go.
@@ -508,7 +509,9 @@ impl Worker {
         let started = std::thread::Builder::new()
             .name("live-results".to_owned())
             .spawn(move || {
-                lower_priority();
+                if let Err(e) = crate::startup::lower_thread_priority(LIVE_NICE) {
+                    tracing::warn!("live results: could not lower their thread's priority ({e})");
+                }
                 for job in queue {
                     job();
                 }
@@ -533,26 +536,6 @@ impl Worker {
         Ok(rx
             .await
             .map_err(|_| anyhow::anyhow!("the live results' thread dropped a view"))?)
-    }
-}
-
-/// Lowers the calling thread's CPU priority to [`LIVE_NICE`] (on Linux a
-/// nice value is each thread's own).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: gettid and setpriority take and return plain integers and
-        // touch no memory of ours.
-        let done = unsafe {
-            let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, thread, LIVE_NICE)
-        };
-        if done != 0 {
-            tracing::warn!(
-                "live results: could not lower their thread's priority ({})",
-                std::io::Error::last_os_error()
-            );
-        }
     }
 }
 
@@ -591,7 +574,7 @@ async fn live_figures(
         && v.at.elapsed() < super::live::LIVE_EVERY
     {
         state.live_views.shared.fetch_add(1, Ordering::Relaxed);
-        return Ok(html_string(v.html.clone()));
+        return Ok(html_bytes(v.html.clone()));
     }
     let at = Instant::now();
     let work = prepare(state, survey, query)?;
@@ -600,7 +583,7 @@ async fn live_figures(
         .live_views
         .worker
         .get_or_init(Worker::start)
-        .run(move || -> Result<String, AppError> {
+        .run(move || -> Result<web::Bytes, AppError> {
             let (results, groups, waves) = work(&mut *db::get(&pool)?)?;
             let page = ResultsPage {
                 survey: &survey.definition,
@@ -610,7 +593,7 @@ async fn live_figures(
                 waves: &waves,
                 wave_choices: &[],
             };
-            Ok(results_body(&page).into_string())
+            Ok(web::Bytes::from(results_body(&page).into_string()))
         })
         .await??;
     state.live_views.worked_out.fetch_add(1, Ordering::Relaxed);
@@ -619,10 +602,10 @@ async fn live_figures(
         at,
         html: rendered.clone(),
     });
-    Ok(html_string(rendered))
+    Ok(html_bytes(rendered))
 }
 
-fn html_string(body: String) -> HttpResponse {
+fn html_bytes(body: web::Bytes) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(body)

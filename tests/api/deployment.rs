@@ -18,6 +18,19 @@ async fn scrape(app: &TestApp, token: Option<&str>) -> (StatusCode, String) {
     (status, response.text().await.expect("body"))
 }
 
+/// The metrics of the instance at `address`, with the token.
+async fn scrape_at(address: &str) -> String {
+    reqwest::Client::new()
+        .get(format!("{address}/metrics"))
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .send()
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("body")
+}
+
 #[tokio::test]
 async fn metrics_are_off_by_default() {
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -138,15 +151,7 @@ async fn an_instance_builds_the_results_cells_as_it_starts() {
     let built = "civic_results_cells_responses{survey=\"csp-2019\"} 420";
     let mut text = String::new();
     for _ in 0..100 {
-        text = reqwest::Client::new()
-            .get(format!("{restarted}/metrics"))
-            .header("authorization", format!("Bearer {TOKEN}"))
-            .send()
-            .await
-            .expect("scrape")
-            .text()
-            .await
-            .expect("body");
+        text = scrape_at(&restarted).await;
         if text.contains(built) {
             return;
         }
@@ -164,18 +169,6 @@ mod live_across_instances {
 
     use super::*;
     use crate::helpers::{choose, on_both_backends};
-
-    async fn scrape_at(address: &str) -> String {
-        reqwest::Client::new()
-            .get(format!("{address}/metrics"))
-            .header("authorization", format!("Bearer {TOKEN}"))
-            .send()
-            .await
-            .expect("scrape")
-            .text()
-            .await
-            .expect("body")
-    }
 
     on_both_backends! {
         async fn a_response_taken_by_one_instance_reaches_a_live_page_on_another(app) {
