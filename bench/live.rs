@@ -201,7 +201,7 @@ async fn officer(
 /// (nice 19), lest reading 20 pages a second be counted as the residents'
 /// wait.
 fn officers_below_residents() {
-    if let Err(e) = civic_survey::startup::lower_thread_priority(19) {
+    if let Err(e) = civic_survey::priority::lower_thread_priority(19) {
         println!("live: the officers' thread keeps its priority ({e})");
     }
 }

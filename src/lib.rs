@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod fields;
 pub mod paths;
+pub mod priority;
 pub mod proxies;
 pub mod report;
 pub mod retention;

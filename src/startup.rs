@@ -96,25 +96,6 @@ async fn watch_catalogue(state: web::Data<AppState>) {
 /// pool, a request waits in the worker's queue instead, and the service
 /// spent about a fifth less CPU per completed survey (bench/README.md).
 /// Work that may last (a raw export's download) runs on its own thread.
-/// Lowers the calling thread's CPU priority to the nice value `nice` (on
-/// Linux a nice value is each thread's own): the thread then gets a share
-/// of the cores only as the threads at the usual 0 leave it.
-pub fn lower_thread_priority(nice: i32) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: gettid and setpriority take and return plain integers and
-        // touch no memory of ours.
-        let done = unsafe {
-            let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, thread, nice)
-        };
-        if done != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
-    Ok(())
-}
-
 fn blocking_threads(pool_size: u32, workers: usize) -> usize {
     usize::try_from(pool_size)
         .unwrap_or(usize::MAX)

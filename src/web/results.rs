@@ -509,7 +509,7 @@ impl Worker {
         let started = std::thread::Builder::new()
             .name("live-results".to_owned())
             .spawn(move || {
-                if let Err(e) = crate::startup::lower_thread_priority(LIVE_NICE) {
+                if let Err(e) = crate::priority::lower_thread_priority(LIVE_NICE) {
                     tracing::warn!("live results: could not lower their thread's priority ({e})");
                 }
                 for job in queue {

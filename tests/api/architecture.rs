@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The pure core: no storage, no HTTP, no I/O but reading a definition file.
     ("proxies", &[]),
     ("telemetry", &[]),
+    ("priority", &[]),
     ("config", &["proxies"]),
     ("csrf", &[]),
     ("fields", &[]),
@@ -54,6 +55,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "error",
             "proxies",
             "telemetry",
+            "priority",
         ],
     ),
     // Wiring.
